@@ -1,0 +1,47 @@
+"""Shared argument parsing and output for the benchmarks: a table, then one JSON line with --json."""
+
+import argparse
+import json
+import os
+import platform
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def model_args(description):
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--d-model", type=int, default=256)
+    p.add_argument("--context", type=int, default=256)
+    p.add_argument("--vocab", type=int, default=65)
+    p.add_argument("--activation", default="gelu", choices=["gelu", "relu"])
+    p.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    return p
+
+
+def random_char_lm(args):
+    """A Transformer LM with random weights and a character tokenizer of exactly --vocab ids."""
+    import keras
+
+    import lmdemo
+
+    chars = [chr(0x21 + i) for i in range(args.vocab - 1)]  # + <unk> = vocab
+    tok = lmdemo.CharTokenizer(chars)
+    keras.utils.set_random_seed(0)
+    cfg = lmdemo.TransformerConfig(max_length=args.context, num_layers=args.layers, num_heads=args.heads,
+                                   d_model=args.d_model, activation=args.activation)
+    return lmdemo.TransformerLM.create(tok, cfg)
+
+
+def report(title, rows, result, as_json):
+    import jax
+
+    result = {**result, "machine": f"{platform.machine()}, {os.cpu_count()} cores", "jax": jax.__version__}
+    print(title)
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"  {k:<{width}}  {v}")
+    if as_json:
+        print(json.dumps(result))

@@ -1,0 +1,5 @@
+import sys
+
+from lmdemo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,96 @@
+"""A checkpoint is a folder: config JSON, tokenizer JSON, weights, and a model card.
+
+    my-model/
+      config.json        {"kind": "transformer", "config": {...}, "format": 1}
+      tokenizer.json     the tokenizer (lmdemo.tokenizers)
+      model.weights.h5   the weights, by Keras' save_weights (arrays only: loading runs no code)
+      README.md          the model card: data, exact command, measured metrics
+      metrics.json       the measured metrics, for scripts
+
+Writing goes to a temporary folder that replaces the target only when complete, so an
+interrupted save never leaves a half-written checkpoint behind.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+
+FORMAT = 1
+CONFIG_FILE = "config.json"
+TOKENIZER_FILE = "tokenizer.json"
+WEIGHTS_FILE = "model.weights.h5"
+CARD_FILE = "README.md"
+METRICS_FILE = "metrics.json"
+
+
+def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, metrics=None):
+    """Write a checkpoint folder atomically.
+
+    Args:
+        path: the folder to create or replace.
+        kind: the model kind (``"transformer"``, ...), for ``load_model`` to dispatch on.
+        config: JSON-serializable model hyperparameters.
+        tokenizer: an ``lmdemo.tokenizers.Tokenizer``.
+        write_weights: ``f(folder)`` writing the weight file(s) into ``folder``.
+        card: the model card's Markdown text.
+        metrics: a JSON-serializable dict of measured metrics.
+    """
+    path = os.path.abspath(path)
+    parent = os.path.dirname(path)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".tmp-checkpoint-", dir=parent)
+    try:
+        with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
+            json.dump({"format": FORMAT, "kind": kind, "config": config}, f, indent=2)
+        tokenizer.save(os.path.join(tmp, TOKENIZER_FILE))
+        write_weights(tmp)
+        if card is not None:
+            with open(os.path.join(tmp, CARD_FILE), "w", encoding="utf-8") as f:
+                f.write(card)
+        if metrics is not None:
+            with open(os.path.join(tmp, METRICS_FILE), "w", encoding="utf-8") as f:
+                json.dump(metrics, f, indent=2)
+        if os.path.isdir(path):
+            # keep files we do not write (e.g. a training log) unless we write them anew
+            for name in os.listdir(path):
+                if not os.path.exists(os.path.join(tmp, name)):
+                    src = os.path.join(path, name)
+                    (shutil.copytree if os.path.isdir(src) else shutil.copy2)(src, os.path.join(tmp, name))
+            old = path + ".old"
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def read_checkpoint_config(path):
+    """The parsed ``config.json`` of a checkpoint folder, with clear errors when it is not one."""
+    if not isinstance(path, (str, os.PathLike)) or not os.path.isdir(path):
+        raise ValueError(f"checkpoint folder not found: path={path!r}")
+    config_path = os.path.join(path, CONFIG_FILE)
+    if not os.path.isfile(config_path):
+        raise ValueError(f"not a checkpoint: {CONFIG_FILE} is missing in path={path!r}")
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            data = json.load(f)
+        kind, config = data["kind"], data["config"]
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ValueError(f"corrupt checkpoint: cannot read {config_path!r} ({type(e).__name__}: {e})") from None
+    if data.get("format", FORMAT) > FORMAT:
+        raise ValueError(f"checkpoint path={path!r} has format {data['format']}, newer than this lmdemo ({FORMAT})")
+    return {"kind": kind, "config": config}
+
+
+def read_metrics(path):
+    metrics_path = os.path.join(path, METRICS_FILE)
+    if not os.path.isfile(metrics_path):
+        return {}
+    with open(metrics_path, encoding="utf-8") as f:
+        return json.load(f)

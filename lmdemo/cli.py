@@ -1,0 +1,130 @@
+"""Command line: ``python -m lmdemo {train,generate,score,models}``."""
+
+import argparse
+import json
+import math
+import shlex
+import sys
+
+
+def _add_generation_args(p):
+    p.add_argument("--max-new-tokens", type=int, default=200)
+    p.add_argument("--sampler", default="top_k", choices=["greedy", "temperature", "top_k", "top_p", "beam"])
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--top-k", type=int, default=None)
+    p.add_argument("--top-p", type=float, default=None)
+    p.add_argument("--num-beams", type=int, default=4)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--stop", action="append", default=None, help="stop before this string (repeatable)")
+    p.add_argument("--no-cache", action="store_true", help="re-read the whole window every step (slow)")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m lmdemo", description="lmdemo language models")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train or fine-tune a Transformer LM on a text file")
+    t.add_argument("--data", required=True, help="UTF-8 text file (.gz ok) or hf:NAME[:CONFIG] when online")
+    t.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
+    t.add_argument("--val-data", default=None, help="separate validation text (default: last --val-fraction)")
+    t.add_argument("--val-fraction", type=float, default=0.1)
+    t.add_argument("--preset", default="small", help="model size: tiny, small, base")
+    t.add_argument("--init-from", default=None, help="fine-tune from a shipped model name or checkpoint folder")
+    t.add_argument("--tokenizer", default="char", choices=["char", "bpe"])
+    t.add_argument("--bpe-vocab-size", type=int, default=1000)
+    t.add_argument("--name", default=None, help="model name for the card")
+    for flag, field in [("--layers", "num_layers"), ("--heads", "num_heads"), ("--d-model", "d_model"),
+                        ("--context", "max_length"), ("--hidden-dim", "hidden_dim")]:
+        t.add_argument(flag, type=int, default=None, dest=field)
+    t.add_argument("--activation", choices=["gelu", "relu"], default=None)
+    t.add_argument("--position", choices=["learned", "sinusoidal"], default=None)
+    t.add_argument("--dropout", type=float, default=None)
+    t.add_argument("--steps", type=int, default=1000)
+    t.add_argument("--batch-size", type=int, default=32)
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--min-lr", type=float, default=1e-4)
+    t.add_argument("--warmup", type=int, default=100)
+    t.add_argument("--weight-decay", type=float, default=0.1)
+    t.add_argument("--grad-clip", type=float, default=1.0)
+    t.add_argument("--eval-interval", type=int, default=250)
+    t.add_argument("--eval-tokens", type=int, default=0, help="validation tokens per evaluation (0: all)")
+    t.add_argument("--max-minutes", type=float, default=0.0)
+    t.add_argument("--seed", type=int, default=1337)
+    t.add_argument("--no-resume", action="store_true")
+
+    g = sub.add_parser("generate", help="continue a prompt")
+    g.add_argument("model", help="shipped model name or checkpoint folder")
+    g.add_argument("prompt")
+    _add_generation_args(g)
+
+    s = sub.add_parser("score", help="log-likelihood of a text: loss per token, bits per character")
+    s.add_argument("model")
+    src = s.add_mutually_exclusive_group(required=True)
+    src.add_argument("--text")
+    src.add_argument("--file")
+    s.add_argument("--stride", type=int, default=None)
+
+    sub.add_parser("models", help="list the shipped models")
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args, argv)
+    except (ValueError, TypeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _run(args, argv):
+    import lmdemo  # noqa: F401  (selects the JAX backend)
+    from lmdemo.backend import enable_compile_cache
+
+    enable_compile_cache()
+    if args.command == "train":
+        from lmdemo.trainer import TrainConfig
+        from lmdemo.training import train_language_model
+
+        overrides = {k: getattr(args, k) for k in ("num_layers", "num_heads", "d_model", "max_length", "hidden_dim",
+                                                   "activation", "position", "dropout") if getattr(args, k) is not None}
+        cfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,
+                          min_learning_rate=args.min_lr, warmup_steps=args.warmup, weight_decay=args.weight_decay,
+                          grad_clip=args.grad_clip, eval_interval=args.eval_interval, eval_tokens=args.eval_tokens,
+                          max_minutes=args.max_minutes, seed=args.seed)
+        command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
+        lm = train_language_model(args.data, args.out, preset=args.preset, init_from=args.init_from,
+                                  tokenizer=args.tokenizer, bpe_vocab_size=args.bpe_vocab_size, val_data=args.val_data,
+                                  val_fraction=args.val_fraction, train_config=cfg, model_overrides=overrides,
+                                  resume=not args.no_resume, command=command, model_name=args.name)
+        print(f"saved {args.out} ({lm.num_params():,} parameters)")
+        return 0
+    if args.command == "models":
+        from lmdemo.models import SHIPPED, available_models
+
+        present = set(available_models())
+        for name, what in SHIPPED.items():
+            print(f"{name:24s} {what}{'' if name in present else '  (missing)'}")
+        return 0
+    from lmdemo.models import load_model
+
+    lm = load_model(args.model)
+    if args.command == "generate":
+        for piece in lm.stream(args.prompt, args.max_new_tokens, args.sampler, args.temperature, args.top_k,
+                               args.top_p, args.num_beams, args.seed, args.stop, not args.no_cache):
+            print(piece, end="", flush=True)
+        print()
+        return 0
+    if args.command == "score":
+        from lmdemo.data import read_text
+
+        text = args.text if args.text is not None else read_text(args.file)
+        lp = lm.log_probs(text, stride=args.stride)
+        nats = -float(lp.sum())
+        print(json.dumps({
+            "tokens": int(lp.size), "chars": len(text), "nats_per_token": nats / lp.size,
+            "perplexity_per_token": math.exp(nats / lp.size), "bits_per_char": nats / len(text) / math.log(2),
+        }, indent=2))
+        return 0
+    raise AssertionError(args.command)

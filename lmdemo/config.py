@@ -1,0 +1,63 @@
+"""Transformer hyperparameters in one place, and the named size presets."""
+
+import dataclasses
+
+
+@dataclasses.dataclass
+class TransformerConfig:
+    vocab_size: int = 65  # number of token ids (set from the tokenizer)
+    max_length: int = 256  # context window: the most tokens the model sees at once
+    num_layers: int = 4  # decoder blocks
+    num_heads: int = 4  # attention heads per block
+    d_model: int = 256  # width of every token vector
+    hidden_dim: int = 0  # feed-forward inner width; 0 means 4 × d_model
+    activation: str = "gelu"  # "gelu" (GPT-2) or "relu" (the original Transformer)
+    position: str = "learned"  # "learned" (GPT-2) or "sinusoidal" (Vaswani et al.)
+    dropout: float = 0.0  # on attention weights and residual branches while training
+    layer_norm_epsilon: float = 1e-5
+
+    def __post_init__(self):
+        if not self.hidden_dim:
+            self.hidden_dim = 4 * self.d_model
+        for name in ("vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive int, received {name}={value!r}")
+        if self.d_model % self.num_heads:
+            raise ValueError(
+                f"d_model must be divisible by num_heads, received d_model={self.d_model}, num_heads={self.num_heads}")
+        if self.activation not in ("gelu", "relu"):
+            raise ValueError(f"activation must be 'gelu' or 'relu', received activation={self.activation!r}")
+        if self.position not in ("learned", "sinusoidal"):
+            raise ValueError(f"position must be 'learned' or 'sinusoidal', received position={self.position!r}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), received dropout={self.dropout!r}")
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown Transformer config keys: {sorted(unknown)}")
+        return cls(**data)
+
+
+# Named sizes (vocab_size comes from the tokenizer). Parameters are for a 65-character vocabulary.
+PRESETS = {
+    # 2 layers × 64 wide: tests and the app's in-browser training (~0.1M parameters)
+    "tiny": dict(max_length=64, num_layers=2, num_heads=2, d_model=64),
+    # the benchmark shape of bench/: 4 layers × 256 wide, context 256 (~3.2M parameters)
+    "small": dict(max_length=256, num_layers=4, num_heads=4, d_model=256),
+    # nanoGPT's "baby GPT" for Shakespeare: 6 layers × 384 wide (~10.7M parameters)
+    "base": dict(max_length=256, num_layers=6, num_heads=6, d_model=384, dropout=0.2),
+}
+
+
+def preset_config(name, **overrides):
+    """The config of a named preset, with ``overrides`` applied (e.g. ``vocab_size=...``)."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset={name!r}; choose one of {sorted(PRESETS)}")
+    return TransformerConfig(**{**PRESETS[name], **overrides})

@@ -1,0 +1,158 @@
+"""Multi-head attention written out as the formula: softmax(Q Kᵀ / √d_k) V."""
+
+import math
+
+import keras
+from keras import ops
+
+# Added to the scores of masked positions: exp(-1e9 - max) underflows to exactly 0 in float32.
+MASK_VALUE = -1e9
+
+
+@keras.saving.register_keras_serializable(package="lmdemo")
+class MultiHeadAttention(keras.layers.Layer):
+    """Multi-head scaled dot-product attention, one step of the formula per line.
+
+    1. project the inputs to queries, keys and values: Q = X W_q, K = X W_k, V = X W_v;
+    2. split each into ``num_heads`` heads of ``key_dim`` features;
+    3. per head, weights = softmax(Q Kᵀ / √d_k) with masked positions set to -∞;
+    4. per head, output = weights V;
+    5. concatenate the heads and project back: O = concat(heads) W_o.
+
+    With ``cache`` it attends over a fixed-size key/value cache instead of recomputing keys
+    and values for earlier positions (used by generation).
+
+    Args:
+        num_heads: number of attention heads.
+        key_dim: size of each head's queries and keys (d_k).
+        value_dim: size of each head's values; defaults to ``key_dim``.
+        output_dim: size of the output; defaults to the last dimension of the query input.
+        use_bias: whether the four projections have biases.
+        dropout: dropout rate on the attention weights during training.
+    """
+
+    def __init__(self, num_heads, key_dim, value_dim=None, output_dim=None, use_bias=True,
+                 dropout=0.0, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        if int(num_heads) < 1:
+            raise ValueError(f"num_heads must be ≥ 1, received num_heads={num_heads!r}")
+        if int(key_dim) < 1:
+            raise ValueError(f"key_dim must be ≥ 1, received key_dim={key_dim!r}")
+        self.num_heads = int(num_heads)
+        self.key_dim = int(key_dim)
+        self.value_dim = int(value_dim or key_dim)
+        self.output_dim = output_dim
+        self.use_bias = use_bias
+        self.dropout = dropout
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.dropout_layer = keras.layers.Dropout(dropout, name="attention_dropout")
+
+    def build(self, query_shape, value_shape=None):
+        value_shape = value_shape or query_shape
+        output_dim = self.output_dim or query_shape[-1]
+        dense = lambda units, name: keras.layers.Dense(  # noqa: E731
+            units, use_bias=self.use_bias, kernel_initializer=self.kernel_initializer, name=name)
+        self.query_dense = dense(self.num_heads * self.key_dim, "query")
+        self.key_dense = dense(self.num_heads * self.key_dim, "key")
+        self.value_dense = dense(self.num_heads * self.value_dim, "value")
+        self.output_dense = dense(output_dim, "attention_output")
+        self.query_dense.build(query_shape)
+        self.key_dense.build(value_shape)
+        self.value_dense.build(value_shape)
+        self.output_dense.build(tuple(query_shape[:-1]) + (self.num_heads * self.value_dim,))
+        self.built = True
+
+    def _split_heads(self, x, head_dim):
+        batch, seq = ops.shape(x)[0], ops.shape(x)[1]
+        return ops.reshape(x, (batch, seq, self.num_heads, head_dim))  # (batch, seq, heads, head_dim)
+
+    def call(self, query, value=None, key=None, attention_mask=None, use_causal_mask=False,
+             return_attention_scores=False, cache=None, cache_index=None, training=None, return_details=False):
+        """Attend from ``query`` to ``value`` (self-attention when ``value`` is None).
+
+        Args:
+            query: (batch, q_len, dim) inputs the queries come from.
+            value: (batch, k_len, dim) inputs the keys and values come from.
+            key: inputs for the keys only; defaults to ``value``.
+            attention_mask: bool, (batch, k_len) padding mask or (batch, q_len, k_len); True = attend.
+            use_causal_mask: a query at position i attends only to keys at positions ≤ i.
+            return_attention_scores: also return the (batch, heads, q_len, k_len) weights.
+            cache: (batch, 2, max_len, heads, head_dim) keys and values of earlier positions;
+                the new keys/values are written at ``cache_index`` and the updated cache returned.
+            cache_index: int position of the first query in the sequence (with ``cache``).
+            return_details: also return a dict with every step's numbers: ``query``, ``key``,
+                ``value`` (batch, seq, heads, head_dim), ``scores`` = Q Kᵀ / √d_k before masking and
+                ``weights`` after the softmax (batch, heads, q_len, k_len).
+
+        Returns:
+            output, plus the weights if ``return_attention_scores``, plus the updated cache
+            if ``cache`` was given, plus the details dict if ``return_details``, in that order.
+        """
+        value = query if value is None else value
+        key = value if key is None else key
+
+        # 1-2. linear projections, split into heads
+        q = self._split_heads(self.query_dense(query), self.key_dim)  # (batch, q_len, heads, d_k)
+        k = self._split_heads(self.key_dense(key), self.key_dim)  # (batch, k_len, heads, d_k)
+        v = self._split_heads(self.value_dense(value), self.value_dim)  # (batch, k_len, heads, d_v)
+
+        q_len = ops.shape(q)[1]
+        q_start = 0
+        if cache is not None:
+            # write the new keys/values into the fixed-size cache, then attend over all of it
+            start = [0, cache_index, 0, 0]
+            k_cache = ops.slice_update(cache[:, 0], start, k)  # (batch, max_len, heads, d_k)
+            v_cache = ops.slice_update(cache[:, 1], start, v)
+            cache = ops.stack([k_cache, v_cache], axis=1)  # (batch, 2, max_len, heads, d_k)
+            k, v = k_cache, v_cache
+            q_start = cache_index
+        k_len = ops.shape(k)[1]
+
+        mask = None
+        if use_causal_mask or cache is not None:
+            # query at absolute position i sees keys at positions ≤ i (the cache past i is empty)
+            q_pos = q_start + ops.arange(q_len)[:, None]
+            k_pos = ops.arange(k_len)[None, :]
+            mask = ops.expand_dims(q_pos >= k_pos, 0)  # (1, q_len, k_len)
+        if attention_mask is not None:
+            attention_mask = ops.cast(attention_mask, "bool")
+            if len(attention_mask.shape) == 2:
+                attention_mask = attention_mask[:, None, :]  # padding mask over keys
+            mask = attention_mask if mask is None else ops.logical_and(mask, attention_mask)
+
+        # 3. scores = Q Kᵀ / √d_k, masked, softmax over the keys
+        scores = ops.einsum("bqhd,bkhd->bhqk", q, k) / math.sqrt(self.key_dim)  # (batch, heads, q_len, k_len)
+        masked = scores if mask is None else ops.where(mask[:, None, :, :], scores, MASK_VALUE)
+        weights = ops.softmax(masked, axis=-1)  # (batch, heads, q_len, k_len)
+        dropped = self.dropout_layer(weights, training=training)
+
+        # 4. weighted sum of values; 5. concatenate heads and project
+        heads = ops.einsum("bhqk,bkhd->bqhd", dropped, v)  # (batch, q_len, heads, d_v)
+        batch = ops.shape(heads)[0]
+        combined = ops.reshape(heads, (batch, q_len, self.num_heads * self.value_dim))  # (batch, q_len, heads*d_v)
+        output = self.output_dense(combined)
+
+        outputs = (output,)
+        if return_attention_scores:
+            outputs += (weights,)
+        if cache is not None:
+            outputs += (cache,)
+        if return_details:
+            outputs += ({"query": q, "key": k, "value": v, "scores": scores, "weights": weights},)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def compute_output_shape(self, query_shape, value_shape=None):
+        return tuple(query_shape[:-1]) + (self.output_dim or query_shape[-1],)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "num_heads": self.num_heads,
+            "key_dim": self.key_dim,
+            "value_dim": self.value_dim,
+            "output_dim": self.output_dim,
+            "use_bias": self.use_bias,
+            "dropout": self.dropout,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        })
+        return config

@@ -1,0 +1,54 @@
+"""The position-wise feed-forward block: act(X W₁ᵀ + b₁) W₂ᵀ + b₂."""
+
+import keras
+
+ACTIVATIONS = ("relu", "gelu")
+
+
+@keras.saving.register_keras_serializable(package="lmdemo")
+class FeedForward(keras.layers.Layer):
+    """Two linear layers with ReLU or GELU between them, applied to every position alone.
+
+    Args:
+        hidden_dim: width of the inner layer (usually 4 × the model width).
+        activation: ``"relu"`` (max(0, x)) or ``"gelu"`` (x·Φ(x), the tanh approximation GPT-2 uses).
+        dropout: dropout rate on the output during training.
+    """
+
+    def __init__(self, hidden_dim, activation="gelu", dropout=0.0, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {ACTIVATIONS}, received activation={activation!r}")
+        self.hidden_dim = int(hidden_dim)
+        self.activation = activation
+        self.dropout = dropout
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.dropout_layer = keras.layers.Dropout(dropout, name="output_dropout")
+
+    def build(self, input_shape):
+        dim = input_shape[-1]
+        self.inner_dense = keras.layers.Dense(self.hidden_dim, kernel_initializer=self.kernel_initializer, name="inner")
+        self.output_dense = keras.layers.Dense(dim, kernel_initializer=self.kernel_initializer, name="output")
+        self.inner_dense.build(input_shape)
+        self.output_dense.build(tuple(input_shape[:-1]) + (self.hidden_dim,))
+        self.built = True
+
+    def call(self, x, training=None, return_hidden=False):
+        """(batch, seq, dim) → (batch, seq, dim); with ``return_hidden`` also the activations."""
+        hidden = self.inner_dense(x)  # (batch, seq, hidden_dim)
+        if self.activation == "relu":
+            hidden = keras.ops.relu(hidden)
+        else:
+            hidden = keras.ops.gelu(hidden, approximate=True)
+        out = self.dropout_layer(self.output_dense(hidden), training=training)  # (batch, seq, dim)
+        return (out, hidden) if return_hidden else out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "hidden_dim": self.hidden_dim,
+            "activation": self.activation,
+            "dropout": self.dropout,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        })
+        return config

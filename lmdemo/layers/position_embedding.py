@@ -1,0 +1,88 @@
+"""Token embeddings plus position embeddings (learned, or the fixed sinusoids of Vaswani et al.)."""
+
+
+import keras
+import numpy as np
+from keras import ops
+
+POSITION_KINDS = ("learned", "sinusoidal")
+
+
+def sinusoidal_table(max_length, dim):
+    """PE[pos, 2i] = sin(pos / 10000^(2i/dim)), PE[pos, 2i+1] = cos(pos / 10000^(2i/dim))."""
+    pos = np.arange(max_length)[:, None]
+    i = np.arange(0, dim, 2)[None, :]
+    angle = pos / np.power(10000.0, i / dim)
+    table = np.zeros((max_length, dim), dtype="float32")
+    table[:, 0::2] = np.sin(angle)
+    table[:, 1::2] = np.cos(angle)[:, : dim // 2]
+    return table
+
+
+@keras.saving.register_keras_serializable(package="lmdemo")
+class TokenAndPositionEmbedding(keras.layers.Layer):
+    """x_i = E[token_i] + P[i]: what the token is plus where it is.
+
+    Args:
+        vocab_size: number of token ids.
+        max_length: the longest sequence (the context window).
+        embedding_dim: size of each vector (d_model).
+        position: ``"learned"`` (a trained table, as GPT-2) or ``"sinusoidal"`` (fixed).
+    """
+
+    def __init__(self, vocab_size, max_length, embedding_dim, position="learned",
+                 embeddings_initializer=None, **kwargs):
+        super().__init__(**kwargs)
+        if position not in POSITION_KINDS:
+            raise ValueError(f"position must be one of {POSITION_KINDS}, received position={position!r}")
+        self.vocab_size = int(vocab_size)
+        self.max_length = int(max_length)
+        self.embedding_dim = int(embedding_dim)
+        self.position = position
+        init = embeddings_initializer or keras.initializers.RandomNormal(stddev=0.02)
+        self.embeddings_initializer = keras.initializers.get(init)
+        self.token_embedding = keras.layers.Embedding(
+            self.vocab_size, self.embedding_dim, embeddings_initializer=self.embeddings_initializer,
+            name="token_embedding")
+        if position == "learned":
+            self.position_embedding = keras.layers.Embedding(
+                self.max_length, self.embedding_dim, embeddings_initializer=self.embeddings_initializer,
+                name="position_embedding")
+        else:
+            self.position_table = sinusoidal_table(self.max_length, self.embedding_dim)
+
+    def build(self, input_shape):
+        self.token_embedding.build(input_shape)
+        if self.position == "learned":
+            self.position_embedding.build(input_shape)
+        self.built = True
+
+    def position_vectors(self, seq_len, start_index=0):
+        """(seq_len, dim) position vectors for positions start_index, start_index + 1, ..."""
+        positions = start_index + ops.arange(seq_len)
+        if self.position == "learned":
+            return self.position_embedding(positions)
+        return ops.take(ops.convert_to_tensor(self.position_table), positions, axis=0)
+
+    def call(self, token_ids, start_index=0, return_parts=False):
+        """(batch, seq) ids → (batch, seq, dim); with ``return_parts`` also the two summands."""
+        tokens = self.token_embedding(token_ids)  # (batch, seq, dim)
+        positions = self.position_vectors(ops.shape(token_ids)[1], start_index)  # (seq, dim)
+        positions = ops.cast(positions, tokens.dtype)
+        out = tokens + positions[None]
+        if return_parts:
+            return out, tokens, positions
+        return out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "vocab_size": self.vocab_size,
+            "max_length": self.max_length,
+            "embedding_dim": self.embedding_dim,
+            "position": self.position,
+            "embeddings_initializer": keras.initializers.serialize(self.embeddings_initializer),
+        })
+        return config
+
+

@@ -1,0 +1,46 @@
+"""Shipped models by name, and ``load_model`` for names and checkpoint folders alike."""
+
+import os
+
+from lmdemo.checkpoint import read_checkpoint_config
+
+MODELS_DIR = os.environ.get("LMDEMO_MODELS_DIR") or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models")
+
+# name → what it is (the card in models/NAME/README.md has the numbers)
+SHIPPED = {
+    "shakespeare-char": "character-level GPT trained on tinyshakespeare",
+}
+
+
+def model_kinds():
+    from lmdemo.transformer_lm import TransformerLM
+
+    return {TransformerLM.kind: TransformerLM}
+
+
+def available_models():
+    """Shipped model names whose checkpoint is present."""
+    return [n for n in SHIPPED if os.path.isfile(os.path.join(MODELS_DIR, n, "config.json"))]
+
+
+def load_model(name_or_path):
+    """Load a shipped model by name (``"shakespeare-char"``) or any checkpoint folder.
+
+    Raises:
+        ValueError: neither a shipped name nor a checkpoint folder, or the checkpoint is corrupt.
+    """
+    if not isinstance(name_or_path, (str, os.PathLike)) or not str(name_or_path):
+        raise ValueError(f"name_or_path must be a model name or a checkpoint folder, received {name_or_path!r}")
+    path = str(name_or_path)
+    if path in SHIPPED:
+        path = os.path.join(MODELS_DIR, path)
+        if not os.path.isdir(path):
+            raise ValueError(f"shipped model {name_or_path!r} is missing from {MODELS_DIR!r}")
+    elif not os.path.isdir(path):
+        raise ValueError(
+            f"unknown model {name_or_path!r}: not a shipped model ({', '.join(SHIPPED)}) and not a checkpoint folder")
+    kind = read_checkpoint_config(path)["kind"]
+    kinds = model_kinds()
+    if kind not in kinds:
+        raise ValueError(f"checkpoint {path!r} has unknown model kind={kind!r}; known: {sorted(kinds)}")
+    return kinds[kind].load(path)

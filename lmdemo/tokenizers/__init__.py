@@ -1,0 +1,7 @@
+"""Tokenizers: text → token ids → text."""
+
+from lmdemo.tokenizers.bpe_tokenizer import BPETokenizer
+from lmdemo.tokenizers.char_tokenizer import CharTokenizer
+from lmdemo.tokenizers.tokenizer import Tokenizer, load_tokenizer
+
+__all__ = ["BPETokenizer", "CharTokenizer", "Tokenizer", "load_tokenizer"]

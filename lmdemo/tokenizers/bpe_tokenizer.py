@@ -1,0 +1,95 @@
+"""Byte-level BPE tokenizer trained with the Hugging Face ``tokenizers`` library."""
+
+from lmdemo.tokenizers.tokenizer import Tokenizer
+
+END_OF_TEXT = "<|endoftext|>"
+
+
+class BPETokenizer(Tokenizer):
+    """GPT-2 style byte-level BPE: any Unicode text encodes losslessly, nothing is unknown.
+
+    Text is first mapped to its UTF-8 bytes (each byte a symbol), then frequent adjacent
+    pairs are merged, as learned from the user's corpus by ``tokenizers.trainers.BpeTrainer``.
+
+    Args:
+        tokenizer_json: the serialized ``tokenizers.Tokenizer`` (from ``train``).
+
+    Example:
+        >>> tok = BPETokenizer.train(["low lower lowest"] * 10, vocab_size=300)
+        >>> tok.decode(tok.encode("lowest 最低"))
+        'lowest 最低'
+    """
+
+    type_name = "bpe"
+    special_tokens = (END_OF_TEXT,)
+    start_text = END_OF_TEXT
+
+    def __init__(self, tokenizer_json):
+        from tokenizers import Tokenizer as HFTokenizer
+
+        try:
+            self._tok = HFTokenizer.from_str(tokenizer_json)
+        except Exception as e:  # tokenizers raises its own Exception type on bad JSON
+            raise ValueError(f"tokenizer_json is not a valid tokenizers JSON ({e})") from None
+        self.tokenizer_json = tokenizer_json
+
+    @classmethod
+    def train(cls, texts, vocab_size=1000, min_frequency=2):
+        """Learn merges from ``texts`` (a string or an iterable of strings).
+
+        Args:
+            texts: the training corpus.
+            vocab_size: the final vocabulary size, bytes and special token included (≥ 257).
+            min_frequency: pairs seen fewer times are not merged.
+        """
+        from tokenizers import Tokenizer as HFTokenizer
+        from tokenizers import decoders, models, pre_tokenizers, trainers
+
+        if not isinstance(vocab_size, int) or vocab_size < 257:
+            raise ValueError(f"vocab_size must be an int ≥ 257 (256 bytes + end of text), received vocab_size={vocab_size!r}")
+        if isinstance(texts, str):
+            texts = [texts]
+        texts = [t for t in texts if t]
+        if not texts:
+            raise ValueError("texts is empty: BPE needs a non-empty corpus")
+        tok = HFTokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.decoder = decoders.ByteLevel()
+        trainer = trainers.BpeTrainer(
+            vocab_size=vocab_size,
+            min_frequency=min_frequency,
+            special_tokens=[END_OF_TEXT],
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
+        )
+        tok.train_from_iterator(texts, trainer=trainer)
+        return cls(tok.to_str())
+
+    @property
+    def vocab_size(self):
+        return self._tok.get_vocab_size()
+
+    def encode(self, text):
+        self._check_text(text)
+        return self._tok.encode(text, add_special_tokens=False).ids
+
+    def decode(self, ids):
+        ids = [int(i) for i in ids]
+        bad = [i for i in ids if not 0 <= i < self.vocab_size]
+        if bad:
+            raise ValueError(f"token id {bad[0]} is outside the vocabulary (vocab_size={self.vocab_size})")
+        return self._tok.decode(ids, skip_special_tokens=False)
+
+    def token_to_id(self, token):
+        return self._tok.token_to_id(token)
+
+    def id_to_token(self, token_id):
+        return self._tok.id_to_token(token_id)
+
+    def tokenize(self, text):
+        """The pieces as the text they cover (byte-level symbols decoded back to text)."""
+        enc = self._tok.encode(text, add_special_tokens=False)
+        return [text[a:b] for a, b in enc.offsets]
+
+    def get_config(self):
+        return {"tokenizer_json": self.tokenizer_json}

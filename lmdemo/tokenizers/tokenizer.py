@@ -1,0 +1,88 @@
+"""The interface every lmdemo tokenizer implements, and loading one from JSON."""
+
+import json
+import os
+
+
+class Tokenizer:
+    """Maps text to token ids and back.
+
+    Subclasses implement ``encode``, ``decode``, ``vocab_size``, ``get_config`` and
+    ``from_config``. Saved files are plain JSON: ``{"type": ..., "config": {...}}``.
+
+    Attributes:
+        special_tokens: the tokens that are not text (``"<unk>"``, ``"<|endoftext|>"``).
+        start_text: text that an empty prompt is replaced with before generation, so that a
+            model always has a token to condition on (``"\\n"`` for character models, as
+            nanoGPT samples from a newline; the end-of-text token for BPE models).
+    """
+
+    type_name = None
+    special_tokens = ()
+    start_text = None
+
+    def encode(self, text):
+        raise NotImplementedError
+
+    def decode(self, ids):
+        raise NotImplementedError
+
+    @property
+    def vocab_size(self):
+        raise NotImplementedError
+
+    def token_to_id(self, token):
+        raise NotImplementedError
+
+    def id_to_token(self, token_id):
+        raise NotImplementedError
+
+    def tokenize(self, text):
+        """The pieces of ``text`` as strings, one per token (for showing how text splits)."""
+        return [self.id_to_token(i) for i in self.encode(text)]
+
+    def get_config(self):
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def save(self, path):
+        """Write the tokenizer to ``path`` as JSON."""
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"type": self.type_name, "config": self.get_config()}, f, ensure_ascii=False)
+
+    def _check_text(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, received {type(text).__name__}: {text!r:.80}")
+
+
+def tokenizer_types():
+    from lmdemo.tokenizers.bpe_tokenizer import BPETokenizer
+    from lmdemo.tokenizers.char_tokenizer import CharTokenizer
+
+    return {CharTokenizer.type_name: CharTokenizer, BPETokenizer.type_name: BPETokenizer}
+
+
+def load_tokenizer(path):
+    """Load a tokenizer saved with ``Tokenizer.save``.
+
+    Args:
+        path: a JSON file written by ``save``.
+
+    Raises:
+        ValueError: the file is missing, not JSON, or names an unknown tokenizer type.
+    """
+    if not os.path.isfile(path):
+        raise ValueError(f"tokenizer file not found: path={path!r}")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        type_name, config = data["type"], data["config"]
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ValueError(f"tokenizer file is corrupt: path={path!r} ({e})") from None
+    types = tokenizer_types()
+    if type_name not in types:
+        raise ValueError(f"unknown tokenizer type={type_name!r} in path={path!r}; known: {sorted(types)}")
+    return types[type_name].from_config(config)

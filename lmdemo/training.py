@@ -1,0 +1,160 @@
+"""Train a Transformer language model on any text: the function behind ``python -m lmdemo train``."""
+
+import dataclasses
+import math
+import os
+import platform
+import time
+
+import numpy as np
+
+from lmdemo.config import preset_config
+from lmdemo.data import load_text, split_text
+from lmdemo.tokenizers import BPETokenizer, CharTokenizer
+from lmdemo.trainer import STATE_DIR, Trainer, TrainConfig
+from lmdemo.transformer_lm import TransformerLM
+
+
+def build_tokenizer(kind, text, bpe_vocab_size=1000):
+    if kind == "char":
+        return CharTokenizer.train(text)
+    if kind == "bpe":
+        return BPETokenizer.train(text, vocab_size=bpe_vocab_size)
+    raise ValueError(f"tokenizer must be 'char' or 'bpe', received tokenizer={kind!r}")
+
+
+def train_language_model(data, out_dir, preset="small", init_from=None, tokenizer="char", bpe_vocab_size=1000,
+                         val_data=None, val_fraction=0.1, train_config=None, model_overrides=None, resume=True,
+                         command=None, progress=True, log_fn=None, model_name=None):
+    """Train (or fine-tune) a Transformer LM on a text and write a checkpoint folder.
+
+    Args:
+        data: a UTF-8 text file (``.gz`` too) or ``"hf:NAME"`` for a Hugging Face dataset.
+        out_dir: the checkpoint folder; it is rewritten at every evaluation.
+        preset: a size from ``lmdemo.config.PRESETS`` (new models only).
+        init_from: a shipped model name or checkpoint folder to fine-tune from; its tokenizer
+            and size are kept (characters it has not seen become ``<unk>``).
+        tokenizer: ``"char"`` or ``"bpe"`` (new models only).
+        val_data: a separate validation text; otherwise the last ``val_fraction`` of ``data``.
+        train_config: a ``TrainConfig``.
+        model_overrides: ``TransformerConfig`` fields to change from the preset.
+        resume: continue from ``out_dir/train_state`` if a previous run left one.
+        command: the command line to record in the model card.
+        log_fn: called with each evaluation record.
+
+    Returns:
+        the trained ``TransformerLM``.
+    """
+    from lmdemo.models import load_model
+
+    cfg = train_config or TrainConfig()
+    text = load_text(data)
+    if val_data:
+        train_text, val_text = text, load_text(val_data)
+    else:
+        train_text, val_text = split_text(text, val_fraction)
+    state_dir = os.path.join(out_dir, STATE_DIR)
+    resuming = resume and os.path.isfile(os.path.join(state_dir, "state.json"))
+    if resuming:
+        lm = TransformerLM.load(out_dir)
+    elif init_from:
+        lm = load_model(init_from)
+        if not isinstance(lm, TransformerLM):
+            raise ValueError(f"init_from={init_from!r} is a {lm.kind} model; only Transformer models fine-tune here")
+    else:
+        tok = build_tokenizer(tokenizer, train_text, bpe_vocab_size)
+        lm = TransformerLM.create(tok, preset_config(preset, **(model_overrides or {})))
+    train_ids = np.asarray(lm.tokenizer.encode(train_text), dtype=np.int32)
+    val_ids = np.asarray(lm.tokenizer.encode(val_text), dtype=np.int32) if val_text else None
+    context = lm.max_length
+    if len(train_ids) <= context + 1:
+        raise ValueError(
+            f"the training text has {len(train_ids)} tokens; it needs more than the context of {context} "
+            f"(use a longer text or a smaller preset)")
+
+    info = {
+        "data": data, "val_data": val_data, "val_fraction": None if val_data else val_fraction,
+        "init_from": init_from, "train_tokens": int(len(train_ids)), "val_tokens": int(0 if val_ids is None else len(val_ids)),
+        "val_chars": len(val_text), "unk_in_train": int(np.sum(train_ids == getattr(lm.tokenizer, "unk_id", -1))),
+    }
+    started = time.time()
+
+    def save(step, record):
+        metrics = _metrics(lm, trainer, info, time.time() - started + previous_seconds)
+        lm.save(out_dir, card=model_card(lm, metrics, cfg, command, model_name), metrics=metrics)
+
+    trainer = Trainer(lm.network, cfg, context, save_fn=save, state_dir=state_dir, log_fn=log_fn, progress=progress)
+    previous_seconds = 0.0
+    if resuming:
+        trainer.load_state()
+        previous_seconds = trainer.history[-1]["elapsed_s"] if trainer.history else 0.0
+    trainer.fit(train_ids, val_ids)
+    return lm
+
+
+def _metrics(lm, trainer, info, seconds):
+    last = trainer.history[-1] if trainer.history else {}
+    metrics = {
+        "step": trainer.step, "train_seconds": round(seconds, 1), "params": lm.num_params(),
+        "train_loss": last.get("train_loss"), "history": trainer.history, **info,
+        "train_config": dataclasses.asdict(trainer.config), "model_config": lm.config.to_dict(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores",
+    }
+    if "val_loss" in last:
+        nats = last["val_loss"]
+        metrics["val_loss_nats_per_token"] = nats
+        # per character: total nats over the validation characters (equal to per token for char models)
+        total = nats * max(info["val_tokens"] - 1, 1)
+        per_char = total / max(info["val_chars"] - 1, 1)
+        metrics["val_nats_per_char"] = per_char
+        metrics["val_bits_per_char"] = per_char / math.log(2)
+    return metrics
+
+
+def model_card(lm, metrics, cfg, command, name=None):
+    """The Markdown model card: what the model is, the data, the exact command, measured numbers."""
+    c = lm.config
+    val = metrics.get("val_loss_nats_per_token")
+    lines = [
+        f"# {name or 'lmdemo Transformer language model'}",
+        "",
+        f"A decoder-only Transformer (GPT-style, pre-LayerNorm) trained with lmdemo: {c.num_layers} layers, "
+        f"{c.num_heads} heads, width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), {c.position} positions, "
+        f"context {c.max_length} tokens, {lm.tokenizer.type_name} tokenizer with {lm.tokenizer.vocab_size} tokens, "
+        f"{metrics['params']:,} parameters. Stored unencrypted (`model.weights.h5`, Keras weights; no code is loaded).",
+        "",
+        "## Data",
+        f"- training text: `{metrics['data']}` ({metrics['train_tokens']:,} tokens)",
+        (f"- validation text: `{metrics['val_data']}`" if metrics.get("val_data") else
+         f"- validation: the last {metrics['val_fraction']:.0%} of the same text ({metrics['val_tokens']:,} tokens)"),
+    ]
+    if metrics.get("init_from"):
+        lines.append(f"- fine-tuned from `{metrics['init_from']}`")
+    lines += [
+        "",
+        "## How it was trained",
+        "```",
+        command or "(trained from Python; no command recorded)",
+        "```",
+        f"AdamW (peak learning rate {cfg.learning_rate:g}, {cfg.warmup_steps} warmup steps, cosine decay to "
+        f"{cfg.min_learning_rate:g}, weight decay {cfg.weight_decay:g}, gradient norm clipped at {cfg.grad_clip:g}), "
+        f"batch {cfg.batch_size} × {c.max_length} tokens, dropout {c.dropout:g}, seed {cfg.seed}.",
+        "",
+        "## Measured",
+        f"On {metrics['machine']}, {metrics['step']:,} steps in {metrics['train_seconds'] / 60:.1f} minutes.",
+        "",
+        "| split | loss (nats per token) | nats per char | bits per char |",
+        "|---|---|---|---|",
+        f"| train (last steps' mean) | {metrics['train_loss']:.4f} | | |" if metrics.get("train_loss") is not None else "",
+    ]
+    if val is not None:
+        lines.append(f"| validation (every token, disjoint windows) | {val:.4f} | {metrics['val_nats_per_char']:.4f} | "
+                     f"{metrics['val_bits_per_char']:.4f} |")
+    lines += ["", "Validation loss during training:", "", "| step | minutes | train loss | val loss |", "|---|---|---|---|"]
+    for r in metrics["history"]:
+        v = f"{r['val_loss']:.4f}" if "val_loss" in r else ""
+        lines.append(f"| {r['step']} | {r['elapsed_s'] / 60:.1f} | {r['train_loss']:.4f} | {v} |")
+    lines += ["", "## Limitations",
+              "A small model trained briefly on one text: it imitates the surface of that text and knows nothing "
+              "else. Generated text is not factual and can repeat itself.", ""]
+    return "\n".join(line for line in lines if line is not None)

@@ -1,0 +1,105 @@
+"""The decoder-only Transformer backbone: token ids → hidden states."""
+
+import keras
+from keras import ops
+
+from lmdemo.layers.decoder_block import DecoderBlock
+from lmdemo.layers.position_embedding import TokenAndPositionEmbedding
+
+
+@keras.saving.register_keras_serializable(package="lmdemo")
+class TransformerBackbone(keras.Model):
+    """Embeddings + positions, a stack of pre-LayerNorm decoder blocks, and a final LayerNorm.
+
+    Args:
+        vocab_size, max_length, num_layers, num_heads, d_model, hidden_dim, activation,
+        position, dropout, layer_norm_epsilon: see ``lmdemo.config.TransformerConfig``.
+    """
+
+    def __init__(self, vocab_size, max_length, num_layers, num_heads, d_model, hidden_dim,
+                 activation="gelu", position="learned", dropout=0.0, layer_norm_epsilon=1e-5, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab_size = vocab_size
+        self.max_length = max_length
+        self.num_layers = num_layers
+        self.num_heads = num_heads
+        self.d_model = d_model
+        self.hidden_dim = hidden_dim
+        self.activation = activation
+        self.position = position
+        self.dropout = dropout
+        self.layer_norm_epsilon = layer_norm_epsilon
+        self.embedding = TokenAndPositionEmbedding(vocab_size, max_length, d_model, position=position, name="embedding")
+        self.embedding_dropout = keras.layers.Dropout(dropout, name="embedding_dropout")
+        self.blocks = [
+            DecoderBlock(num_heads, hidden_dim, activation, dropout, layer_norm_epsilon, name=f"block_{i}")
+            for i in range(num_layers)
+        ]
+        self.final_norm = keras.layers.LayerNormalization(epsilon=layer_norm_epsilon, name="final_norm")
+
+    def build(self, input_shape):
+        self.embedding.build(input_shape)
+        hidden_shape = tuple(input_shape) + (self.d_model,)
+        for block in self.blocks:
+            block.build(hidden_shape)
+        self.final_norm.build(hidden_shape)
+        self.built = True
+
+    @property
+    def head_dim(self):
+        return self.d_model // self.num_heads
+
+    def empty_cache(self, batch_size, dtype="float32"):
+        """One zero (batch, 2, max_length, heads, head_dim) key/value cache per block."""
+        shape = (batch_size, 2, self.max_length, self.num_heads, self.head_dim)
+        return tuple(ops.zeros(shape, dtype=dtype) for _ in self.blocks)
+
+    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None,
+             return_intermediates=False):
+        """(batch, seq) ids → (batch, seq, d_model) hidden states.
+
+        Args:
+            token_ids: int (batch, seq), seq ≤ max_length.
+            padding_mask: optional bool (batch, seq); False marks padding to ignore.
+            cache: the tuple from ``empty_cache`` (or a previous call); enables the KV cache.
+            cache_index: position of ``token_ids[:, 0]`` in the sequence (with ``cache``).
+            return_intermediates: also return a dict with the embeddings and every block's
+                activations and attention weights (for looking inside the model).
+
+        Returns:
+            hidden; then the new cache if ``cache`` was given; then the intermediates dict.
+        """
+        start = 0 if cache is None else cache_index
+        x, token_vectors, position_vectors = self.embedding(token_ids, start_index=start, return_parts=True)
+        x = self.embedding_dropout(x, training=training)
+        intermediates = {"token_embeddings": token_vectors, "position_embeddings": position_vectors,
+                         "embeddings": x, "blocks": []}
+        new_cache = []
+        for i, block in enumerate(self.blocks):
+            result = block(
+                x, padding_mask=padding_mask, cache=None if cache is None else cache[i], cache_index=cache_index,
+                training=training, return_intermediates=return_intermediates)
+            result = result if isinstance(result, tuple) else (result,)
+            x = result[0]
+            if cache is not None:
+                new_cache.append(result[1])
+            if return_intermediates:
+                intermediates["blocks"].append(result[-1])
+        hidden = self.final_norm(x)
+        outputs = (hidden,)
+        if cache is not None:
+            outputs += (tuple(new_cache),)
+        if return_intermediates:
+            intermediates["final_hidden"] = hidden
+            outputs += (intermediates,)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "vocab_size": self.vocab_size, "max_length": self.max_length, "num_layers": self.num_layers,
+            "num_heads": self.num_heads, "d_model": self.d_model, "hidden_dim": self.hidden_dim,
+            "activation": self.activation, "position": self.position, "dropout": self.dropout,
+            "layer_norm_epsilon": self.layer_norm_epsilon,
+        })
+        return config

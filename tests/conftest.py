@@ -1,0 +1,36 @@
+import os
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import lmdemo  # noqa: E402  (selects the JAX backend before anything imports keras)
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED_DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
+
+TOY_TEXT = (
+    "First Citizen:\nBefore we proceed any further, hear me speak.\n\n"
+    "All:\nSpeak, speak.\n\nFirst Citizen:\nYou are all resolved rather to die than to famish?\n"
+) * 20
+
+
+@pytest.fixture(scope="session")
+def toy_tokenizer():
+    return lmdemo.CharTokenizer.train(TOY_TEXT)
+
+
+@pytest.fixture(scope="session")
+def toy_lm(toy_tokenizer):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return lmdemo.TransformerLM.create(
+        toy_tokenizer, lmdemo.TransformerConfig(max_length=16, num_layers=2, num_heads=2, d_model=32))
+
+
+def shared_data(*parts):
+    path = os.path.join(SHARED_DATA, *parts)
+    if not os.path.exists(path):
+        pytest.skip(f"shared dataset not found at {path} (CI provides ../shared/data)")
+    return path

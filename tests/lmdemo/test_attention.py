@@ -1,0 +1,77 @@
+import keras
+import numpy as np
+import pytest
+
+from lmdemo.layers import MultiHeadAttention
+
+
+def _copy_from_keras(ours, theirs, dim, heads, head_dim):
+    """Keras' EinsumDense kernels are (dim, heads, head_dim); ours are Dense (dim, heads*head_dim)."""
+    for name in ("query", "key", "value"):
+        src = getattr(theirs, f"_{name}_dense")
+        dst = getattr(ours, f"{name}_dense")
+        dst.kernel.assign(np.reshape(src.kernel.numpy(), (dim, heads * head_dim)))
+        dst.bias.assign(np.reshape(src.bias.numpy(), (heads * head_dim,)))
+    ours.output_dense.kernel.assign(np.reshape(theirs._output_dense.kernel.numpy(), (heads * head_dim, dim)))
+    ours.output_dense.bias.assign(theirs._output_dense.bias.numpy())
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_equals_keras_multi_head_attention(causal):
+    batch, seq, dim, heads = 2, 5, 12, 3
+    x = np.random.default_rng(0).normal(size=(batch, seq, dim)).astype("float32")
+    theirs = keras.layers.MultiHeadAttention(num_heads=heads, key_dim=dim // heads)
+    ref, ref_w = theirs(x, x, use_causal_mask=causal, return_attention_scores=True)
+    ours = MultiHeadAttention(heads, dim // heads)
+    ours(x)  # build
+    _copy_from_keras(ours, theirs, dim, heads, dim // heads)
+    out, w = ours(x, use_causal_mask=causal, return_attention_scores=True)
+    np.testing.assert_allclose(np.asarray(out), np.asarray(ref), atol=1e-5)
+    np.testing.assert_allclose(np.asarray(w), np.asarray(ref_w), atol=1e-6)
+
+
+def test_equals_keras_with_padding_mask_and_cross_attention():
+    rng = np.random.default_rng(1)
+    q = rng.normal(size=(2, 3, 8)).astype("float32")
+    kv = rng.normal(size=(2, 4, 8)).astype("float32")
+    mask = np.array([[1, 1, 1, 0], [1, 1, 0, 0]], dtype=bool)
+    theirs = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    ref = theirs(q, kv, attention_mask=np.repeat(mask[:, None, :], 3, axis=1))
+    ours = MultiHeadAttention(2, 4)
+    ours(q, kv)
+    _copy_from_keras(ours, theirs, 8, 2, 4)
+    np.testing.assert_allclose(np.asarray(ours(q, kv, attention_mask=mask)), np.asarray(ref), atol=1e-5)
+
+
+def test_weights_are_softmax_rows_and_causal():
+    x = np.random.default_rng(2).normal(size=(1, 4, 8)).astype("float32")
+    _, w = MultiHeadAttention(2, 4)(x, use_causal_mask=True, return_attention_scores=True)
+    w = np.asarray(w)
+    np.testing.assert_allclose(w.sum(-1), 1.0, atol=1e-6)
+    assert np.all(np.triu(w[0, 0], k=1) == 0.0)
+    np.testing.assert_allclose(w[0, :, 0, 0], 1.0)  # the first token can only see itself
+
+
+def test_cache_matches_full_causal_attention():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(1, 6, 8)).astype("float32")
+    att = MultiHeadAttention(2, 4)
+    full = np.asarray(att(x, use_causal_mask=True))
+    cache = np.zeros((1, 2, 10, 2, 4), "float32")
+    out, cache = att(x[:, :4], cache=cache, cache_index=0)
+    steps = [np.asarray(out)]
+    for i in (4, 5):
+        out, cache = att(x[:, i:i + 1], cache=cache, cache_index=i)
+        steps.append(np.asarray(out))
+    np.testing.assert_allclose(np.concatenate(steps, axis=1), full, atol=1e-5)
+
+
+def test_get_config_round_trip():
+    att = MultiHeadAttention(4, 8, value_dim=6, use_bias=False, dropout=0.1, name="att")
+    clone = MultiHeadAttention.from_config(att.get_config())
+    assert clone.get_config() == att.get_config()
+
+
+def test_rejects_bad_heads():
+    with pytest.raises(ValueError, match="num_heads must be ≥ 1, received num_heads=0"):
+        MultiHeadAttention(0, 4)

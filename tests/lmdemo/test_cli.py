@@ -1,0 +1,67 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, TOY_TEXT
+
+
+def cli(*args, timeout=600):
+    env = dict(os.environ, PYTHONPATH=REPO)
+    return subprocess.run([sys.executable, "-m", "lmdemo", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    data = folder / "toy.txt"
+    data.write_text(TOY_TEXT, encoding="utf-8")
+    out = folder / "model"
+    result = cli("train", "--data", str(data), "--out", str(out), "--preset", "tiny", "--context", "16",
+                 "--d-model", "16", "--layers", "1", "--steps", "20", "--warmup", "2", "--eval-interval", "10",
+                 "--batch-size", "4")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out
+
+
+def test_train_writes_checkpoint_with_command_in_card(trained):
+    card = (trained / "README.md").read_text(encoding="utf-8")
+    assert "python -m lmdemo train --data" in card
+    assert json.loads((trained / "metrics.json").read_text())["step"] == 20
+
+
+def test_generate_and_score(trained):
+    result = cli("generate", str(trained), "First", "--max-new-tokens", "12", "--sampler", "greedy")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.rstrip("\n")) == 12
+    result = cli("score", str(trained), "--text", "Speak, speak.")
+    scores = json.loads(result.stdout)
+    assert scores["tokens"] == 13 and scores["chars"] == 13
+
+
+@pytest.mark.parametrize("args,message", [
+    (["generate", "no-such-model", "hi"], "error: unknown model 'no-such-model'"),
+    (["score", "no-such-model", "--text", "hi"], "error: unknown model"),
+])
+def test_cli_errors_are_one_line(args, message):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(message)
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_bad_sampler_value(trained):
+    result = cli("generate", str(trained), "hi", "--sampler", "top_p", "--top-p", "0")
+    assert result.returncode == 2
+    assert "top_p must be in (0, 1], received top_p=0" in result.stderr
+
+
+def test_cli_train_rejects_non_utf8(tmp_path):
+    data = tmp_path / "latin1.txt"
+    data.write_bytes("déjà vu ".encode("latin-1") * 100)
+    result = cli("train", "--data", str(data), "--out", str(tmp_path / "m"), "--preset", "tiny")
+    assert result.returncode == 2
+    assert "is not UTF-8" in result.stderr

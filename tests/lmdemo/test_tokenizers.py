@@ -1,0 +1,105 @@
+import json
+
+import pytest
+
+from lmdemo.tokenizers import BPETokenizer, CharTokenizer, load_tokenizer
+
+TEXTS = ["hello world", "床前明月光，疑是地上霜。", "emoji 🙂 and ZWJ 👩‍💻", "tabs\tand\nnewlines", "ÀÉÎõü ß ﬁ"]
+
+
+def test_char_vocab_is_sorted_characters_plus_unk():
+    tok = CharTokenizer.train("banana")
+    assert tok.chars == ["a", "b", "n"]
+    assert tok.vocab_size == 4
+    assert tok.encode("nab") == [2, 0, 1]
+    assert tok.unk_id == 3
+    assert tok.special_tokens == ("<unk>",)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_char_round_trip_any_unicode(text):
+    tok = CharTokenizer.train(text)
+    assert tok.decode(tok.encode(text)) == text
+    assert len(tok.encode(text)) == len(text)
+
+
+def test_char_chinese_one_token_per_character():
+    tok = CharTokenizer.train("床前明月光")
+    assert tok.tokenize("明月") == ["明", "月"]
+
+
+@pytest.mark.parametrize("policy,expected", [("unk", [0, 2, 1]), ("skip", [0, 1])])
+def test_char_unseen_policy(policy, expected):
+    tok = CharTokenizer.train("ab", unknown=policy)
+    assert tok.encode("a字b") == expected
+
+
+def test_char_unseen_unk_decodes_to_replacement_character():
+    tok = CharTokenizer.train("ab")
+    assert tok.decode(tok.encode("a字")) == "a\ufffd"
+
+
+def test_char_unseen_error_names_character():
+    tok = CharTokenizer.train("ab", unknown="error")
+    with pytest.raises(ValueError, match=r"'字' \(U\+5B57\) at position 1"):
+        tok.encode("a字")
+
+
+def test_char_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="unknown must be one of"):
+        CharTokenizer(["a"], unknown="drop")
+    with pytest.raises(ValueError, match="text is empty"):
+        CharTokenizer.train("")
+    with pytest.raises(TypeError, match="text must be a str, received bytes"):
+        CharTokenizer.train("ab").encode(b"ab")
+    with pytest.raises(ValueError, match="token id 7 is outside the vocabulary"):
+        CharTokenizer.train("ab").decode([7])
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_bpe_round_trip_any_unicode(text):
+    tok = BPETokenizer.train(TEXTS * 5, vocab_size=300)
+    assert tok.decode(tok.encode(text)) == text
+
+
+def test_bpe_handles_text_never_seen_in_training():
+    tok = BPETokenizer.train(["aaaa bbbb"] * 10, vocab_size=260)
+    text = "Zürich 東京 🙂"
+    assert tok.decode(tok.encode(text)) == text
+
+
+def test_bpe_learns_merges_from_corpus():
+    tok = BPETokenizer.train(["lower lowest low"] * 50, vocab_size=300)
+    assert len(tok.encode("lowest")) < len("lowest".encode())
+    assert tok.token_to_id("<|endoftext|>") == 0
+    assert tok.start_text == "<|endoftext|>"
+
+
+def test_bpe_rejects_small_vocab():
+    with pytest.raises(ValueError, match="vocab_size=100"):
+        BPETokenizer.train(["abc"], vocab_size=100)
+
+
+@pytest.mark.parametrize("make", [lambda: CharTokenizer.train("日本語 text"),
+                                  lambda: BPETokenizer.train(["日本語 text"] * 5, vocab_size=270)])
+def test_save_load_round_trip(tmp_path, make):
+    tok = make()
+    path = tmp_path / "tok.json"
+    tok.save(str(path))
+    loaded = load_tokenizer(str(path))
+    assert type(loaded) is type(tok)
+    assert loaded.vocab_size == tok.vocab_size
+    assert loaded.encode("日本語 text") == tok.encode("日本語 text")
+    assert json.loads(path.read_text(encoding="utf-8"))["type"] == tok.type_name
+
+
+def test_load_corrupt_tokenizer(tmp_path):
+    path = tmp_path / "tok.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="tokenizer file is corrupt"):
+        load_tokenizer(str(path))
+    path.write_text('{"type": "wordpiece", "config": {}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown tokenizer type='wordpiece'"):
+        load_tokenizer(str(path))
+    with pytest.raises(ValueError, match="tokenizer file not found"):
+        load_tokenizer(str(tmp_path / "missing.json"))
