@@ -23,9 +23,9 @@ def model_args(description):
 
 def random_char_lm(args):
     """A Transformer LM with random weights and a character tokenizer of exactly --vocab ids."""
-    import keras
+    import lmdemo  # first: it selects Keras' JAX backend
 
-    import lmdemo
+    import keras
 
     chars = [chr(0x21 + i) for i in range(args.vocab - 1)]  # + <unk> = vocab
     tok = lmdemo.CharTokenizer(chars)

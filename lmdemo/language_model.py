@@ -27,9 +27,9 @@ CHUNK_STEPS = 16  # tokens per compiled decoding call (one compilation for every
 NO_WINDOW = 2**30
 
 
-@functools.partial(jax.jit, static_argnames=("step_fn", "num_steps", "max_length"))
-def _decode_chunk(sampler, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps, max_length):
-    return sampler.decode_chunk(step_fn, params, state, logits, index, key, first_step, n_valid, num_steps, max_length)
+@functools.partial(jax.jit, static_argnames=("step_fn", "num_steps"), donate_argnames=("state",))
+def _decode_chunk(sampler, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps):
+    return sampler.decode_chunk(step_fn, params, state, logits, index, key, first_step, n_valid, num_steps)
 
 
 @jax.jit
@@ -37,17 +37,13 @@ def _pick(sampler, logits, key, step):
     return sampler.get_next_token(logits, jax.random.fold_in(key, step))
 
 
-@functools.partial(jax.jit, static_argnames=("step_fn", "max_length"))
-def _beam_step(sampler, step_fn, params, state, logits, scores, index, first, max_length):
+@functools.partial(jax.jit, static_argnames=("step_fn",))
+def _beam_step(sampler, step_fn, params, state, logits, scores, index, first):
     parent, token, scores = sampler.beam_step(logits, scores, first)
     state = jax.tree.map(lambda s: s[parent], state)  # every beam continues its parent's state
-
-    def feed(c):
-        new_logits, new_state = step_fn(params, token, c[0], c[2])
-        return new_state, new_logits.astype(c[1].dtype), c[2] + 1
-
-    state, logits, index = jax.lax.cond(index < max_length, feed, lambda c: c, (state, logits, index))
-    return parent, token, scores, state, logits, index
+    # (when the window is full this feed lands on a clamped position; the caller then re-reads)
+    logits, state = step_fn(params, token, state, index)
+    return parent, token, scores, state, logits, index + 1
 
 
 def window_start(length, max_length):
@@ -204,7 +200,7 @@ class LanguageModel:
         while done < max_new_tokens:
             n_valid = min(CHUNK_STEPS, max_new_tokens - done, limit - index + 1)
             state, logits, index, tokens = _decode_chunk(
-                sampler, self._step, params, state, logits, index, key, done, n_valid, CHUNK_STEPS, limit)
+                sampler, self._step, params, state, logits, index, key, done, n_valid, CHUNK_STEPS)
             new = np.asarray(tokens[0, :n_valid]).tolist()
             seq += new
             done += n_valid
@@ -228,7 +224,7 @@ class LanguageModel:
         seq_len = len(ids)
         for step in range(max_new_tokens):
             parent, token, scores, state, logits, index = _beam_step(
-                sampler, self._step, params, state, logits, scores, index, step == 0, limit)
+                sampler, self._step, params, state, logits, scores, index, step == 0)
             history = np.concatenate([history[np.asarray(parent)], np.asarray(token)[:, None]], axis=1)
             seq_len += 1
             if seq_len - start > limit and step + 1 < max_new_tokens:

@@ -55,13 +55,14 @@ class Sampler:
         return logits / self.temperature
 
     # -- the decoding loop ----------------------------------------------------------------------
-    def decode_chunk(self, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps, max_length):
-        """Pick and feed up to ``n_valid`` tokens (traced) in a loop of ``num_steps`` (static).
+    def decode_chunk(self, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps):
+        """Pick and feed ``n_valid`` tokens (traced, ≤ ``num_steps``) in one compiled loop.
 
         Step ``i`` draws with ``fold_in(key, first_step + i)``, so the tokens depend only on
         the seed and the position in the output, not on how the loop is split into chunks.
-        A token picked when ``index == max_length`` (the cache is full) is not fed: the caller
-        slides the window and re-reads it.
+        The caller keeps ``index`` below the window size, except that the last token of a
+        chunk may be picked when the cache is full: it is then fed to a clamped position and
+        the caller slides the window and re-reads it, so that feed's results are never used.
 
         Returns:
             (state, logits, index, tokens) with tokens (batch, num_steps).
@@ -69,22 +70,16 @@ class Sampler:
         batch = logits.shape[0]
         tokens = jnp.zeros((batch, num_steps), jnp.int32)
 
-        def active(i, carry):
-            state, logits, index, tokens = carry
+        def body(carry):
+            i, state, logits, index, tokens = carry
             token = self.get_next_token(logits, jax.random.fold_in(key, first_step + i))
             tokens = tokens.at[:, i].set(token)
+            logits, state = step_fn(params, token, state, index)
+            return i + 1, state, logits.astype(carry[2].dtype), index + 1, tokens
 
-            def feed(c):
-                new_logits, new_state = step_fn(params, token, c[0], c[2])
-                return new_state, new_logits.astype(c[1].dtype), c[2] + 1
-
-            state, logits, index = lax.cond(index < max_length, feed, lambda c: c, (state, logits, index))
-            return state, logits, index, tokens
-
-        def body(i, carry):
-            return lax.cond(i < n_valid, lambda c: active(i, c), lambda c: c, carry)
-
-        return lax.fori_loop(0, num_steps, body, (state, logits, index, tokens))
+        _, state, logits, index, tokens = lax.while_loop(
+            lambda carry: carry[0] < n_valid, body, (jnp.int32(0), state, logits, index, tokens))
+        return state, logits, index, tokens
 
 
 @jax.tree_util.register_pytree_node_class

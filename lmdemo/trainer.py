@@ -192,8 +192,15 @@ class Trainer:
             total, count = total + float(t), count + float(c)
         return total / count
 
-    def fit(self, train_ids, val_ids=None):
-        """Train until ``config.steps`` (or ``max_minutes``); returns the evaluation history."""
+    def fit(self, train_ids, val_ids=None, pause_after=None):
+        """Train until ``config.steps`` (or ``max_minutes``); returns the evaluation history.
+
+        Args:
+            train_ids: the training token stream.
+            val_ids: the validation token stream (optional).
+            pause_after: stop after this many steps of this call, saving a resumable state
+                (the schedule still runs to ``config.steps``).
+        """
         from tqdm.auto import tqdm
 
         cfg = self.config
@@ -209,21 +216,25 @@ class Trainer:
         start_time = time.time()
         bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, desc="train", unit="step")
         losses = []
+        pause_at = self.step + pause_after if pause_after else None
         try:
             while self.step < cfg.steps:
                 # the batch depends only on (seed, step): a resumed run sees the same data
                 rng = np.random.default_rng([cfg.seed, self.step])
                 x, y = self._place(list(random_windows(train_ids, cfg.batch_size, self.context, rng)), batch=True)
                 trainable, non_trainable, opt_vars, loss = self._train_step(trainable, non_trainable, opt_vars, x, y)
+                # wait for the step: JAX dispatches asynchronously, and the progress bar, the time
+                # limit and the checkpoints must follow the computation, not the dispatch
+                losses.append(float(loss))
                 self.step += 1
-                losses.append(loss)
                 bar.update(1)
                 out_of_time = cfg.max_minutes and time.time() - start_time > cfg.max_minutes * 60
-                at_eval = self.step % cfg.eval_interval == 0 or self.step == cfg.steps or out_of_time
+                paused = self.step == pause_at
+                at_eval = self.step % cfg.eval_interval == 0 or self.step == cfg.steps or out_of_time or paused
                 at_save = cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0
                 if at_eval or at_save:
                     self._assign(trainable, non_trainable, opt_vars)
-                    record = {"step": self.step, "train_loss": float(np.mean([float(v) for v in losses])),
+                    record = {"step": self.step, "train_loss": float(np.mean(losses)),
                               "elapsed_s": round(time.time() - start_time, 1)}
                     losses = []
                     if at_eval and val_ids is not None:
@@ -236,7 +247,7 @@ class Trainer:
                         self.save_fn(self.step, record)
                     self.save_state()
                     trainable, non_trainable, opt_vars = self._state()
-                if out_of_time:
+                if out_of_time or paused:
                     break
         finally:
             bar.close()

@@ -6,6 +6,7 @@ import os
 import platform
 import time
 
+import keras
 import numpy as np
 
 from lmdemo.config import preset_config
@@ -25,7 +26,7 @@ def build_tokenizer(kind, text, bpe_vocab_size=1000):
 
 def train_language_model(data, out_dir, preset="small", init_from=None, tokenizer="char", bpe_vocab_size=1000,
                          val_data=None, val_fraction=0.1, train_config=None, model_overrides=None, resume=True,
-                         command=None, progress=True, log_fn=None, model_name=None):
+                         command=None, progress=True, log_fn=None, model_name=None, pause_after=None):
     """Train (or fine-tune) a Transformer LM on a text and write a checkpoint folder.
 
     Args:
@@ -41,6 +42,8 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         resume: continue from ``out_dir/train_state`` if a previous run left one.
         command: the command line to record in the model card.
         log_fn: called with each evaluation record.
+        model_name: the title of the model card.
+        pause_after: stop after this many steps; running again with ``resume`` continues.
 
     Returns:
         the trained ``TransformerLM``.
@@ -62,6 +65,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         if not isinstance(lm, TransformerLM):
             raise ValueError(f"init_from={init_from!r} is a {lm.kind} model; only Transformer models fine-tune here")
     else:
+        keras.utils.set_random_seed(cfg.seed)  # the same seed gives the same initial weights
         tok = build_tokenizer(tokenizer, train_text, bpe_vocab_size)
         lm = TransformerLM.create(tok, preset_config(preset, **(model_overrides or {})))
     train_ids = np.asarray(lm.tokenizer.encode(train_text), dtype=np.int32)
@@ -88,7 +92,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
     if resuming:
         trainer.load_state()
         previous_seconds = trainer.history[-1]["elapsed_s"] if trainer.history else 0.0
-    trainer.fit(train_ids, val_ids)
+    trainer.fit(train_ids, val_ids, pause_after=pause_after)
     return lm
 
 

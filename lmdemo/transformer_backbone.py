@@ -50,8 +50,8 @@ class TransformerBackbone(keras.Model):
         return self.d_model // self.num_heads
 
     def empty_cache(self, batch_size, dtype="float32"):
-        """One zero (batch, 2, max_length, heads, head_dim) key/value cache per block."""
-        shape = (batch_size, 2, self.max_length, self.num_heads, self.head_dim)
+        """One zero (batch, 2, heads, max_length, head_dim) key/value cache per block."""
+        shape = (batch_size, 2, self.num_heads, self.max_length, self.head_dim)
         return tuple(ops.zeros(shape, dtype=dtype) for _ in self.blocks)
 
     def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None,

@@ -64,7 +64,8 @@ class MultiHeadAttention(keras.layers.Layer):
 
     def _split_heads(self, x, head_dim):
         batch, seq = ops.shape(x)[0], ops.shape(x)[1]
-        return ops.reshape(x, (batch, seq, self.num_heads, head_dim))  # (batch, seq, heads, head_dim)
+        x = ops.reshape(x, (batch, seq, self.num_heads, head_dim))  # (batch, seq, heads, head_dim)
+        return ops.transpose(x, (0, 2, 1, 3))  # (batch, heads, seq, head_dim)
 
     def call(self, query, value=None, key=None, attention_mask=None, use_causal_mask=False,
              return_attention_scores=False, cache=None, cache_index=None, training=None, return_details=False):
@@ -77,11 +78,11 @@ class MultiHeadAttention(keras.layers.Layer):
             attention_mask: bool, (batch, k_len) padding mask or (batch, q_len, k_len); True = attend.
             use_causal_mask: a query at position i attends only to keys at positions ≤ i.
             return_attention_scores: also return the (batch, heads, q_len, k_len) weights.
-            cache: (batch, 2, max_len, heads, head_dim) keys and values of earlier positions;
+            cache: (batch, 2, heads, max_len, head_dim) keys and values of earlier positions;
                 the new keys/values are written at ``cache_index`` and the updated cache returned.
             cache_index: int position of the first query in the sequence (with ``cache``).
             return_details: also return a dict with every step's numbers: ``query``, ``key``,
-                ``value`` (batch, seq, heads, head_dim), ``scores`` = Q Kᵀ / √d_k before masking and
+                ``value`` (batch, heads, seq, head_dim), ``scores`` = Q Kᵀ / √d_k before masking and
                 ``weights`` after the softmax (batch, heads, q_len, k_len).
 
         Returns:
@@ -92,21 +93,19 @@ class MultiHeadAttention(keras.layers.Layer):
         key = value if key is None else key
 
         # 1-2. linear projections, split into heads
-        q = self._split_heads(self.query_dense(query), self.key_dim)  # (batch, q_len, heads, d_k)
-        k = self._split_heads(self.key_dense(key), self.key_dim)  # (batch, k_len, heads, d_k)
-        v = self._split_heads(self.value_dense(value), self.value_dim)  # (batch, k_len, heads, d_v)
+        q = self._split_heads(self.query_dense(query), self.key_dim)  # (batch, heads, q_len, d_k)
+        k = self._split_heads(self.key_dense(key), self.key_dim)  # (batch, heads, k_len, d_k)
+        v = self._split_heads(self.value_dense(value), self.value_dim)  # (batch, heads, k_len, d_v)
 
-        q_len = ops.shape(q)[1]
+        q_len = ops.shape(q)[2]
         q_start = 0
         if cache is not None:
-            # write the new keys/values into the fixed-size cache, then attend over all of it
-            start = [0, cache_index, 0, 0]
-            k_cache = ops.slice_update(cache[:, 0], start, k)  # (batch, max_len, heads, d_k)
-            v_cache = ops.slice_update(cache[:, 1], start, v)
-            cache = ops.stack([k_cache, v_cache], axis=1)  # (batch, 2, max_len, heads, d_k)
-            k, v = k_cache, v_cache
+            # write the new keys/values into the fixed-size cache in place, then attend over all of it
+            new_kv = ops.stack([k, v], axis=1)  # (batch, 2, heads, q_len, d_k)
+            cache = ops.slice_update(cache, [0, 0, 0, cache_index, 0], new_kv)  # (batch, 2, heads, max_len, d_k)
+            k, v = cache[:, 0], cache[:, 1]  # (batch, heads, max_len, d_k)
             q_start = cache_index
-        k_len = ops.shape(k)[1]
+        k_len = ops.shape(k)[2]
 
         mask = None
         if use_causal_mask or cache is not None:
@@ -121,13 +120,13 @@ class MultiHeadAttention(keras.layers.Layer):
             mask = attention_mask if mask is None else ops.logical_and(mask, attention_mask)
 
         # 3. scores = Q Kᵀ / √d_k, masked, softmax over the keys
-        scores = ops.einsum("bqhd,bkhd->bhqk", q, k) / math.sqrt(self.key_dim)  # (batch, heads, q_len, k_len)
+        scores = ops.matmul(q, ops.swapaxes(k, -1, -2)) / math.sqrt(self.key_dim)  # (batch, heads, q_len, k_len)
         masked = scores if mask is None else ops.where(mask[:, None, :, :], scores, MASK_VALUE)
         weights = ops.softmax(masked, axis=-1)  # (batch, heads, q_len, k_len)
         dropped = self.dropout_layer(weights, training=training)
 
         # 4. weighted sum of values; 5. concatenate heads and project
-        heads = ops.einsum("bhqk,bkhd->bqhd", dropped, v)  # (batch, q_len, heads, d_v)
+        heads = ops.transpose(ops.matmul(dropped, v), (0, 2, 1, 3))  # (batch, q_len, heads, d_v)
         batch = ops.shape(heads)[0]
         combined = ops.reshape(heads, (batch, q_len, self.num_heads * self.value_dim))  # (batch, q_len, heads*d_v)
         output = self.output_dense(combined)

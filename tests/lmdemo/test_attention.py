@@ -57,7 +57,7 @@ def test_cache_matches_full_causal_attention():
     x = rng.normal(size=(1, 6, 8)).astype("float32")
     att = MultiHeadAttention(2, 4)
     full = np.asarray(att(x, use_causal_mask=True))
-    cache = np.zeros((1, 2, 10, 2, 4), "float32")
+    cache = np.zeros((1, 2, 2, 10, 4), "float32")  # (batch, keys/values, heads, max_len, head_dim)
     out, cache = att(x[:, :4], cache=cache, cache_index=0)
     steps = [np.asarray(out)]
     for i in (4, 5):

@@ -138,3 +138,13 @@ def test_inspect_returns_every_step(toy_lm):
     assert len(out["blocks"]) == 2
     assert out["blocks"][0]["attention_weights"].shape == (2, 5, 5)
     np.testing.assert_allclose(out["probs"].sum(-1), 1.0, atol=1e-5)
+
+
+def test_one_compilation_serves_every_step_and_later_call(toy_lm):
+    from lmdemo.language_model import _decode_chunk
+
+    toy_lm.generate("First", 3, sampler="temperature", temperature=0.5, seed=0)
+    compiled = _decode_chunk._cache_size()
+    for prompt, n, temperature in [("Speak", 50, 1.5), ("All:", 7, 0.9), ("x" * 40, 33, 2.0)]:
+        toy_lm.generate(prompt, n, sampler="temperature", temperature=temperature, seed=1)
+    assert _decode_chunk._cache_size() == compiled  # new lengths, prompts and temperatures: no recompilation

@@ -42,11 +42,12 @@ def test_resume_continues_and_matches_uninterrupted_run(tmp_path, toy_file):
     full = train_language_model(toy_file, str(tmp_path / "full"), preset="tiny", model_overrides=TINY,
                                 train_config=_cfg(steps=40), progress=False)
     train_language_model(toy_file, str(tmp_path / "part"), preset="tiny", model_overrides=TINY,
-                         train_config=_cfg(steps=20), progress=False)
+                         train_config=_cfg(steps=40), progress=False, pause_after=25)
+    assert json.loads((tmp_path / "part" / "metrics.json").read_text())["step"] == 25
     resumed = train_language_model(toy_file, str(tmp_path / "part"), preset="tiny", model_overrides=TINY,
                                    train_config=_cfg(steps=40), progress=False)
-    # the same batches in the same order from the same weights: the same model, up to float noise
-    np.testing.assert_allclose(resumed.log_probs("Speak, speak."), full.log_probs("Speak, speak."), atol=2e-3)
+    # the same initial weights, batches and schedule: the same model, up to float noise
+    np.testing.assert_allclose(resumed.log_probs("Speak, speak."), full.log_probs("Speak, speak."), atol=1e-4)
 
 
 def test_fine_tune_from_checkpoint_keeps_tokenizer(tmp_path, toy_file):
