@@ -1,0 +1,21 @@
+"""Offline PII sanitizer: recognizers, operators, `sanitize` for texts, batches and DataFrame columns.
+
+    >>> from evals.privacy import sanitize, count_by_type
+    >>> clean, findings = sanitize("Mail ann.lee@example.com or call +1 415 555 0100.")
+    >>> clean, count_by_type(findings)
+    ('Mail [EMAIL] or call [PHONE].', {'EMAIL': 1, 'PHONE': 1})
+
+No model is downloaded: structured types are found by patterns verified with checksums (Luhn, mod-97,
+GB 11643, SSA rules), names by name lists and context cues. See `sanitizer.py` for the pipeline.
+"""
+
+from evals.privacy.finding import ENTITY_TYPES, Finding, count_by_type
+from evals.privacy.log_filter import RedactingFilter
+from evals.privacy.operators import OPERATORS, Pseudonymizer
+from evals.privacy.sanitizer import (DEFAULT_MIN_SCORE, RECOGNIZERS, analyze, resolve_overlaps, sanitize,
+                                     sanitize_batch, sanitize_column)
+
+__all__ = [
+    "DEFAULT_MIN_SCORE", "ENTITY_TYPES", "OPERATORS", "RECOGNIZERS", "Finding", "Pseudonymizer", "RedactingFilter",
+    "analyze", "count_by_type", "resolve_overlaps", "sanitize", "sanitize_batch", "sanitize_column",
+]

@@ -1,0 +1,225 @@
+"""`sanitize`: find PII in text and replace it, offline and in linear time; batch and DataFrame forms.
+
+Every recognizer proposes findings; `resolve_overlaps` keeps a non-overlapping subset (higher score
+first, then the longer span, then the earlier start, then the type name, so the result never depends
+on recognizer order); an operator rewrites the kept spans. Findings carry type, span and score only,
+so the caller can count and report them without ever holding the values.
+"""
+
+from evals.privacy.addresses import find_addresses
+from evals.privacy.dates import find_dates_of_birth
+from evals.privacy.finding import ENTITY_TYPES, Finding, count_by_type
+from evals.privacy.names import find_persons
+from evals.privacy.operators import Pseudonymizer, apply_operator, check_operator
+from evals.privacy.recognizers import (find_cn_ids, find_credit_cards, find_emails, find_ibans, find_ip_addresses,
+                                       find_phones, find_urls, find_us_ssns)
+from evals.privacy.secret_keys import find_secrets
+
+RECOGNIZERS = {
+    "EMAIL": find_emails,
+    "PHONE": find_phones,
+    "CREDIT_CARD": find_credit_cards,
+    "IBAN": find_ibans,
+    "IP_ADDRESS": find_ip_addresses,
+    "URL": find_urls,
+    "US_SSN": find_us_ssns,
+    "CN_ID": find_cn_ids,
+    "DATE_OF_BIRTH": find_dates_of_birth,
+    "ADDRESS": find_addresses,
+    "PERSON": find_persons,
+    "SECRET": find_secrets,
+}
+assert tuple(RECOGNIZERS) == ENTITY_TYPES
+
+DEFAULT_MIN_SCORE = 0.5
+
+
+def check_types(types):
+    """The entity types to look for, in `ENTITY_TYPES` order; raises for unknown names."""
+    if types is None:
+        return ENTITY_TYPES
+    if isinstance(types, str):
+        types = [types]
+    try:
+        types = [t.upper() for t in types]
+    except (TypeError, AttributeError):
+        raise TypeError(f"types must be None, a str or a list of str, received {types!r}") from None
+    unknown = [t for t in types if t not in RECOGNIZERS]
+    if unknown:
+        raise ValueError(f"types must be a subset of {list(ENTITY_TYPES)}, received unknown types={unknown!r}")
+    return tuple(t for t in ENTITY_TYPES if t in types)
+
+
+def check_min_score(min_score):
+    """Raise ValueError unless ``min_score`` is a number in [0, 1]."""
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0.0 <= min_score <= 1.0:
+        raise ValueError(f"min_score must be a number in [0, 1], received min_score={min_score!r}")
+
+
+def check_text(text, name="text"):
+    """Raise TypeError, naming the argument and the type received, unless ``text`` is a str."""
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a str, received {type(text).__name__}")
+
+
+def resolve_overlaps(findings):
+    """Keep a non-overlapping subset of findings, deterministically.
+
+    First, a finding inside another one is dropped: the outer span is replaced whole, so nothing of
+    it leaks ("https://x.org/?ip=10.0.0.1" stays one URL, "rue Victor Hugo" one address). Then, of
+    partly overlapping findings, the higher score wins, then the longer span, then the earlier start,
+    then the type name, so the result never depends on the order recognizers ran in.
+
+    Args:
+        findings: Any iterable of `Finding`.
+
+    Returns:
+        The kept findings, sorted by start.
+
+    Example:
+        >>> resolve_overlaps([Finding(0, 12, "PHONE", 0.6), Finding(8, 24, "CREDIT_CARD", 0.9),
+        ...                   Finding(30, 35, "PERSON", 0.7), Finding(30, 33, "PERSON", 0.9)])
+        [Finding(start=8, end=24, type='CREDIT_CARD', score=0.9), Finding(start=30, end=35, type='PERSON', score=0.7)]
+    """
+    # Sorted by start, then longest first: a finding is inside an earlier one iff it ends no later
+    # than the furthest end seen so far.
+    outer, reach = [], -1
+    for f in sorted(set(findings), key=lambda f: (f.start, -f.end, -f.score, f.type)):
+        if f.end > reach:
+            outer.append(f)
+            reach = f.end
+    if all(a.end <= b.start for a, b in zip(outer, outer[1:])):
+        return outer  # the common case: nothing left to resolve
+    ranked = sorted(outer, key=lambda f: (-f.score, -(f.end - f.start), f.start, f.type))
+    # One byte per character marks what is taken: checking and marking a span cost its length, so
+    # the whole pass is linear in the text even with many overlapping candidates.
+    lo = outer[0].start
+    taken = bytearray(reach - lo)
+    kept = []
+    for f in ranked:
+        if taken.find(1, f.start - lo, f.end - lo) == -1:
+            taken[f.start - lo:f.end - lo] = b"\x01" * (f.end - f.start)
+            kept.append(f)
+    return sorted(kept)
+
+
+def analyze(text, types=None, min_score=DEFAULT_MIN_SCORE):
+    """Find PII without changing the text.
+
+    Args:
+        text: The text to scan.
+        types: Entity types to look for (see `ENTITY_TYPES`); ``None`` means all.
+        min_score: Findings scoring below this are dropped before overlaps are resolved.
+
+    Returns:
+        Non-overlapping `Finding` objects sorted by start.
+    """
+    check_text(text)
+    types = check_types(types)
+    check_min_score(min_score)
+    found = []
+    for t in types:
+        found.extend(f for f in RECOGNIZERS[t](text) if f.score >= min_score and f.end > f.start)
+    return resolve_overlaps(found)
+
+
+def sanitize(text, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE, *,
+             pseudonymizer=None):
+    """Replace the PII in ``text`` and say what was replaced (type, span, score), never the values.
+
+    Args:
+        text: The text to sanitize.
+        operator: ``"placeholder"`` (``[EMAIL]``), ``"mask"`` (``*****``), ``"pseudonym"``
+            (``[PERSON_1a2b3c]``, equal values get equal pseudonyms) or ``"remove"``.
+        types: Entity types to replace (see `ENTITY_TYPES`); ``None`` means all.
+        salt: Key for pseudonyms: ``None`` draws a random one per call; pass the same salt to get
+            the same pseudonyms across calls.
+        min_score: Findings scoring below this are kept in the text.
+        pseudonymizer: A `Pseudonymizer` to share across calls (overrides ``salt``).
+
+    Returns:
+        ``(clean_text, findings)``; each `Finding` gives the span in the original ``text``.
+
+    Example:
+        >>> sanitize("Mail ann.lee@example.com or call +1 415 555 0100.")[0]
+        'Mail [EMAIL] or call [PHONE].'
+    """
+    check_operator(operator)
+    findings = analyze(text, types, min_score)
+    if operator == "pseudonym" and pseudonymizer is None:
+        pseudonymizer = Pseudonymizer(salt)
+    return apply_operator(text, findings, operator, pseudonymizer), findings
+
+
+def sanitize_batch(texts, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE):
+    """`sanitize` for a list of texts; pseudonyms are consistent across the whole batch.
+
+    Args:
+        texts: A list (or tuple) of str.
+        operator, types, salt, min_score: As for `sanitize`.
+
+    Returns:
+        ``(clean_texts, findings)``: two lists aligned with ``texts``.
+
+    Example:
+        >>> clean, found = sanitize_batch(["ann@x.org", "no pii", "ann@x.org"], operator="pseudonym", salt="k")
+        >>> clean[0] == clean[2], clean[1], count_by_type(found)
+        (True, 'no pii', {'EMAIL': 2})
+    """
+    if isinstance(texts, str) or not isinstance(texts, (list, tuple)):
+        raise TypeError(f"texts must be a list of str, received {type(texts).__name__}")
+    for i, t in enumerate(texts):
+        check_text(t, f"texts[{i}]")
+    check_operator(operator)
+    types = check_types(types)
+    check_min_score(min_score)
+    pseudonymizer = Pseudonymizer(salt) if operator == "pseudonym" else None
+    clean, found = [], []
+    for t in texts:
+        c, f = sanitize(t, operator, types, min_score=min_score, pseudonymizer=pseudonymizer)
+        clean.append(c)
+        found.append(f)
+    return clean, found
+
+
+def sanitize_column(df, column, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE):
+    """Sanitize one text column of a pandas DataFrame.
+
+    Missing values (None, NaN) stay missing; any other non-str cell is a TypeError, since silently
+    converting numbers to text would change the column's meaning.
+
+    Args:
+        df: A pandas DataFrame (left unchanged).
+        column: Name of the column to sanitize.
+        operator, types, salt, min_score: As for `sanitize`.
+
+    Returns:
+        ``(new_df, counts)``: a copy of ``df`` with the column sanitized, and the number of
+        replaced entities per type (`count_by_type`).
+
+    Example:
+        >>> import pandas as pd
+        >>> out, counts = sanitize_column(pd.DataFrame({"t": ["ann@x.org", "hi"]}), "t")
+        >>> out["t"].tolist(), counts
+        (['[EMAIL]', 'hi'], {'EMAIL': 1})
+    """
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, received {type(df).__name__}")
+    if column not in df.columns:
+        raise ValueError(f"column must be one of {list(df.columns)}, received column={column!r}")
+    values = df[column].tolist()
+    present = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            present.append(i)
+        elif not (v is None or v is pd.NA or (isinstance(v, float) and v != v)):
+            raise TypeError(f"column {column!r} must hold str or missing values, "
+                            f"received {type(v).__name__} at row {df.index[i]!r}")
+    clean, found = sanitize_batch([values[i] for i in present], operator, types, salt, min_score)
+    for i, c in zip(present, clean):
+        values[i] = c
+    out = df.copy()
+    out[column] = pd.Series(values, index=df.index, dtype=df[column].dtype)
+    return out, count_by_type(found)

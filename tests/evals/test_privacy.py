@@ -1,0 +1,248 @@
+"""The PII sanitizer: every recognizer (positive and negative), operators, overlaps, batch APIs, logging."""
+
+import io
+import json
+import logging
+import math
+import random
+import re
+
+import pandas as pd
+import pytest
+
+from evals.privacy import (OPERATORS, Finding, Pseudonymizer, RedactingFilter, analyze, count_by_type,
+                           resolve_overlaps, sanitize, sanitize_batch, sanitize_column)
+from evals.privacy.checksums import cn_id_valid, iban_valid, luhn_valid, shannon_entropy, us_ssn_valid
+
+
+def clean(text, types):
+    return sanitize(text, types=types)[0]
+
+
+# --- recognizers: (type, text with the entity, expected clean text) --------------------------------
+POSITIVE = [
+    ("EMAIL", "Write to ann.lee@example.com today.", "Write to [EMAIL] today."),
+    ("EMAIL", "😀ann+tag@mail.example.co.uk😀", "😀[EMAIL]😀"),
+    ("PHONE", "Call +1 415 555 0100 now.", "Call [PHONE] now."),
+    ("PHONE", "Call (555) 123-4567 now.", "Call [PHONE] now."),
+    ("PHONE", "Call 555-123-4567 ext. 42 now.", "Call [PHONE] now."),
+    ("PHONE", "Call 500-708-0636x08377 now.", "Call [PHONE] now."),
+    ("PHONE", "Ring 020 7946 0958 or +44 (0)20 7946 0958.", "Ring [PHONE] or [PHONE]."),
+    ("PHONE", "Telefon: +49 30 12345678, Tél. 01 23 45 67 89", "Telefon: [PHONE], Tél. [PHONE]"),
+    ("PHONE", "手机13812345678，或+86 138 1234 5678。", "手机[PHONE]，或[PHONE]。"),
+    ("CREDIT_CARD", "Card 4111 1111 1111 1111 or 4111111111111111.", "Card [CREDIT_CARD] or [CREDIT_CARD]."),
+    ("CREDIT_CARD", "Paid with 5500-0000-0000-0004 and 378282246310005.", "Paid with [CREDIT_CARD] and [CREDIT_CARD]."),
+    ("IBAN", "IBAN GB82 WEST 1234 5698 7654 32 or DE89370400440532013000.", "IBAN [IBAN] or [IBAN]."),
+    ("IP_ADDRESS", "From 192.168.0.1 and 2001:db8:85a3::8a2e:370:7334.", "From [IP_ADDRESS] and [IP_ADDRESS]."),
+    ("URL", "See https://example.com/a?b=1. Or www.example.org", "See [URL]. Or [URL]"),
+    ("US_SSN", "SSN 536-22-1234.", "SSN [US_SSN]."),
+    ("US_SSN", "My SSN is 536221234.", "My SSN is [US_SSN]."),
+    ("CN_ID", "身份证号11010519491231002X。", "身份证号[CN_ID]。"),
+    ("DATE_OF_BIRTH", "I was born on 3 May 1990.", "I was born on [DATE_OF_BIRTH]."),
+    ("DATE_OF_BIRTH", "DOB: 1990-05-03; geboren am 3. Mai 1990", "DOB: [DATE_OF_BIRTH]; geboren am [DATE_OF_BIRTH]"),
+    ("DATE_OF_BIRTH", "他出生于1990年5月3日。", "他出生于[DATE_OF_BIRTH]。"),
+    ("ADDRESS", "I live at 221 Baker Street.", "I live at [ADDRESS]."),
+    ("ADDRESS", "Ship to 9032 Michelle Union Suite 011 today.", "Ship to [ADDRESS] today."),
+    ("ADDRESS", "Hauptstr. 5 und Walter-Beyer-Ring 3-3", "[ADDRESS] und [ADDRESS]"),
+    ("ADDRESS", "Il habite au 81, boulevard de Nicolas.", "Il habite au [ADDRESS]."),
+    ("ADDRESS", "我住在北京市朝阳区建国路88号。", "我住在[ADDRESS]。"),
+    ("PERSON", "My name is John Smith.", "My name is [PERSON]."),
+    ("PERSON", "Dear Mr. Müller, thanks.", "Dear [PERSON], thanks."),
+    ("PERSON", "Dear Jennifer, welcome.", "Dear [PERSON], welcome."),
+    ("PERSON", "Hi, my name is Zxqwerty.", "Hi, my name is [PERSON]."),
+    ("PERSON", "Contact Suzanne Le Fournier today.", "Contact [PERSON] today."),
+    ("PERSON", "我叫王伟，李先生和朱冬梅来了。", "我叫[PERSON]，[PERSON]先生和[PERSON]来了。"),
+    ("SECRET", "key sk-abcdefghijklmnopqrstuvwx123 here", "key [SECRET] here"),
+    ("SECRET", "ghp_abcdefghijklmnopqrstuvwxyz0123456789 AKIAIOSFODNN7EXAMPLE", "[SECRET] [SECRET]"),
+    ("SECRET", "password: hunter22!", "password: [SECRET]"),
+    ("SECRET", "token Zx8Qp2Lm9Rt4Vb7Nc1Kd3Hs6", "token [SECRET]"),
+]
+
+NEGATIVE = [
+    ("EMAIL", "Write to ann at example dot com, or @@, or user@localhost."),
+    ("PHONE", "In 2021 sales grew 3.14159265 percent (1990-2010) by 2024-05-03; items 1 2 3 4 5 6 7."),
+    ("PHONE", "The server 192.168.0.1 answered at 10:30:00."),
+    ("CREDIT_CARD", "Order 4111111111111112 and 1234 5678 9012 3456 are not cards."),
+    ("IBAN", "GB82WEST12345698765433 and DE89370400440532013001 fail the checksum."),
+    ("IP_ADDRESS", "Not addresses: ::1, 256.1.1.1, 1.2.3, 10:30:00, std::cout."),
+    ("URL", "Visit example dot com or the file a.b."),
+    ("US_SSN", "000-12-3456 666-12-3456 912-12-3456 536-00-1234 536-22-0000, and 536221234 alone."),
+    ("CN_ID", "110105194912310021 has a wrong check digit, 110105194913310028 a month 13."),
+    ("DATE_OF_BIRTH", "The meeting is on 3 May 1990, and stubborn 1990-05-03."),
+    ("ADDRESS", "I have 3 Brothers and 2 Sisters."),
+    ("PERSON", "The Board met in New York on Monday. May I help? Grant Park is big."),
+    ("SECRET", "internationalization aaaaaaaaaaaaaaaaaaaaaaaaaaaa1 state-of-the-art-implementation-details"),
+]
+
+
+@pytest.mark.parametrize("entity_type, text, expected", POSITIVE)
+def test_recognizer_finds(entity_type, text, expected):
+    assert clean(text, [entity_type]) == expected
+
+
+@pytest.mark.parametrize("entity_type, text", NEGATIVE)
+def test_recognizer_ignores(entity_type, text):
+    assert clean(text, [entity_type]) == text
+
+
+def test_checksums():
+    assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
+    assert iban_valid("GB82WEST12345698765432") and not iban_valid("GB82WEST12345698765433")
+    assert not iban_valid("GB82 WEST") and not iban_valid("ÄB82WEST12345698765432")
+    assert cn_id_valid("11010519491231002X") and cn_id_valid("11010519491231002x")
+    assert not cn_id_valid("11010519491231002Y") and not cn_id_valid("99010519491231002X")
+    assert not cn_id_valid("110105190002290011")  # 1900 was not a leap year
+    assert us_ssn_valid("536", "22", "1234")
+    assert not any(us_ssn_valid(*p) for p in [("000", "22", "1234"), ("666", "22", "1234"), ("900", "22", "1234"),
+                                              ("536", "00", "1234"), ("536", "22", "0000")])
+    assert shannon_entropy("") == 0.0 and shannon_entropy("aaaa") == 0.0
+    assert math.isclose(shannon_entropy("abcd"), 2.0)
+
+
+def test_mixed_text_exact():
+    text = "Mail ann.lee@example.com or call +1 415 555 0100. Card 4111 1111 1111 1111, from 10.0.0.1."
+    assert sanitize(text)[0] == "Mail [EMAIL] or call [PHONE]. Card [CREDIT_CARD], from [IP_ADDRESS]."
+
+
+# --- operators ------------------------------------------------------------------------------------
+def test_operators_round_trip():
+    text = "Mail ann@example.com now"
+    assert sanitize(text, "placeholder")[0] == "Mail [EMAIL] now"
+    assert sanitize(text, "mask")[0] == "Mail *************** now"
+    assert sanitize(text, "remove")[0] == "Mail now"
+    assert re.fullmatch(r"Mail \[EMAIL_[0-9a-f]{6}\] now", sanitize(text, "pseudonym")[0])
+
+
+def test_pseudonyms_consistent_within_document_and_salted():
+    text = "ann@example.com wrote to bob@example.com, then ann@example.com replied."
+    out, findings = sanitize(text, "pseudonym", salt="s1")
+    pseudonyms = re.findall(r"\[EMAIL_[0-9a-f]{6}\]", out)
+    assert len(findings) == 3 and pseudonyms[0] == pseudonyms[2] != pseudonyms[1]
+    assert sanitize(text, "pseudonym", salt="s1")[0] == out  # same salt, same pseudonyms
+    assert sanitize(text, "pseudonym", salt="s2")[0] != out
+    assert sanitize(text, "pseudonym", salt=b"s1")[0] == out
+    # normalized before hashing: separators and case do not make a new person or number
+    p = Pseudonymizer(salt="k")
+    assert p("PHONE", "+1 415-555-0100") == p("PHONE", "+14155550100")
+    assert p("PERSON", "Ann  Lee") == p("PERSON", "ann lee") != p("PERSON", "Bo Chen")
+
+
+def test_pseudonyms_never_collide():
+    p = Pseudonymizer(salt="k", digits=1)  # 16 one-digit pseudonyms for 40 values: collisions are certain
+    names = [p("PERSON", f"name {i}") for i in range(40)]
+    assert len(set(names)) == 40
+    assert [p("PERSON", f"name {i}") for i in range(40)] == names
+
+
+def test_batch_pseudonyms_consistent_across_texts():
+    out, found = sanitize_batch(["ann@x.org", "no pii", "ann@x.org"], operator="pseudonym", salt="k")
+    assert out[0] == out[2] and out[1] == "no pii"
+    assert count_by_type(found) == {"EMAIL": 2}
+
+
+# --- overlaps -------------------------------------------------------------------------------------
+def test_overlap_resolution_is_deterministic():
+    findings = [Finding(0, 12, "PHONE", 0.6), Finding(8, 24, "CREDIT_CARD", 0.9), Finding(30, 40, "URL", 0.8),
+                Finding(33, 36, "IP_ADDRESS", 0.85), Finding(50, 55, "PERSON", 0.7), Finding(52, 58, "ADDRESS", 0.7),
+                Finding(60, 64, "PERSON", 0.7), Finding(62, 66, "ADDRESS", 0.7)]
+    expected = [Finding(8, 24, "CREDIT_CARD", 0.9), Finding(30, 40, "URL", 0.8), Finding(52, 58, "ADDRESS", 0.7),
+                Finding(60, 64, "PERSON", 0.7)]
+    rng = random.Random(0)
+    for _ in range(5):
+        rng.shuffle(findings)
+        assert resolve_overlaps(findings) == expected
+
+
+def test_nested_entities_are_replaced_whole():
+    assert sanitize("see https://x.org/?ip=10.0.0.1&u=ann@example.com now")[0] == "see [URL] now"
+    assert sanitize("Il habite au 10, rue Clémence Descamps.")[0] == "Il habite au [ADDRESS]."
+
+
+# --- findings, batch and DataFrame APIs -----------------------------------------------------------
+def test_findings_never_hold_the_value():
+    text = "Mail ann@example.com, call +1 415 555 0100, I am John Smith."
+    _, findings = sanitize(text)
+    assert [f.type for f in findings] == ["EMAIL", "PHONE", "PERSON"]
+    assert all(set(f.to_dict()) == {"type", "start", "end", "score"} for f in findings)
+    dumped = json.dumps([f.to_dict() for f in findings]) + repr(findings)
+    assert not any(v in dumped for v in ("ann@example.com", "555", "Smith"))
+    assert [text[f.start:f.end] for f in findings] == ["ann@example.com", "+1 415 555 0100", "John Smith"]
+
+
+def test_count_by_type():
+    found = [[Finding(0, 5, "EMAIL", 0.95)], [Finding(1, 2, "PHONE", 0.8), {"type": "EMAIL", "start": 0}]]
+    assert count_by_type(found) == {"EMAIL": 2, "PHONE": 1}
+    with pytest.raises(TypeError, match="received an item of type int"):
+        count_by_type([3])
+
+
+def test_sanitize_column():
+    df = pd.DataFrame({"id": [1, 2, 3], "text": ["mail ann@x.org", None, "call +1 415 555 0100"]})
+    out, counts = sanitize_column(df, "text")
+    assert out["text"].tolist()[0::2] == ["mail [EMAIL]", "call [PHONE]"] and pd.isna(out["text"][1])
+    assert counts == {"EMAIL": 1, "PHONE": 1}
+    assert df["text"][0] == "mail ann@x.org" and out["id"].tolist() == [1, 2, 3]
+    with pytest.raises(ValueError, match=r"column must be one of \['id', 'text'\], received column='txt'"):
+        sanitize_column(df, "txt")
+    with pytest.raises(TypeError, match="column 'id' must hold str or missing values, received int at row 0"):
+        sanitize_column(df, "id")
+
+
+# --- errors and bad input -------------------------------------------------------------------------
+def test_errors_name_argument_and_value():
+    message = f"operator must be one of {list(OPERATORS)}, received operator='x'"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        sanitize("a", operator="x")
+    with pytest.raises(ValueError, match=r"types must be a subset of .*, received unknown types=\['FOO'\]"):
+        sanitize("a", types=["EMAIL", "foo"])
+    with pytest.raises(ValueError, match=r"min_score must be a number in \[0, 1\], received min_score=1.5"):
+        sanitize("a", min_score=1.5)
+    with pytest.raises(TypeError, match="text must be a str, received bytes"):
+        sanitize(b"ann@example.com")
+    with pytest.raises(TypeError, match="texts must be a list of str, received str"):
+        sanitize_batch("ann@example.com")
+    with pytest.raises(TypeError, match=r"texts\[1\] must be a str, received NoneType"):
+        sanitize_batch(["a", None])
+    with pytest.raises(TypeError, match="salt must be None, str or bytes, received int"):
+        sanitize("ann@example.com", "pseudonym", salt=3)
+
+
+def test_binary_control_and_mixed_scripts():
+    text = "\x00\x01\ufffe ann@example.com \udcff 联系John Smith😀 \x7f" + "".join(map(chr, range(32)))
+    out, findings = sanitize(text, "pseudonym", salt="k")
+    assert [f.type for f in findings] == ["EMAIL", "PERSON"]
+    assert "ann@example.com" not in out and "\udcff" in out and "\x00" in out
+    assert sanitize("") == ("", [])
+
+
+def test_min_score_and_types_filter():
+    text = "ssn 536221234, mail ann@x.org"  # a bare nine-digit number after "ssn" scores high
+    assert [f.type for f in analyze(text)] == ["US_SSN", "EMAIL"]
+    assert [f.type for f in analyze("536221234 is a number")] == []
+    assert [f.type for f in analyze("536221234 is a number", min_score=0.2)] == ["US_SSN"]
+    assert [f.type for f in analyze(text, types="EMAIL")] == ["EMAIL"]
+
+
+# --- logging --------------------------------------------------------------------------------------
+def test_log_filter_redacts_message_args_and_traceback():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    handler.addFilter(RedactingFilter())
+    log = logging.getLogger("tests.evals.privacy")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.warning("user %s logged in from %s", "ann@example.com", "10.0.0.1")
+        log.warning("card 4111 1111 1111 1111 declined")
+        try:
+            raise ValueError("bad address bob@example.org")
+        except ValueError:
+            log.exception("failed")
+    finally:
+        log.removeHandler(handler)
+    out = stream.getvalue()
+    assert out.splitlines()[:2] == ["WARNING user [EMAIL] logged in from [IP_ADDRESS]",
+                                    "WARNING card [CREDIT_CARD] declined"]
+    assert "ValueError: bad address [EMAIL]" in out
+    assert not any(v in out for v in ("ann@example.com", "10.0.0.1", "4111", "bob@example.org"))
