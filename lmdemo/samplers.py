@@ -222,6 +222,13 @@ def make_sampler(sampler="greedy", temperature=1.0, top_k=None, top_p=None, num_
     """
     if isinstance(sampler, Sampler):
         return sampler
+    # check every value given, even one the chosen strategy ignores: a typo should not pass silently
+    TemperatureSampler(temperature)
+    if top_k is not None:
+        TopKSampler(top_k)
+    if top_p is not None:
+        TopPSampler(top_p)
+    BeamSampler(num_beams)
     if sampler not in SAMPLERS:
         raise ValueError(f"sampler must be one of {sorted(SAMPLERS)}, received sampler={sampler!r}")
     if sampler == "greedy":
