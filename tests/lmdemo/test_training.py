@@ -140,3 +140,26 @@ def test_data_parallel_on_two_host_devices(tmp_path, toy_file):
     history = json.loads((tmp_path / "dp" / "metrics.json").read_text())["history"]
     assert history[-1]["val_loss"] < history[0]["val_loss"]
     assert isinstance(TransformerLM.load(str(tmp_path / "dp")), TransformerLM)
+
+
+def test_bpe_model_trains_scores_and_streams_whole_characters(tmp_path):
+    text = ("床前明月光，疑是地上霜。举头望明月，低头思故乡。\n" + TOY_TEXT[:400]) * 6
+    data = tmp_path / "mixed.txt"
+    data.write_text(text, encoding="utf-8")
+    lm = train_language_model(str(data), str(tmp_path / "bpe"), preset="tiny", tokenizer="bpe", bpe_vocab_size=300,
+                              model_overrides=TINY, train_config=_cfg(steps=10, eval_interval=10), progress=False)
+    assert lm.tokenizer.type_name == "bpe"
+    assert lm.log_probs("举头望明月").shape == (len(lm.tokenizer.encode("举头望明月")),)  # every token, the first after <|endoftext|>
+    pieces = list(lm.stream("明月", 40, sampler="temperature", temperature=3.0, seed=0))
+    assert "".join(pieces) == lm.generate("明月", 40, sampler="temperature", temperature=3.0, seed=0)
+    assert TransformerLM.load(str(tmp_path / "bpe")).tokenizer.vocab_size == lm.tokenizer.vocab_size
+
+
+def test_stream_holds_back_split_utf8_until_whole():
+    from lmdemo.language_model import _decode_stream
+    from lmdemo.tokenizers import BPETokenizer
+
+    tok = BPETokenizer.train(["ab"] * 3, vocab_size=257)  # bytes only: one CJK character = 3 tokens
+    ids = tok.encode("明月")
+    assert len(ids) == 6
+    assert list(_decode_stream(tok, ([i] for i in ids), [])) == ["明", "月"]
