@@ -1,0 +1,262 @@
+"""The evaluation runner: reads each run's data, sanitizes it, scores it, and collects results.
+
+Privacy seam: every text read from a dataset (inputs, references, predictions, labels) goes through
+`sanitize_inputs` before it reaches a model, a metric, a log line or a report. Only placeholder text
+and per-type counts leave that function; the removed values are never stored.
+
+    >>> from evals.harness import run_suite            # doctest: +SKIP
+    >>> results = run_suite("evals/suites/fixtures.yaml", "out/")
+"""
+
+import logging
+import os
+import time
+import traceback
+from typing import Optional
+
+import sacrebleu
+from tqdm.auto import tqdm
+
+from evals import datasets, reports
+from evals.privacy import RedactingFilter, count_by_type, sanitize
+from evals.suite import RunSpec, load_suite
+
+log = logging.getLogger("evals.harness")
+# on the logger itself, not only on our handlers: records are redacted before they propagate to any
+# handler someone else installed on the root logger (absl and keras do)
+log.addFilter(RedactingFilter())
+
+N_WORST = 5  # examples listed in the report per run
+
+# unit shown next to every reported score key
+UNITS = {
+    "perplexity_per_token": "perplexity per token",
+    "bits_per_char": "bits per character",
+    "bits_per_byte": "bits per byte",
+    "word_perplexity": "perplexity per word",
+    "score": "BLEU (0-100)",
+    "accuracy": "fraction correct (0-1)",
+    "macro_f1": "macro F1 (0-1)",
+}
+PERPLEXITY_KEYS = ("perplexity_per_token", "bits_per_char", "bits_per_byte", "word_perplexity")
+
+
+def sanitize_inputs(texts: list, counts: dict, column: str = "") -> list[str]:
+    """THE privacy hook: replace PII in ``texts`` with placeholders and add per-type counts to ``counts``.
+
+    Args:
+        texts: Raw strings read from a dataset.
+        counts: ``{entity type: n}`` updated in place (counts only, never the values).
+        column: Which column the texts came from (for the progress bar).
+
+    Returns:
+        The sanitized strings, in order (``[EMAIL]`` in place of an address, etc.).
+    """
+    clean = []
+    for text in tqdm(texts, desc=f"sanitize {column}", leave=False, disable=None):
+        out, findings = sanitize(str(text), operator="placeholder")
+        for kind, n in count_by_type(findings).items():
+            counts[kind] = counts.get(kind, 0) + n
+        clean.append(out)
+    return clean
+
+
+def _redact(message: str) -> str:
+    """Error text can quote data (a bad row, a file path with a name): sanitize it, without counting."""
+    return sanitize(message, operator="placeholder")[0]
+
+
+def read_run_data(spec: RunSpec, pii: dict) -> tuple[dict, int, Optional[str]]:
+    """Load the dataset of ``spec`` and return its sanitized columns.
+
+    Returns:
+        ``({"text"/"source"/"reference"/"label"/"prediction": [str]}, rows used, sha256)``.
+
+    Raises:
+        ValueError: Bad file, missing column or value, or predictions not matching the references in count.
+    """
+    frame, digest = datasets.load_dataset(spec.dataset, split=spec.split, slice=spec.slice, limit=spec.limit,
+                                          txt_rows=spec.txt_rows)
+    source = spec.dataset
+    raw = {}
+    for key, column in spec.columns.items():
+        if spec.task in ("translation", "summarization") and key == "source_column" and spec.model is None:
+            continue  # sources are only read when a model must translate/summarize them
+        raw[key.replace("_column", "")] = datasets.column_values(frame, column, source, key)
+    if spec.predictions_column:
+        if spec.predictions_file:
+            pframe, _ = datasets.read_local(spec.predictions_file, lines=True)
+            predictions = datasets.column_values(pframe, spec.predictions_column, spec.predictions_file,
+                                                 "predictions_column")
+            if spec.limit is not None:
+                predictions = predictions[:spec.limit]
+            if len(predictions) != len(frame):
+                raise ValueError(f"predictions_file {spec.predictions_file!r} has {len(predictions)} rows but "
+                                 f"dataset {source!r} has {len(frame)} rows (after limit={spec.limit}); "
+                                 f"prediction/reference counts must match")
+        else:
+            predictions = datasets.column_values(frame, spec.predictions_column, source, "predictions_column")
+        raw["prediction"] = predictions
+    clean = {name: sanitize_inputs(values, pii, column=name) for name, values in raw.items()}
+    return clean, len(frame), digest
+
+
+def evaluate_run(spec: RunSpec) -> dict:
+    """Run one `RunSpec` and return its result record (raises on any problem).
+
+    Returns:
+        dict with ``scores`` (rows of metric, key, value, unit, ci_low, ci_high), ``pii_counts``,
+        ``rows_used``, ``dataset_sha256``, ``examples`` (worst-scored, sanitized) and ``confusion``.
+    """
+    pii: dict = {}
+    data, rows, digest = read_run_data(spec, pii)
+    log.info("run %s: %d rows from %s", spec.name, rows, spec.dataset)
+    result = {"rows_used": rows, "dataset_sha256": digest, "pii_counts": pii, "scores": [], "examples": [],
+              "confusion": None, "metric_details": {}}
+    common = {"confidence_interval": spec.confidence_interval, "seed": spec.seed}
+    if spec.task == "lm":
+        _score_lm(spec, data, common, result)
+    elif spec.task in ("translation", "summarization"):
+        predictions = data.get("prediction") or model_predictions(spec, data["source"])
+        _score_generation(spec, predictions, data["reference"], common, result)
+    else:
+        _score_sentiment(spec, data, common, result)
+    return result
+
+
+def model_predictions(spec: RunSpec, sources: list[str]) -> list[str]:
+    """Predictions from an lmdemo task pipeline (``lmdemo.pipeline``, not yet available).
+
+    Raises:
+        ValueError: ``lmdemo.pipeline`` does not exist yet.
+    """
+    import lmdemo
+
+    if not hasattr(lmdemo, "pipeline"):
+        raise ValueError(f"run {spec.name!r}: model={spec.model!r}: model-based {spec.task} needs "
+                         f"lmdemo.pipeline (issue 6); give predictions_column")
+    pipe = lmdemo.pipeline(spec.task, model=spec.model)
+    return [str(pipe(s)) for s in tqdm(sources, desc=f"{spec.name} predict", leave=False, disable=None)]
+
+
+def _add(result: dict, metric: str, key: str, scores: dict, unit: str) -> None:
+    result["scores"].append({"metric": metric, "key": key, "value": float(scores[key]), "unit": unit,
+                             "ci_low": scores.get(f"{key}_ci_low"), "ci_high": scores.get(f"{key}_ci_high")})
+
+
+def _score_lm(spec: RunSpec, data: dict, common: dict, result: dict) -> None:
+    from evals.scoring.perplexity import perplexity, resolve_model
+
+    try:
+        model = resolve_model(spec.model)
+    except ValueError as e:
+        raise ValueError(f"run {spec.name!r}: model={spec.model!r}: {e}") from None
+    texts = data["text"]
+    scores = perplexity(texts, model, per_text=True, **spec.metrics["perplexity"], **common)
+    for key in PERPLEXITY_KEYS:
+        _add(result, "perplexity", key, scores, UNITS[key])
+    per_text = [row["bits_per_char"] for row in scores["per_text"]]
+    worst = sorted(range(len(texts)), key=lambda i: -per_text[i])[:N_WORST]
+    result["examples"] = [{"row": i + 1, "score": per_text[i], "score_name": "bits per character",
+                           "text": texts[i][:300]} for i in worst]
+    result["metric_details"]["perplexity"] = {k: v for k, v in scores.items() if k != "per_text"}
+
+
+def _score_generation(spec: RunSpec, predictions: list[str], references: list[str], common: dict,
+                      result: dict) -> None:
+    from evals.scoring.bleu import corpus_bleu
+    from evals.scoring.rouge import rouge
+
+    example_scores = None
+    score_name = ""
+    for metric, options in spec.metrics.items():
+        if metric == "bleu":
+            scores = corpus_bleu(predictions, references, **options, **common)
+            _add(result, "bleu", "score", scores, UNITS["score"])
+            if example_scores is None:
+                example_scores = [sacrebleu.sentence_bleu(p, [r]).score for p, r in zip(predictions, references)]
+                score_name = "sentence BLEU"
+        else:
+            scores = rouge(predictions, references, per_example=True, **options, **common)
+            types = [k for k in scores if not k.endswith(("_per_example", "_ci_low", "_ci_high"))]
+            for key in types:
+                _add(result, "rouge", key, scores, f"{key} F-measure (0-1)")
+            example_scores = scores[f"{types[-1]}_per_example"]
+            score_name = f"{types[-1]} F-measure"
+            scores = {k: v for k, v in scores.items() if not k.endswith("_per_example")}
+        result["metric_details"][metric] = scores
+    worst = sorted(range(len(predictions)), key=lambda i: example_scores[i])[:N_WORST]
+    result["examples"] = [{"row": i + 1, "score": float(example_scores[i]), "score_name": score_name,
+                           "prediction": predictions[i][:300], "reference": references[i][:300]} for i in worst]
+
+
+def _score_sentiment(spec: RunSpec, data: dict, common: dict, result: dict) -> None:
+    from evals.scoring.classification import classification_scores
+
+    predictions = data.get("prediction") or model_predictions(spec, data["text"])
+    labels = data["label"]
+    scores = classification_scores(predictions, labels, **spec.metrics["sentiment_accuracy"], **common)
+    for key in ("accuracy", "macro_f1"):
+        _add(result, "sentiment_accuracy", key, scores, UNITS[key])
+    result["confusion"] = {"labels": [str(x) for x in scores["labels"]], "matrix": scores["confusion_matrix"]}
+    wrong = [i for i in range(len(labels)) if predictions[i] != labels[i]][:N_WORST]
+    result["examples"] = [{"row": i + 1, "score": 0.0, "score_name": "misclassified", "text": data["text"][i][:300],
+                           "prediction": predictions[i], "reference": labels[i]} for i in wrong]
+    result["metric_details"]["sentiment_accuracy"] = scores
+
+
+def run_suite(suite_path: str, out_dir: str) -> dict:
+    """Run every run of a suite, record failures per run, and write the reports into ``out_dir``.
+
+    Args:
+        suite_path: The YAML suite file.
+        out_dir: Folder for ``results.json``, ``report.md``, ``report.html`` and ``run.log``.
+
+    Returns:
+        The results document written to ``results.json`` (``status`` is ``"complete"`` or ``"incomplete"``).
+
+    Raises:
+        ValueError: The suite file itself is invalid (nothing is run then).
+    """
+    suite = load_suite(suite_path)
+    os.makedirs(out_dir, exist_ok=True)
+    handler = logging.FileHandler(os.path.join(out_dir, "run.log"), mode="w", encoding="utf-8")
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("evals")
+    root.addHandler(handler)
+    old_level = root.level
+    if old_level == logging.NOTSET or old_level > logging.INFO:
+        root.setLevel(logging.INFO)
+    started = time.time()
+    records = []
+    try:
+        for spec in tqdm(suite.runs, desc=f"suite {suite.name}", disable=None):
+            t0 = time.perf_counter()
+            record = {"name": spec.name, "task": spec.task, "model": spec.model,
+                      "predictions_column": spec.predictions_column,
+                      "dataset": _display_path(spec.dataset, suite.path), "split": spec.split,
+                      "metrics": spec.metrics, "seed": spec.seed, "confidence_interval": spec.confidence_interval,
+                      "limit": spec.limit, "slice": spec.slice, "txt_rows": spec.txt_rows}
+            try:
+                record.update(evaluate_run(spec))
+                record.update(status="ok", error=None)
+            except Exception as e:  # one bad run must not hide the others; it is reported as failed
+                message = _redact(f"{type(e).__name__}: {e}")
+                record.update(status="failed", error=message)
+                log.error("run %s failed: %s\n%s", spec.name, message, traceback.format_exc())
+            record["seconds"] = round(time.perf_counter() - t0, 3)
+            records.append(record)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+        handler.close()
+    document = reports.build_document(suite.path, suite.name, records, started, time.time())
+    reports.write_reports(document, out_dir)
+    return document
+
+
+def _display_path(dataset: str, suite_path: str) -> str:
+    if dataset.startswith("hf:"):
+        return dataset
+    return os.path.relpath(dataset, os.path.dirname(suite_path))

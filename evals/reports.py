@@ -1,0 +1,225 @@
+"""Reports of a suite run: ``results.json``, ``report.md`` and a self-contained ``report.html``.
+
+All three are built from one results document (see `build_document`) and written atomically
+(temporary file, then rename), so a reader never sees half a report. When any run failed, each file
+says so up front: ``INCOMPLETE: k of n runs failed``. Texts in the reports were sanitized by the
+harness before they got here.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from html import escape
+from importlib import metadata
+from typing import Optional
+
+import pandas as pd
+
+from evals import plots
+
+PACKAGES = ("numpy", "pandas", "sacrebleu", "rouge-score", "keras", "jax", "tqdm", "pyyaml")
+
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 980px; color: #222; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 14px; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; }
+.banner { padding: 10px; font-weight: bold; border-radius: 4px; }
+.incomplete { background: #fdd; border: 2px solid #c00; }
+.complete { background: #dfd; border: 1px solid #090; }
+.failed { color: #c00; }
+code { background: #f6f6f6; }
+"""
+
+
+def library_versions() -> dict:
+    """Installed versions of the packages that shape the scores (``None`` when absent)."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def build_document(suite_path: str, suite_name: str, runs: list, started: float, finished: float) -> dict:
+    """The results document: suite, status, versions, timings and one record per run."""
+    failed = [r for r in runs if r["status"] != "ok"]
+    with open(suite_path, "rb") as f:
+        suite_sha = hashlib.sha256(f.read()).hexdigest()
+    stamp = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).isoformat(timespec="seconds")
+    return {
+        "suite": suite_name,
+        "suite_file": os.path.basename(suite_path),
+        "suite_sha256": suite_sha,
+        "status": "incomplete" if failed else "complete",
+        "header": header_line(len(runs), len(failed)),
+        "n_runs": len(runs),
+        "n_failed": len(failed),
+        "started_utc": stamp(started),
+        "finished_utc": stamp(finished),
+        "seconds": round(finished - started, 3),
+        "versions": library_versions(),
+        "runs": runs,
+    }
+
+
+def header_line(n_runs: int, n_failed: int) -> str:
+    """``"COMPLETE: n runs"`` or ``"INCOMPLETE: k of n runs failed"``."""
+    if n_failed:
+        return f"INCOMPLETE: {n_failed} of {n_runs} runs failed"
+    return f"COMPLETE: all {n_runs} runs succeeded"
+
+
+def results_frames(document: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The runs and the scores of a results document as DataFrames.
+
+    Returns:
+        ``(runs, scores)``: one row per run (status, rows, dataset hash, PII counts, seconds, error) and
+        one row per reported score (run, metric, key, value, unit, ci_low, ci_high).
+    """
+    runs = pd.DataFrame([{
+        "run": r["name"], "task": r["task"], "status": r["status"], "rows": r.get("rows_used"),
+        "dataset": r["dataset"], "sha256": (r.get("dataset_sha256") or "")[:12],
+        "pii": _pii_text(r.get("pii_counts")), "seed": r["seed"], "seconds": r["seconds"],
+        "error": r.get("error") or "",
+    } for r in document["runs"]])
+    scores = pd.DataFrame([dict(run=r["name"], **s) for r in document["runs"] for s in r.get("scores", [])],
+                          columns=["run", "metric", "key", "value", "unit", "ci_low", "ci_high"])
+    return runs, scores
+
+
+def _pii_text(counts: Optional[dict]) -> str:
+    if not counts:
+        return "none"
+    return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+
+
+def _ci_text(low, high) -> str:
+    return "" if low is None or high is None else f"[{low:.4g}, {high:.4g}]"
+
+
+def _md_cell(value) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: list, rows: list) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def markdown_report(document: dict) -> str:
+    """The Markdown report: header, a table of runs, then each run's scores and worst examples."""
+    lines = [f"# Evaluation report: {document['suite']}", "", f"**{document['header']}**", "",
+             f"Suite file `{document['suite_file']}` (sha256 `{document['suite_sha256'][:12]}`), "
+             f"{document['started_utc']}, {document['seconds']} s.", ""]
+    runs, _ = results_frames(document)
+    lines += ["## Runs", ""]
+    lines += _md_table(["run", "task", "status", "rows used", "dataset", "dataset sha256", "PII removed",
+                        "seed", "seconds"],
+                       runs[["run", "task", "status", "rows", "dataset", "sha256", "pii", "seed",
+                             "seconds"]].values.tolist())
+    for r in document["runs"]:
+        lines += [f"## {r['name']} ({r['task']})", ""]
+        if r["status"] != "ok":
+            lines += [f"**FAILED**: {r['error']}", ""]
+            continue
+        lines += _md_table(["metric", "score", "value", "unit", "CI"],
+                           [[s["metric"], s["key"], f"{s['value']:.4f}", s["unit"], _ci_text(s["ci_low"], s["ci_high"])]
+                            for s in r["scores"]])
+        if r.get("examples"):
+            keys = [k for k in ("row", "score", "text", "prediction", "reference") if k in r["examples"][0]]
+            lines += [f"Worst examples ({r['examples'][0]['score_name']}):", ""]
+            lines += _md_table(keys, [[_fmt(e[k]) for k in keys] for e in r["examples"]])
+    lines += ["## Versions", "", ", ".join(f"{k} {v}" for k, v in document["versions"].items()), ""]
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _html_table(header: list, rows: list) -> str:
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_fmt(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_report(document: dict) -> str:
+    """A self-contained HTML page (inline CSS and SVG) with the same content as the Markdown report."""
+    status = "incomplete" if document["status"] != "complete" else "complete"
+    runs, _ = results_frames(document)
+    out = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+           f"<title>{escape(document['header'])}: {escape(document['suite'])}</title><style>{CSS}</style></head><body>",
+           f"<h1>Evaluation report: {escape(document['suite'])}</h1>",
+           f"<p class='banner {status}'>{escape(document['header'])}</p>",
+           f"<p>Suite file <code>{escape(document['suite_file'])}</code> (sha256 "
+           f"<code>{document['suite_sha256'][:12]}</code>), {document['started_utc']}, {document['seconds']} s.</p>",
+           "<h2>Runs</h2>",
+           _html_table(["run", "task", "status", "rows used", "dataset", "dataset sha256", "PII removed", "seed",
+                        "seconds", "error"],
+                       runs[["run", "task", "status", "rows", "dataset", "sha256", "pii", "seed", "seconds",
+                             "error"]].values.tolist())]
+    for r in document["runs"]:
+        out.append(f"<h2>{escape(r['name'])} ({escape(r['task'])})</h2>")
+        if r["status"] != "ok":
+            out.append(f"<p class='failed'><b>FAILED</b>: {escape(r['error'])}</p>")
+            continue
+        s = r["scores"]
+        out.append(_html_table(["metric", "score", "value", "unit", "CI"],
+                               [[x["metric"], x["key"], x["value"], x["unit"], _ci_text(x["ci_low"], x["ci_high"])]
+                                for x in s]))
+        out.append(plots.score_bars([f"{x['key']} ({x['unit']})" for x in s], [x["value"] for x in s],
+                                    [x["ci_low"] for x in s], [x["ci_high"] for x in s], title="Scores"))
+        if r.get("confusion"):
+            out.append(plots.confusion_heatmap(r["confusion"]["labels"], r["confusion"]["matrix"],
+                                               title="Confusion matrix"))
+        if r.get("examples"):
+            keys = [k for k in ("row", "score", "text", "prediction", "reference") if k in r["examples"][0]]
+            out.append(f"<h3>Worst examples ({escape(r['examples'][0]['score_name'])})</h3>")
+            out.append(_html_table(keys, [[e[k] for k in keys] for e in r["examples"]]))
+    out.append("<h2>Versions</h2><p>" + escape(", ".join(f"{k} {v}" for k, v in document["versions"].items()))
+               + "</p></body></html>")
+    return "\n".join(out)
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to a temporary file in the same folder, then rename it over ``path``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; reports are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def write_reports(document: dict, out_dir: str) -> dict:
+    """Write ``results.json``, ``report.md`` and ``report.html`` into ``out_dir``.
+
+    Returns:
+        ``{kind: path}`` of the written files.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    paths = {name: os.path.join(out_dir, name) for name in ("results.json", "report.md", "report.html")}
+    write_atomic(paths["results.json"], json.dumps(document, indent=2, default=_json_default) + "\n")
+    write_atomic(paths["report.md"], markdown_report(document))
+    write_atomic(paths["report.html"], html_report(document))
+    return paths
+
+
+def _json_default(value):
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")

@@ -1,0 +1,289 @@
+"""Evaluation harness: suite parsing, dataset readers, the sanitize hook, the runner and its reports."""
+
+import dataclasses
+import gzip
+import hashlib
+import json
+import logging
+import os
+import sys
+import types
+from xml.etree import ElementTree
+
+import pytest
+import sacrebleu
+
+from evals import datasets, harness, reports
+from evals.__main__ import main
+from evals.suite import load_suite
+
+from tests.conftest import REPO, shared_data
+
+SUITES = os.path.join(REPO, "evals", "suites")
+FIXTURES = os.path.join(REPO, "tests", "evals", "fixtures")
+EMAIL = "jane.doe@example.com"
+OUTPUT_FILES = ("results.json", "report.md", "report.html", "run.log")
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """The shipped fixtures suite, run once through the CLI with the sanitize hook recording its calls."""
+    calls = []
+    real = harness.sanitize_inputs
+
+    def recording(texts, counts, column=""):
+        calls.append((column, list(texts)))
+        return real(texts, counts, column=column)
+
+    out = tmp_path_factory.mktemp("fixtures_out")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(harness, "sanitize_inputs", recording)
+        status = main(["run", os.path.join(SUITES, "fixtures.yaml"), "--out", str(out), "--quiet"])
+    with open(out / "results.json", encoding="utf-8") as f:
+        document = json.load(f)
+    return {"status": status, "out": out, "doc": document, "calls": calls,
+            "runs": {r["name"]: r for r in document["runs"]}}
+
+
+def _score(run, key):
+    return next(s for s in run["scores"] if s["key"] == key)
+
+
+def test_fixture_suite_runs_end_to_end(fixture_run):
+    doc, runs = fixture_run["doc"], fixture_run["runs"]
+    assert fixture_run["status"] == 0
+    assert doc["status"] == "complete" and doc["n_failed"] == 0
+    assert list(runs) == ["sentiment-fixture", "translation-fixture", "summarization-fixture", "lm-fixture"]
+    assert all(r["status"] == "ok" for r in runs.values())
+    # sentiment: 4 of 6 predictions are right
+    assert _score(runs["sentiment-fixture"], "accuracy")["value"] == pytest.approx(4 / 6)
+    assert runs["sentiment-fixture"]["confusion"]["labels"] == ["negative", "neutral", "positive"]
+    # translation BLEU equals sacrebleu on the same columns
+    rows = [line.split("\t") for line in open(os.path.join(FIXTURES, "translation.tsv"), encoding="utf-8")][1:]
+    expected = sacrebleu.corpus_bleu([r[2].strip() for r in rows], [[r[1] for r in rows]]).score
+    bleu = _score(runs["translation-fixture"], "score")
+    assert bleu["value"] == pytest.approx(expected)
+    assert bleu["ci_low"] <= bleu["value"] <= bleu["ci_high"]
+    lm = runs["lm-fixture"]
+    assert lm["rows_used"] == 3 and _score(lm, "bits_per_char")["unit"] == "bits per character"
+    assert 0 < _score(lm, "bits_per_char")["value"] < 8
+    for name, path in [("sentiment-fixture", "sentiment.csv"), ("lm-fixture", "lm.txt")]:
+        with open(os.path.join(FIXTURES, path), "rb") as f:
+            assert runs[name]["dataset_sha256"] == hashlib.sha256(f.read()).hexdigest()
+    assert doc["versions"]["sacrebleu"] == sacrebleu.__version__
+    assert {r["seed"] for r in runs.values()} == {0, 1}
+
+
+def test_reports_are_written_atomically_and_complete(fixture_run):
+    out = fixture_run["out"]
+    assert sorted(os.listdir(out)) == sorted(OUTPUT_FILES)  # no temporary files left behind
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "COMPLETE: all 4 runs succeeded" in md and "INCOMPLETE" not in md
+    assert "bits per character" in md and "dataset sha256" in md and "EMAIL: 1" in md
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 5  # one score chart per run plus the confusion heatmap
+    assert "<style>" in html and "<script" not in html and "src=" not in html  # self-contained
+    for chunk in html.split("<svg")[1:]:
+        ElementTree.fromstring("<svg" + chunk.split("</svg>")[0] + "</svg>")  # well-formed inline SVG
+    runs_frame, scores_frame = reports.results_frames(fixture_run["doc"])
+    assert list(runs_frame["run"]) == list(fixture_run["runs"])
+    assert set(scores_frame["metric"]) == {"sentiment_accuracy", "bleu", "rouge", "perplexity"}
+
+
+def test_hook_sees_every_input_and_reference(fixture_run):
+    by_column = {}
+    for column, texts in fixture_run["calls"]:
+        by_column.setdefault(column, []).extend(texts)
+    sentiment = datasets.read_local(os.path.join(FIXTURES, "sentiment.csv"))[0]
+    translation = datasets.read_local(os.path.join(FIXTURES, "translation.tsv"))[0]
+    summaries = datasets.read_local(os.path.join(FIXTURES, "summarization.jsonl"))[0]
+    lm = datasets.read_local(os.path.join(FIXTURES, "lm.txt"))[0]
+    assert by_column["text"] == list(sentiment["text"]) + list(lm["text"])
+    assert by_column["label"] == list(sentiment["label"])
+    assert by_column["reference"] == list(translation["reference"]) + list(summaries["summary"])
+    assert by_column["prediction"] == (list(sentiment["prediction"]) + list(translation["prediction"])
+                                       + list(summaries["prediction"]))
+
+
+def test_pii_never_reaches_an_output_file(fixture_run):
+    for name in OUTPUT_FILES:
+        text = (fixture_run["out"] / name).read_text(encoding="utf-8")
+        assert EMAIL not in text and "jane.doe" not in text, name
+    assert fixture_run["runs"]["summarization-fixture"]["pii_counts"] == {"EMAIL": 1}
+    assert "[EMAIL]" in (fixture_run["out"] / "report.md").read_text(encoding="utf-8")
+
+
+def test_harness_log_lines_are_redacted(caplog):
+    with caplog.at_level(logging.INFO, logger="evals.harness"):
+        harness.log.info("row from %s", EMAIL)
+    assert EMAIL not in caplog.text and "[EMAIL]" in caplog.text
+
+
+def _write_suite(tmp_path, runs_yaml):
+    path = tmp_path / "suite.yaml"
+    path.write_text(runs_yaml, encoding="utf-8")
+    return str(path)
+
+
+SENTIMENT_RUN = f"""
+- name: good
+  task: sentiment
+  dataset: {os.path.join(FIXTURES, "sentiment.csv")}
+  predictions_column: prediction
+  metrics: [sentiment_accuracy]
+"""
+
+
+def test_failed_run_marks_every_report_incomplete(tmp_path):
+    suite = _write_suite(tmp_path, SENTIMENT_RUN + f"""
+- name: broken
+  task: sentiment
+  dataset: {os.path.join(FIXTURES, "sentiment.csv")}
+  predictions_column: guess
+  metrics: [sentiment_accuracy]
+""")
+    out = tmp_path / "out"
+    assert main(["run", suite, "--out", str(out), "--quiet"]) == 1
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["status"] == "incomplete" and doc["header"] == "INCOMPLETE: 1 of 2 runs failed"
+    broken = doc["runs"][1]
+    assert broken["status"] == "failed" and "missing column 'guess'" in broken["error"]
+    for name in ("report.md", "report.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "INCOMPLETE: 1 of 2 runs failed" in text and "missing column" in text, name
+
+
+def test_invalid_suite_exits_2(tmp_path):
+    assert main(["run", _write_suite(tmp_path, "- name: x\n  task: poetry\n"), "--out", str(tmp_path / "o")]) == 2
+
+
+@pytest.mark.parametrize("run_yaml, key, message", [
+    ("name: r\ntask: poetry\ndataset: a.csv\nmetrics: [bleu]", "task", "must be one of"),
+    ("name: r\ntask: sentiment\ndataset: a.csv\npredictions_column: p", "metrics", "missing required key"),
+    ("name: r\ntask: sentiment\ndataset: a.csv\npredictions_column: p\nmetrics: [bleu]", "metrics", "does not fit"),
+    ("name: r\ntask: sentiment\ndataset: a.csv\npredictions_column: p\nmetrics: [x]\nlimt: 3", "limt", "unknown key"),
+    ("name: r\ntask: sentiment\ndataset: a.csv\npredictions_column: p\nmetrics: [sentiment_accuracy]\nlimit: 0",
+     "limit", "positive integer"),
+    ("name: r\ntask: lm\nmodel: m\ndataset: a.txt\nmetrics: [perplexity]\nslice: '0.9'", "slice", "0.9:"),
+    ("name: r\ntask: lm\ndataset: a.txt\nmetrics: [perplexity]", "model", "needs a model"),
+    ("name: r\ntask: translation\ndataset: a.tsv\nmetrics: [bleu]", "predictions_column", "needs predictions"),
+    ("name: r\ntask: translation\ndataset: 'hf:wmt16:de-en'\npredictions_column: p\nmetrics: [bleu]",
+     "split", "needs a split"),
+])
+def test_suite_errors_name_file_run_and_key(tmp_path, run_yaml, key, message):
+    suite = _write_suite(tmp_path, "- " + run_yaml.replace("\n", "\n  "))
+    with pytest.raises(ValueError) as info:
+        load_suite(suite)
+    text = str(info.value)
+    assert "suite.yaml" in text and "run 'r'" in text and f"key {key!r}" in text and message in text
+
+
+def test_relative_dataset_paths_follow_the_suite_file():
+    suite = load_suite(os.path.join(SUITES, "fixtures.yaml"))
+    assert suite.runs[0].dataset == os.path.join(FIXTURES, "sentiment.csv")
+    dev = load_suite(os.path.join(SUITES, "lm_dev.yaml")).runs[0]
+    assert dev.dataset == os.path.join(os.path.dirname(REPO), "shared", "data", "tinyshakespeare", "input.txt")
+    assert dev.slice == "0.9:"
+
+
+def _spec(dataset, **changes):
+    base = load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[0]  # the sentiment run
+    return dataclasses.replace(base, dataset=str(dataset), confidence_interval=False, **changes)
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    with pytest.raises(ValueError, match=r"sentiment\.csv.*missing column 'grade' \(label_column='grade'\)"):
+        harness.evaluate_run(_spec(os.path.join(FIXTURES, "sentiment.csv"),
+                                   columns={"text_column": "text", "label_column": "grade"}))
+
+
+@pytest.mark.parametrize("content, message", [(b"", "the file is empty"), (b"  \n\n", "the file is empty"),
+                                              (b"text,label,prediction\n", "no data rows")])
+def test_empty_files_are_refused(tmp_path, content, message):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"empty.csv.*{message}"):
+        harness.evaluate_run(_spec(path))
+
+
+def test_nan_label_names_row_and_column(tmp_path):
+    path = tmp_path / "nan.csv"
+    path.write_text("text,label,prediction\na,positive,positive\nb,,negative\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"nan\.csv.*row 2, column 'label': missing value"):
+        harness.evaluate_run(_spec(path))
+
+
+def test_non_utf8_names_byte_offset_and_line(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("text,label,prediction\ncaf\xe9,positive,positive\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1\.csv.*not valid UTF-8.*byte offset 25 \(line 2\)"):
+        harness.evaluate_run(_spec(path))
+
+
+def test_prediction_reference_count_mismatch(tmp_path):
+    predictions = tmp_path / "predictions.txt"
+    predictions.write_text("positive\nnegative\n", encoding="utf-8")
+    spec = _spec(os.path.join(FIXTURES, "sentiment.csv"), predictions_column="text",
+                 predictions_file=str(predictions))
+    with pytest.raises(ValueError, match=r"predictions\.txt.* has 2 rows but dataset .*sentiment\.csv.* 6 rows"):
+        harness.evaluate_run(spec)
+
+
+def test_unknown_model_name(tmp_path):
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[3], model="no-such-model")
+    with pytest.raises(ValueError, match=r"run 'lm-fixture': model='no-such-model'"):
+        harness.evaluate_run(spec)
+
+
+def test_model_based_translation_needs_pipeline(monkeypatch):
+    import lmdemo
+
+    monkeypatch.delattr(lmdemo, "pipeline", raising=False)
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[1],
+                               model="shakespeare-char", predictions_column=None)
+    with pytest.raises(ValueError, match=r"needs lmdemo.pipeline \(issue 6\); give predictions_column"):
+        harness.evaluate_run(spec)
+
+
+def test_gzip_and_txt_slice(tmp_path):
+    text = "".join(f"para {i}\n\n" for i in range(10))
+    path = tmp_path / "book.txt.gz"
+    path.write_bytes(gzip.compress(text.encode("utf-8")))
+    frame, digest = datasets.load_dataset(str(path), slice="0.8:")
+    assert list(frame["text"]) == ["para 8", "para 9"]
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert len(datasets.load_dataset(str(path), limit=3)[0]) == 3
+
+
+def test_hf_dataset_offline_error(monkeypatch):
+    fake = types.ModuleType("datasets")
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("Couldn't reach the Hugging Face Hub (offline mode is enabled)")
+
+    fake.load_dataset = offline
+    monkeypatch.setitem(sys.modules, "datasets", fake)
+    with pytest.raises(ValueError, match=r"dataset 'hf:imdb' split='test' could not be loaded.*ConnectionError"):
+        datasets.load_dataset("hf:imdb", split="test")
+
+
+def test_lm_dev_suite_on_a_small_slice():
+    shared_data("tinyshakespeare", "input.txt")
+    spec = load_suite(os.path.join(SUITES, "lm_dev.yaml")).runs[0]
+    assert spec.txt_rows == "document"
+    spec = dataclasses.replace(spec, slice="0.995:", confidence_interval=False)  # the last 5,577 characters
+    result = harness.evaluate_run(spec)
+    assert result["rows_used"] == 1  # one continuous text, as the training loop scores validation
+    assert 1.5 < _score(result, "bits_per_char")["value"] < 3.5
+
+
+@pytest.mark.parametrize("txt_rows,expected", [("document", 1), ("paragraph", 3), ("line", 5)])
+def test_txt_rows(tmp_path, txt_rows, expected):
+    from evals.datasets import read_local
+
+    path = tmp_path / "t.txt"
+    path.write_text("a\nb\n\nc\n\nd\ne\n", encoding="utf-8")
+    frame, _ = read_local(str(path), txt_rows=txt_rows)
+    assert len(frame) == expected
+    with pytest.raises(ValueError, match="txt_rows must be one of"):
+        read_local(str(path), txt_rows="page")
