@@ -1,11 +1,14 @@
 """A checkpoint is a folder: config JSON, tokenizer JSON, weights, and a model card.
 
     my-model/
-      config.json        {"kind": "transformer", "config": {...}, "format": 1}
+      config.json        {"kind": "transformer", "config": {...}, "format": 1, "encryption": null or {...}}
       tokenizer.json     the tokenizer (lmdemo.tokenizers)
       model.weights.h5   the weights, by Keras' save_weights (arrays only: loading runs no code)
       README.md          the model card: data, exact command, measured metrics
       metrics.json       the measured metrics, for scripts
+
+With encryption (``lmdemo.encryption``) the tokenizer and weights are stored as
+``tokenizer.json.enc`` and ``model.weights.h5.enc`` (AES-256-GCM) and ``config.json`` records how.
 
 Writing goes to a temporary folder that replaces the target only when complete, so an
 interrupted save never leaves a half-written checkpoint behind.
@@ -22,9 +25,12 @@ TOKENIZER_FILE = "tokenizer.json"
 WEIGHTS_FILE = "model.weights.h5"
 CARD_FILE = "README.md"
 METRICS_FILE = "metrics.json"
+ENCRYPTED_FILES = (TOKENIZER_FILE, WEIGHTS_FILE)
+CHECKPOINT_FILES = {CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, CARD_FILE, METRICS_FILE} | {
+    name + ".enc" for name in ENCRYPTED_FILES}
 
 
-def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, metrics=None):
+def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, metrics=None, encryption=None):
     """Write a checkpoint folder atomically.
 
     Args:
@@ -35,16 +41,22 @@ def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, me
         write_weights: ``f(folder)`` writing the weight file(s) into ``folder``.
         card: the model card's Markdown text.
         metrics: a JSON-serializable dict of measured metrics.
+        encryption: an ``lmdemo.encryption.Encryption`` to store the tokenizer and weights encrypted.
     """
     path = os.path.abspath(path)
     parent = os.path.dirname(path)
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".tmp-checkpoint-", dir=parent)
     try:
-        with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
-            json.dump({"format": FORMAT, "kind": kind, "config": config}, f, indent=2)
         tokenizer.save(os.path.join(tmp, TOKENIZER_FILE))
         write_weights(tmp)
+        if encryption is not None:
+            from lmdemo.encryption import encrypt_in_place
+
+            encrypt_in_place(tmp, ENCRYPTED_FILES, encryption)
+        with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
+            json.dump({"format": FORMAT, "kind": kind, "config": config,
+                       "encryption": None if encryption is None else encryption.metadata()}, f, indent=2)
         if card is not None:
             with open(os.path.join(tmp, CARD_FILE), "w", encoding="utf-8") as f:
                 f.write(card)
@@ -52,9 +64,9 @@ def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, me
             with open(os.path.join(tmp, METRICS_FILE), "w", encoding="utf-8") as f:
                 json.dump(metrics, f, indent=2)
         if os.path.isdir(path):
-            # keep files we do not write (e.g. a training log) unless we write them anew
+            # keep files that are not part of the checkpoint (a training log, train_state/)
             for name in os.listdir(path):
-                if not os.path.exists(os.path.join(tmp, name)):
+                if name not in CHECKPOINT_FILES and not os.path.exists(os.path.join(tmp, name)):
                     src = os.path.join(path, name)
                     (shutil.copytree if os.path.isdir(src) else shutil.copy2)(src, os.path.join(tmp, name))
             old = path + ".old"
@@ -85,7 +97,7 @@ def read_checkpoint_config(path):
         raise ValueError(f"corrupt checkpoint: cannot read {config_path!r} ({type(e).__name__}: {e})") from None
     if data.get("format", FORMAT) > FORMAT:
         raise ValueError(f"checkpoint path={path!r} has format {data['format']}, newer than this lmdemo ({FORMAT})")
-    return {"kind": kind, "config": config}
+    return {"kind": kind, "config": config, "encryption": data.get("encryption")}
 
 
 def read_metrics(path):

@@ -51,6 +51,9 @@ def build_parser():
     t.add_argument("--max-minutes", type=float, default=0.0)
     t.add_argument("--seed", type=int, default=1337)
     t.add_argument("--no-resume", action="store_true")
+    t.add_argument("--encrypt", action="store_true",
+                   help="store the checkpoint encrypted (AES-256-GCM) with the key in $LMDEMO_CHECKPOINT_KEY "
+                        "or a passphrase in $LMDEMO_CHECKPOINT_PASSPHRASE; loading reads the same variables")
 
     g = sub.add_parser("generate", help="continue a prompt")
     g.add_argument("model", help="shipped model name or checkpoint folder")
@@ -97,7 +100,8 @@ def _run(args, argv):
         lm = train_language_model(args.data, args.out, preset=args.preset, init_from=args.init_from,
                                   tokenizer=args.tokenizer, bpe_vocab_size=args.bpe_vocab_size, val_data=args.val_data,
                                   val_fraction=args.val_fraction, train_config=cfg, model_overrides=overrides,
-                                  resume=not args.no_resume, command=command, model_name=args.name)
+                                  resume=not args.no_resume, command=command, model_name=args.name,
+                                  encrypt=args.encrypt)
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
         return 0
     if args.command == "models":

@@ -23,8 +23,13 @@ def available_models():
     return [n for n in SHIPPED if os.path.isfile(os.path.join(MODELS_DIR, n, "config.json"))]
 
 
-def load_model(name_or_path):
+def load_model(name_or_path, key=None, passphrase=None):
     """Load a shipped model by name (``"shakespeare-char"``) or any checkpoint folder.
+
+    Args:
+        name_or_path: a shipped name or a checkpoint folder.
+        key, passphrase: for encrypted checkpoints (else read from ``$LMDEMO_CHECKPOINT_KEY`` /
+            ``$LMDEMO_CHECKPOINT_PASSPHRASE``).
 
     Raises:
         ValueError: neither a shipped name nor a checkpoint folder, or the checkpoint is corrupt.
@@ -43,4 +48,4 @@ def load_model(name_or_path):
     kinds = model_kinds()
     if kind not in kinds:
         raise ValueError(f"checkpoint {path!r} has unknown model kind={kind!r}; known: {sorted(kinds)}")
-    return kinds[kind].load(path)
+    return kinds[kind].load(path, key=key, passphrase=passphrase)

@@ -26,7 +26,8 @@ def build_tokenizer(kind, text, bpe_vocab_size=1000):
 
 def train_language_model(data, out_dir, preset="small", init_from=None, tokenizer="char", bpe_vocab_size=1000,
                          val_data=None, val_fraction=0.1, train_config=None, model_overrides=None, resume=True,
-                         command=None, progress=True, log_fn=None, model_name=None, pause_after=None):
+                         command=None, progress=True, log_fn=None, model_name=None, pause_after=None,
+                         encrypt=False):
     """Train (or fine-tune) a Transformer LM on a text and write a checkpoint folder.
 
     Args:
@@ -44,6 +45,8 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         log_fn: called with each evaluation record.
         model_name: the title of the model card.
         pause_after: stop after this many steps; running again with ``resume`` continues.
+        encrypt: store the checkpoint encrypted, with the key or passphrase from the environment
+            (``lmdemo.encryption``); a model loaded from an encrypted checkpoint stays encrypted.
 
     Returns:
         the trained ``TransformerLM``.
@@ -68,6 +71,10 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         keras.utils.set_random_seed(cfg.seed)  # the same seed gives the same initial weights
         tok = build_tokenizer(tokenizer, train_text, bpe_vocab_size)
         lm = TransformerLM.create(tok, preset_config(preset, **(model_overrides or {})))
+    if encrypt and lm.encryption is None:
+        from lmdemo.encryption import for_saving
+
+        lm.encryption = for_saving()
     train_ids = np.asarray(lm.tokenizer.encode(train_text), dtype=np.int32)
     val_ids = np.asarray(lm.tokenizer.encode(val_text), dtype=np.int32) if val_text else None
     context = lm.max_length
@@ -125,7 +132,10 @@ def model_card(lm, metrics, cfg, command, name=None):
         f"A decoder-only Transformer (GPT-style, pre-LayerNorm) trained with lmdemo: {c.num_layers} layers, "
         f"{c.num_heads} heads, width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), {c.position} positions, "
         f"context {c.max_length} tokens, {lm.tokenizer.type_name} tokenizer with {lm.tokenizer.vocab_size} tokens, "
-        f"{metrics['params']:,} parameters. Stored unencrypted (`model.weights.h5`, Keras weights; no code is loaded).",
+        f"{metrics['params']:,} parameters. " + (
+            "Stored **encrypted** at rest (AES-256-GCM: `model.weights.h5.enc`, `tokenizer.json.enc`); loading "
+            "needs the key or passphrase." if lm.encryption is not None else
+            "Stored unencrypted (`model.weights.h5`, Keras weights; no code is loaded)."),
         "",
         "## Data",
         f"- training text: `{metrics['data']}` ({metrics['train_tokens']:,} tokens)",

@@ -2,12 +2,13 @@
 
 import functools
 import os
+import tempfile
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lmdemo import checkpoint
+from lmdemo import checkpoint, encryption
 from lmdemo.config import TransformerConfig
 from lmdemo.gpt import GPT
 from lmdemo.language_model import LanguageModel
@@ -38,7 +39,7 @@ class TransformerLM(LanguageModel):
 
     kind = "transformer"
 
-    def __init__(self, network, tokenizer, card=None):
+    def __init__(self, network, tokenizer, card=None, encryption=None):
         if network.config.vocab_size != tokenizer.vocab_size:
             raise ValueError(
                 f"the network's vocab_size={network.config.vocab_size} differs from the tokenizer's "
@@ -46,6 +47,7 @@ class TransformerLM(LanguageModel):
         self.network = network
         self.tokenizer = tokenizer
         self.card = card
+        self.encryption = encryption  # set when loaded from (or saved to) an encrypted checkpoint
         self._forward_jit = jax.jit(self._forward)
         self._prefill_jit = jax.jit(self._prefill_fn)
 
@@ -70,23 +72,52 @@ class TransformerLM(LanguageModel):
         return int(self.network.count_params())
 
     # -- checkpoints ------------------------------------------------------------------------------
-    def save(self, path, card=None, metrics=None):
-        """Write a checkpoint folder (see ``lmdemo.checkpoint``)."""
+    def save(self, path, card=None, metrics=None, encrypt=None, key=None, passphrase=None):
+        """Write a checkpoint folder (see ``lmdemo.checkpoint``).
+
+        Args:
+            path: the folder.
+            card: the model card (default: the one it was loaded with).
+            metrics: measured metrics for ``metrics.json``.
+            encrypt: store it encrypted (AES-256-GCM). Default: encrypted if ``key`` or
+                ``passphrase`` is given or the model came from an encrypted checkpoint.
+            key, passphrase: the key (32 bytes, or hex/base64) or a passphrase (scrypt); with
+                ``encrypt=True`` and neither, ``$LMDEMO_CHECKPOINT_KEY`` / ``$LMDEMO_CHECKPOINT_PASSPHRASE``.
+        """
+        if key is not None or passphrase is not None or (encrypt and self.encryption is None):
+            self.encryption = encryption.for_saving(key, passphrase)
+        elif encrypt is False:
+            self.encryption = None
+
         def write_weights(folder):
             self.network.save_weights(os.path.join(folder, checkpoint.WEIGHTS_FILE))
 
         return checkpoint.write_checkpoint(path, self.kind, self.config.to_dict(), self.tokenizer, write_weights,
-                                           card=card if card is not None else self.card, metrics=metrics)
+                                           card=card if card is not None else self.card, metrics=metrics,
+                                           encryption=self.encryption)
 
     @classmethod
-    def load(cls, path):
-        """Load a checkpoint folder; only arrays are read from it, never code."""
+    def load(cls, path, key=None, passphrase=None):
+        """Load a checkpoint folder; only arrays are read from it, never code.
+
+        Encrypted checkpoints need ``key`` or ``passphrase`` (or the environment variables of
+        ``lmdemo.encryption``); every file is authenticated before anything is loaded.
+        """
         info = checkpoint.read_checkpoint_config(path)
         if info["kind"] != cls.kind:
             raise ValueError(f"checkpoint path={path!r} holds a {info['kind']!r} model, not a {cls.kind!r} one")
+        if info["encryption"]:
+            enc = encryption.for_loading(info["encryption"], path, key, passphrase)
+            with tempfile.TemporaryDirectory(prefix="lmdemo-decrypted-") as plain:
+                encryption.decrypt_to(path, checkpoint.ENCRYPTED_FILES, enc, plain)
+                return cls._load_files(path, info, plain, enc)
+        return cls._load_files(path, info, path, None)
+
+    @classmethod
+    def _load_files(cls, path, info, folder, enc):
         config = TransformerConfig.from_dict(info["config"])
-        tokenizer = load_tokenizer(os.path.join(path, checkpoint.TOKENIZER_FILE))
-        weights = os.path.join(path, checkpoint.WEIGHTS_FILE)
+        tokenizer = load_tokenizer(os.path.join(folder, checkpoint.TOKENIZER_FILE))
+        weights = os.path.join(folder, checkpoint.WEIGHTS_FILE)
         if not os.path.isfile(weights):
             raise ValueError(f"not a checkpoint: {checkpoint.WEIGHTS_FILE} is missing in path={path!r}")
         network = GPT(config)
@@ -97,7 +128,7 @@ class TransformerLM(LanguageModel):
             raise ValueError(f"corrupt checkpoint: cannot read weights {weights!r} ({type(e).__name__}: {e})") from None
         card_path = os.path.join(path, checkpoint.CARD_FILE)
         card = open(card_path, encoding="utf-8").read() if os.path.isfile(card_path) else None
-        return cls(network, tokenizer, card=card)
+        return cls(network, tokenizer, card=card, encryption=enc)
 
     # -- pure functions of the weights (jitted) ----------------------------------------------------
     def _params(self):
