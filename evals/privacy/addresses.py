@@ -28,9 +28,15 @@ _EN_ABBREVIATIONS = frozenset("St Ave Av Rd Blvd Dr Ln Ct Pl Sq Ter Terr Pkwy Hw
                               "Gardens Grove Row Walk Wharf Yard Hwy Expy Fwy".split())
 # German street types end the word before the house number ("Hauptstr. 5", "Walter-Beyer-Ring 3");
 # the pattern starts at the number, which is rare in text, and the word is checked in Python.
-_DE = re.compile(r"[0-9](?<=[a-zß.] [0-9])[0-9]{0,3}[a-zA-Z]?(?:[-/][0-9]{1,4})?(?![A-Za-z0-9])")
-_DE_TYPES = ("straße", "strasse", "str.", "weg", "gasse", "allee", "ring", "platz", "damm", "ufer", "chaussee",
-             "steig", "pfad", "markt")
+_DE_TYPES_ALL = ("straße", "strasse", "str.", "weg", "gasse", "allee", "ring", "platz", "damm", "ufer", "chaussee",
+                 "steig", "pfad", "markt")
+# After the cheap look-behind, one fixed-width look-behind per street type (either case of its first
+# letter) keeps only numbers right after a street type, so few candidates reach Python.
+_DE_BEHIND = "|".join(f"(?<={re.escape(t)} [0-9])" for t in
+                      sorted({f for t in _DE_TYPES_ALL for f in (t, t.title())}, key=lambda t: (-len(t), t)))
+_DE = re.compile(r"[0-9](?<=[a-zß.] [0-9])(?:" + _DE_BEHIND +
+                 r")[0-9]{0,3}[a-zA-Z]?(?:[-/][0-9]{1,4})?(?![A-Za-z0-9])")
+_DE_TYPES = _DE_TYPES_ALL
 _DE_TYPES_CASED = _DE_TYPES + tuple(t.title() for t in _DE_TYPES)
 _FR_TYPES = ("rue", "avenue", "av.", "boulevard", "bd", "chemin", "allée", "place", "impasse", "quai", "route", "cours",
              "square", "passage")
@@ -39,6 +45,10 @@ _FR_NAME = (rf"[ \t]+(?:(?:de la|de l'|de|du|des|d'|l')[ \t]*)?[{_UPPER}][{_LATI
 # One pass for French addresses: the pattern starts at the blank before the street type, which is
 # where the engine tries it; the house number before it, if any, is read back in Python.
 _FR = re.compile(rf"[^{_LATIN}0-9_]({literal_alternation(_FR_TYPES)}{_FR_NAME})")
+# Substrings one of which every street type (lower case or capitalized) contains.
+_FR_HINTS = ("rue", "Rue", "enue", "v.", "oulevard", "bd", "Bd", "hemin", "llée", "lace", "mpasse", "uai", "oute",
+             "ours", "quare", "assage")
+assert all(any(h in f for h in _FR_HINTS) for t in _FR_TYPES for f in (t, t[:1].upper() + t[1:]))
 _FR_NUMBER = re.compile(r"[0-9]{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+$")
 _FR_WITHOUT_NUMBER = frozenset(("rue", "avenue", "boulevard", "chemin", "allée", "impasse", "quai"))
 _ZH = re.compile(r"[路街道巷弄里大胡](?:(?<=大)道|(?<=胡)同|(?<=[路街道巷弄里]))"  # 路, 街, 大道, 胡同, ...
@@ -68,7 +78,7 @@ def _suffix_end(m, suffixes):
 def _english(text, out):
     suffixes = name_lists()[4]
     # "Flat 4, Willis Extension": run only where such a word occurs; `in` is far cheaper than a scan.
-    units = any(w in text for w in ("Flat", "Studio", "Apartment", "Unit"))
+    units = "Flat" in text or "Studio" in text or "Apartment" in text or "Unit" in text
     for pattern in (_EN_NUMBERED, _EN_UNIT) if units else (_EN_NUMBERED,):
         for m in pattern.finditer(text):
             end = _suffix_end(m, suffixes)
@@ -93,6 +103,11 @@ def _german(text, out):
 
 
 def _french(text, out):
+    for hint in _FR_HINTS:
+        if hint in text:
+            break
+    else:
+        return  # no street type: `in` tests are cheaper than a scan that starts at every blank
     for m in _FR.finditer(text):
         number = _FR_NUMBER.search(text, max(0, m.start(1) - 12), m.start(1))
         if number:
@@ -116,6 +131,7 @@ def find_addresses(text):
     if _DIGIT.search(text):  # every English, German and Chinese address has a number
         _english(text, out)
         _german(text, out)
-        _chinese(text, out)
+        if not text.isascii():  # O(1) for ASCII text, which holds no Chinese street
+            _chinese(text, out)
     _french(text, out)
     return out

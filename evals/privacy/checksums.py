@@ -126,6 +126,9 @@ def us_ssn_valid(area, group, serial):
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
 
 
+_ENTROPY_TERMS = {}  # length -> [term of count 0, 1, ..., length]
+
+
 def shannon_entropy(s):
     """The empirical Shannon entropy of a string, in bits per character.
 
@@ -142,4 +145,10 @@ def shannon_entropy(s):
     n = len(s)
     if n == 0:
         return 0.0
-    return sum(c / n * math.log2(n / c) for c in Counter(s).values())
+    terms = _ENTROPY_TERMS.get(n)
+    if terms is None:
+        if n > 512:
+            return sum(c / n * math.log2(n / c) for c in Counter(s).values())
+        # The term of each count, computed once per length: the same floats, summed in the same order.
+        terms = _ENTROPY_TERMS[n] = [0.0] + [c / n * math.log2(n / c) for c in range(1, n + 1)]
+    return sum(map(terms.__getitem__, Counter(s).values()))

@@ -280,6 +280,6 @@ def find_persons(text):
     table = _kinds()
     _latin_runs(text, out, table)
     _latin_cued(text, out, table)
-    if _HAN_CHAR.search(text):
+    if not text.isascii() and _HAN_CHAR.search(text):
         _chinese_names(text, out)
     return out

@@ -246,3 +246,31 @@ def test_log_filter_redacts_message_args_and_traceback():
                                     "WARNING card [CREDIT_CARD] declined"]
     assert "ValueError: bad address [EMAIL]" in out
     assert not any(v in out for v in ("ann@example.com", "10.0.0.1", "4111", "bob@example.org"))
+
+
+# --- prefilters added for speed: same findings as the full scans ----------------------------------
+def test_german_numbers_only_after_a_street_type():
+    text = "Er wohnt Hauptstr. 5 und Walter-Beyer-Ring 3a, Am Markt 7, Seite 5, Lindenallee 12/3."
+    found = [(text[f.start:f.end], f.type) for f in analyze(text)]
+    assert found == [("Hauptstr. 5", "ADDRESS"), ("Walter-Beyer-Ring 3a", "ADDRESS"), ("Lindenallee 12/3", "ADDRESS")]
+
+
+def test_assigned_secrets_after_blanks_and_quotes():
+    text = 'password: hunter22 and api_key = "abcd1234" 密码：abc123x token\t""=xyz12345 at 10:30'
+    found = [(text[f.start:f.end], f.type) for f in analyze(text)]
+    assert found == [("hunter22", "SECRET"), ("abcd1234", "SECRET"), ("abc123x", "SECRET"), ("xyz12345", "SECRET")]
+
+
+def test_french_street_types_pass_the_substring_prefilter():
+    from evals.privacy.addresses import _FR_HINTS, _FR_TYPES
+
+    assert all(any(h in f for h in _FR_HINTS) for t in _FR_TYPES for f in (t, t[:1].upper() + t[1:]))
+    text = "Elle habite 12 quai de la Tournelle, pas loin."
+    assert [(text[f.start:f.end], f.type) for f in analyze(text)] == [("12 quai de la Tournelle", "ADDRESS")]
+
+
+def test_has_context_accepts_tuples_and_lists():
+    from evals.privacy.recognizers import has_context
+
+    assert has_context("CALL me at", 10, ("call",)) and has_context("call me at", 10, ["call"])
+    assert not has_context("x", 1, ("call",)) and not has_context("call me at", 0, ("call",))
