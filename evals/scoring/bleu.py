@@ -21,6 +21,7 @@ import numpy as np
 from sacrebleu.metrics.bleu import BLEU
 
 from evals.scoring.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, add_intervals, bootstrap_ci
+from evals.scoring.inputs import check_references
 
 References = Sequence[Union[str, Sequence[str]]]
 
@@ -69,12 +70,7 @@ def reference_streams(references: References, n_predictions: int) -> list[list[O
         ValueError: a length mismatch or a prediction without references (row named).
         TypeError: a reference that is not a string (row named).
     """
-    if isinstance(references, str) or not isinstance(references, Sequence):
-        raise TypeError("references must be a list with one entry per prediction, "
-                        f"received {type(references).__name__}")
-    if len(references) != n_predictions:
-        raise ValueError(f"predictions and references differ in length: len(predictions)={n_predictions}, "
-                         f"len(references)={len(references)}")
+    check_references(references, n_predictions)
     rows = []
     for i, refs in enumerate(references):
         if isinstance(refs, str):

@@ -29,6 +29,7 @@ from rouge_score import rouge_scorer
 from rouge_score import tokenizers
 
 from evals.scoring.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, add_intervals, bootstrap_ci
+from evals.scoring.inputs import check_references
 
 DEFAULT_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 TOKENIZER_NAMES = ("default", "cjk", "char")
@@ -110,12 +111,7 @@ def make_scorer(rouge_types: Sequence[str] = DEFAULT_TYPES, use_stemmer: bool = 
 
 
 def _reference_lists(references, n_predictions: int) -> list[Union[str, list[str]]]:
-    if isinstance(references, str) or not isinstance(references, Sequence):
-        raise TypeError("references must be a list with one entry per prediction, "
-                        f"received {type(references).__name__}")
-    if len(references) != n_predictions:
-        raise ValueError(f"predictions and references differ in length: len(predictions)={n_predictions}, "
-                         f"len(references)={len(references)}")
+    check_references(references, n_predictions)
     out = []
     for i, refs in enumerate(references):
         if isinstance(refs, str):
