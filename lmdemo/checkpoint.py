@@ -19,6 +19,8 @@ import os
 import shutil
 import tempfile
 
+from lmdemo.encryption import ENCRYPTED_SUFFIX, encrypt_in_place
+
 FORMAT = 1
 CONFIG_FILE = "config.json"
 TOKENIZER_FILE = "tokenizer.json"
@@ -27,7 +29,7 @@ CARD_FILE = "README.md"
 METRICS_FILE = "metrics.json"
 ENCRYPTED_FILES = (TOKENIZER_FILE, WEIGHTS_FILE)
 CHECKPOINT_FILES = {CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, CARD_FILE, METRICS_FILE} | {
-    name + ".enc" for name in ENCRYPTED_FILES}
+    name + ENCRYPTED_SUFFIX for name in ENCRYPTED_FILES}
 
 
 def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, metrics=None, encryption=None):
@@ -51,8 +53,6 @@ def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, me
         tokenizer.save(os.path.join(tmp, TOKENIZER_FILE))
         write_weights(tmp)
         if encryption is not None:
-            from lmdemo.encryption import encrypt_in_place
-
             encrypt_in_place(tmp, ENCRYPTED_FILES, encryption)
         with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
             json.dump({"format": FORMAT, "kind": kind, "config": config,
@@ -98,11 +98,3 @@ def read_checkpoint_config(path):
     if data.get("format", FORMAT) > FORMAT:
         raise ValueError(f"checkpoint path={path!r} has format {data['format']}, newer than this lmdemo ({FORMAT})")
     return {"kind": kind, "config": config, "encryption": data.get("encryption")}
-
-
-def read_metrics(path):
-    metrics_path = os.path.join(path, METRICS_FILE)
-    if not os.path.isfile(metrics_path):
-        return {}
-    with open(metrics_path, encoding="utf-8") as f:
-        return json.load(f)

@@ -29,8 +29,10 @@ class Encryption:
     """
 
     def __init__(self, key, kdf=None):
-        if not isinstance(key, bytes) or len(key) != 32:
-            raise ValueError(f"key must be 32 bytes for AES-256, received {len(key) if isinstance(key, bytes) else type(key).__name__}")
+        if not isinstance(key, bytes):
+            raise TypeError(f"key must be bytes, received {type(key).__name__}")
+        if len(key) != 32:
+            raise ValueError(f"key must be 32 bytes for AES-256, received {len(key)} bytes")
         self.key = key
         self.kdf = kdf
 
@@ -68,7 +70,9 @@ class Encryption:
 
 
 def parse_key(text):
-    """32 bytes from hex (64 characters) or base64 text."""
+    """32 bytes from hex (64 characters) or base64 text; bytes are returned as they are."""
+    if isinstance(text, bytes):
+        return text
     text = text.strip()
     try:
         key = bytes.fromhex(text) if len(text) == 64 else base64.b64decode(text, validate=True)
@@ -96,7 +100,7 @@ def for_saving(key=None, passphrase=None):
             raise ValueError(f"encryption needs a key or a passphrase: set ${KEY_ENV} (e.g. to the output of "
                              f"python -c 'import lmdemo.encryption as e; print(e.new_key())') or ${PASSPHRASE_ENV}")
     if key:
-        return Encryption(key if isinstance(key, bytes) else parse_key(key))
+        return Encryption(parse_key(key))
     return Encryption.from_passphrase(passphrase)
 
 
@@ -112,7 +116,7 @@ def for_loading(metadata, path, key=None, passphrase=None):
         return Encryption.from_passphrase(passphrase, bytes.fromhex(kdf["salt"]), kdf["n"], kdf["r"], kdf["p"])
     if not key:
         raise ValueError(f"checkpoint path={path!r} is encrypted with a key: pass key= or set ${KEY_ENV}")
-    return Encryption(key if isinstance(key, bytes) else parse_key(key))
+    return Encryption(parse_key(key))
 
 
 def encrypt_in_place(folder, names, encryption):

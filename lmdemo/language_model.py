@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lmdemo.samplers import BeamSampler, make_sampler
+from lmdemo.samplers import BeamSampler, is_int, make_sampler
 
 MAX_PROMPT_CHARS = 1_000_000  # longer prompts are refused; within it, long prompts slide
 MAX_NEW_TOKENS = 20_000
@@ -46,15 +46,20 @@ def _beam_step(sampler, step_fn, params, state, logits, scores, index, first):
     return parent, token, scores, state, logits, index + 1
 
 
-def window_start(length, max_length):
+def window_start(length, max_length, start=0):
     """Where the model's view of a sequence of ``length`` tokens begins.
 
-    The window holds at most ``max_length`` tokens. When a sequence outgrows it, the window
-    jumps to the last ``max_length // 2`` tokens (room to generate before the next jump), so
-    a cached generation re-reads its context once per ``max_length // 2`` tokens.
+    The window ``seq[start:]`` holds at most ``max_length`` tokens. When the sequence outgrows
+    it, the window jumps to the last ``max_length // 2`` tokens (room to generate before the
+    next jump), so a cached generation re-reads its context once per ``max_length // 2`` tokens.
+
+    Args:
+        length: tokens in the sequence so far.
+        max_length: the context window (None: unlimited).
+        start: where the window begins now; it stays there while the window is not full.
     """
-    if max_length is None or length <= max_length:
-        return 0
+    if max_length is None or length - start <= max_length:
+        return start
     return length - max(1, max_length // 2)
 
 
@@ -147,12 +152,12 @@ class LanguageModel:
     def _check_generate_args(self, prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed, stop,
                              use_cache):
         _check_text(prompt, "prompt", MAX_PROMPT_CHARS, allow_empty=True)
-        if not _is_int(max_new_tokens) or not 1 <= max_new_tokens <= MAX_NEW_TOKENS:
+        if not is_int(max_new_tokens) or not 1 <= max_new_tokens <= MAX_NEW_TOKENS:
             raise ValueError(f"max_new_tokens must be an int in [1, {MAX_NEW_TOKENS}], received max_new_tokens={max_new_tokens!r}")
         sampler = make_sampler(sampler, temperature=temperature, top_k=top_k, top_p=top_p, num_beams=num_beams)
         if seed is None:
             seed = int(np.random.default_rng().integers(2**31))
-        elif not _is_int(seed) or not 0 <= seed < 2**63:
+        elif not is_int(seed) or not 0 <= seed < 2**63:
             raise ValueError(f"seed must be a non-negative int or None, received seed={seed!r}")
         if stop is None:
             stops = []
@@ -184,36 +189,35 @@ class LanguageModel:
         key = jax.random.key(seed)
         seq = list(ids)
         start = window_start(len(seq), window)
-        params = self._params()
         if not use_cache:
             for step in range(max_new_tokens):
                 _, logits = self._prefill([seq[start:]])
                 token = int(_pick(sampler, logits, key, step)[0])
                 seq.append(token)
-                start = window_start(len(seq), window) if len(seq) - start > (window or NO_WINDOW) else start
+                start = window_start(len(seq), window, start)
                 yield [token]
             return
+        params = self._params()
         state, logits = self._prefill([seq[start:]])
-        index = len(seq) - start
+        index = len(seq) - start  # tokens in the cache
         done = 0
-        limit = window or NO_WINDOW
         while done < max_new_tokens:
-            n_valid = min(CHUNK_STEPS, max_new_tokens - done, limit - index + 1)
-            state, logits, index, tokens = _decode_chunk(
+            n_valid = min(CHUNK_STEPS, max_new_tokens - done, (window or NO_WINDOW) - index + 1)
+            state, logits, _, tokens = _decode_chunk(
                 sampler, self._step, params, state, logits, index, key, done, n_valid, CHUNK_STEPS)
             new = np.asarray(tokens[0, :n_valid]).tolist()
             seq += new
             done += n_valid
-            index = int(index)
+            index += n_valid
             yield new
-            if len(seq) - start > limit and done < max_new_tokens:
-                start = window_start(len(seq), window)
+            new_start = window_start(len(seq), window, start)
+            if new_start != start and done < max_new_tokens:
+                start = new_start
                 state, logits = self._prefill([seq[start:]])
                 index = len(seq) - start
 
     def _beam_search(self, ids, max_new_tokens, sampler):
         window = self.max_length
-        limit = window or NO_WINDOW
         beams = sampler.num_beams
         params = self._params()
         start = window_start(len(ids), window)
@@ -227,8 +231,9 @@ class LanguageModel:
                 sampler, self._step, params, state, logits, scores, index, step == 0)
             history = np.concatenate([history[np.asarray(parent)], np.asarray(token)[:, None]], axis=1)
             seq_len += 1
-            if seq_len - start > limit and step + 1 < max_new_tokens:
-                start = window_start(seq_len, window)
+            new_start = window_start(seq_len, window, start)
+            if new_start != start and step + 1 < max_new_tokens:
+                start = new_start
                 full = [list(ids) + row.tolist() for row in history]
                 state, logits = self._prefill([row[start:] for row in full])
                 index = seq_len - start
@@ -246,7 +251,7 @@ def rolling_windows(seq, max_length, stride=None):
     width = min(max_length or n - 1, n - 1)
     if stride is None:
         stride = width
-    if not _is_int(stride) or not 1 <= stride <= (max_length or n):
+    if not is_int(stride) or not 1 <= stride <= (max_length or n):
         raise ValueError(f"stride must be an int in [1, max_length={max_length}], received stride={stride!r}")
     inputs, targets, positions = [], [], []
     predicted = 1  # the next target index
@@ -306,9 +311,3 @@ def _check_text(text, name, max_chars, allow_empty=False):
         raise ValueError(f"{name} is empty")
     if len(text) > max_chars:
         raise ValueError(f"{name} has {len(text):,} characters; the limit is {max_chars:,}")
-
-
-def _is_int(x):
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
-
-

@@ -31,7 +31,7 @@ class Sampler:
     name = None
 
     def __init__(self, temperature=1.0):
-        if not _is_number(temperature) or not temperature > 0:
+        if not is_number(temperature) or not temperature > 0:
             raise ValueError(f"temperature must be a finite number > 0, received temperature={temperature!r}")
         self.temperature = temperature
 
@@ -113,7 +113,7 @@ class TopKSampler(TemperatureSampler):
 
     def __init__(self, top_k, temperature=1.0):
         super().__init__(temperature)
-        if not _is_int(top_k) or top_k < 1:
+        if not is_int(top_k) or top_k < 1:
             raise ValueError(f"top_k must be an int ≥ 1, received top_k={top_k!r}")
         self.top_k = top_k
 
@@ -141,7 +141,7 @@ class TopPSampler(TemperatureSampler):
 
     def __init__(self, top_p, temperature=1.0):
         super().__init__(temperature)
-        if not _is_number(top_p) or not 0.0 < top_p <= 1.0:
+        if not is_number(top_p) or not 0.0 < top_p <= 1.0:
             raise ValueError(f"top_p must be in (0, 1], received top_p={top_p!r}")
         self.top_p = top_p
 
@@ -177,7 +177,7 @@ class BeamSampler(Sampler):
 
     def __init__(self, num_beams=4):
         super().__init__(temperature=1.0)
-        if not _is_int(num_beams) or not 1 <= num_beams <= 64:
+        if not is_int(num_beams) or not 1 <= num_beams <= 64:
             raise ValueError(f"num_beams must be an int in [1, 64], received num_beams={num_beams!r}")
         self.num_beams = num_beams
 
@@ -242,9 +242,11 @@ def make_sampler(sampler="greedy", temperature=1.0, top_k=None, top_p=None, num_
     return BeamSampler(num_beams)
 
 
-def _is_int(x):
+def is_int(x):
+    """True for Python and numpy integers (not bools): the argument checks' notion of an int."""
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
-def _is_number(x):
+def is_number(x):
+    """True for finite Python and numpy numbers (not bools)."""
     return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) and math.isfinite(x)

@@ -87,6 +87,8 @@ def test_window_start_policy():
     assert window_start(16, 16) == 0
     assert window_start(17, 16) == 9
     assert window_start(100, None) == 0
+    assert window_start(20, 16, start=9) == 9  # the window [9, 20) is not full yet
+    assert window_start(26, 16, start=9) == 18
 
 
 def test_rolling_windows_predict_every_token_once():
