@@ -14,25 +14,29 @@ Writing goes to a temporary folder that replaces the target only when complete, 
 interrupted save never leaves a half-written checkpoint behind.
 """
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
 
+from lmdemo import encryption as _encryption
 from lmdemo.encryption import ENCRYPTED_SUFFIX, encrypt_in_place
 
 FORMAT = 1
 CONFIG_FILE = "config.json"
 TOKENIZER_FILE = "tokenizer.json"
 WEIGHTS_FILE = "model.weights.h5"
+NGRAM_FILE = "ngrams.npz"  # an n-gram model's counts, in place of weights
 CARD_FILE = "README.md"
 METRICS_FILE = "metrics.json"
 ENCRYPTED_FILES = (TOKENIZER_FILE, WEIGHTS_FILE)
-CHECKPOINT_FILES = {CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, CARD_FILE, METRICS_FILE} | {
-    name + ENCRYPTED_SUFFIX for name in ENCRYPTED_FILES}
+CHECKPOINT_FILES = {CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, NGRAM_FILE, CARD_FILE, METRICS_FILE} | {
+    name + ENCRYPTED_SUFFIX for name in (TOKENIZER_FILE, WEIGHTS_FILE, NGRAM_FILE)}
 
 
-def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, metrics=None, encryption=None):
+def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, metrics=None, encryption=None,
+                     encrypted_files=ENCRYPTED_FILES):
     """Write a checkpoint folder atomically.
 
     Args:
@@ -44,6 +48,7 @@ def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, me
         card: the model card's Markdown text.
         metrics: a JSON-serializable dict of measured metrics.
         encryption: an ``lmdemo.encryption.Encryption`` to store the tokenizer and weights encrypted.
+        encrypted_files: the files ``encryption`` applies to (the tokenizer and what ``write_weights`` wrote).
     """
     path = os.path.abspath(path)
     parent = os.path.dirname(path)
@@ -53,7 +58,7 @@ def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, me
         tokenizer.save(os.path.join(tmp, TOKENIZER_FILE))
         write_weights(tmp)
         if encryption is not None:
-            encrypt_in_place(tmp, ENCRYPTED_FILES, encryption)
+            encrypt_in_place(tmp, encrypted_files, encryption)
         with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
             json.dump({"format": FORMAT, "kind": kind, "config": config,
                        "encryption": None if encryption is None else encryption.metadata()}, f, indent=2)
@@ -80,6 +85,34 @@ def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, me
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def opened(path, kind, files=ENCRYPTED_FILES, key=None, passphrase=None):
+    """Open a checkpoint folder of model ``kind`` for reading: yields (info, folder, encryption).
+
+    For an encrypted checkpoint, ``files`` are authenticated and decrypted into a temporary
+    folder that exists only inside the ``with`` block; otherwise ``folder`` is ``path``.
+    """
+    info = read_checkpoint_config(path)
+    if info["kind"] != kind:
+        raise ValueError(f"checkpoint path={path!r} holds a {info['kind']!r} model, not a {kind!r} one")
+    if not info["encryption"]:
+        yield info, path, None
+        return
+    enc = _encryption.for_loading(info["encryption"], path, key, passphrase)
+    with tempfile.TemporaryDirectory(prefix="lmdemo-decrypted-") as plain:
+        _encryption.decrypt_to(path, files, enc, plain)
+        yield info, plain, enc
+
+
+def read_card(path):
+    """The model card of a checkpoint folder, or None when it has none."""
+    card_path = os.path.join(path, CARD_FILE)
+    if not os.path.isfile(card_path):
+        return None
+    with open(card_path, encoding="utf-8") as f:
+        return f.read()
 
 
 def read_checkpoint_config(path):

@@ -23,19 +23,25 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="python -m lmdemo", description="lmdemo language models")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    t = sub.add_parser("train", help="train or fine-tune a Transformer LM on a text file")
+    t = sub.add_parser("train", help="train or fine-tune a language model on a text file")
+    t.add_argument("--model", default="transformer", choices=["transformer", "lstm", "rnn", "ngram"])
+    t.add_argument("--order", type=int, default=5, help="n of the n-gram model")
     t.add_argument("--data", required=True, help="UTF-8 text file (.gz ok) or hf:NAME[:CONFIG] when online")
     t.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
     t.add_argument("--val-data", default=None, help="separate validation text (default: last --val-fraction)")
     t.add_argument("--val-fraction", type=float, default=0.1)
-    t.add_argument("--preset", default="small", help="model size: tiny, small, base")
+    t.add_argument("--preset", default="small", help="Transformer size: tiny, small, base")
     t.add_argument("--init-from", default=None, help="fine-tune from a shipped model name or checkpoint folder")
-    t.add_argument("--tokenizer", default="char", choices=["char", "bpe"])
+    t.add_argument("--tokenizer", default="char", choices=["char", "bpe", "word"])
     t.add_argument("--bpe-vocab-size", type=int, default=1000)
     t.add_argument("--name", default=None, help="model name for the card")
-    for flag, field in [("--layers", "num_layers"), ("--heads", "num_heads"), ("--d-model", "d_model"),
-                        ("--context", "max_length"), ("--hidden-dim", "hidden_dim")]:
-        t.add_argument(flag, type=int, default=None, dest=field)
+    for flag, field, help in [
+            ("--layers", "num_layers", None), ("--heads", "num_heads", None),
+            ("--d-model", "d_model", "Transformer width; for the LSTM/RNN the state width"),
+            ("--context", "max_length", "Transformer context window; for the LSTM/RNN the training window"),
+            ("--hidden-dim", "hidden_dim", "Transformer feed-forward width")]:
+        t.add_argument(flag, type=int, default=None, dest=field, help=help)
+    t.add_argument("--no-tie", action="store_true", help="LSTM/RNN: a separate output layer, not the embedding")
     t.add_argument("--activation", choices=["gelu", "relu"], default=None)
     t.add_argument("--position", choices=["learned", "sinusoidal"], default=None)
     t.add_argument("--dropout", type=float, default=None)
@@ -81,6 +87,17 @@ def main(argv=None):
         return 2
 
 
+def _recurrent_overrides(overrides, args):
+    names = {"num_layers": "num_layers", "d_model": "hidden_dim", "max_length": "train_length", "dropout": "dropout"}
+    unused = sorted(set(overrides) - set(names))
+    if unused:
+        raise ValueError(f"--model {args.model} has no {', '.join(unused)} (Transformer options)")
+    out = {names[k]: v for k, v in overrides.items()}
+    if args.no_tie:
+        out["tie_embeddings"] = False
+    return out
+
+
 def _run(args, argv):
     import lmdemo  # noqa: F401  (selects the JAX backend)
     from lmdemo.backend import enable_compile_cache
@@ -92,6 +109,8 @@ def _run(args, argv):
 
         overrides = {k: getattr(args, k) for k in ("num_layers", "num_heads", "d_model", "max_length", "hidden_dim",
                                                    "activation", "position", "dropout") if getattr(args, k) is not None}
+        if args.model in ("lstm", "rnn"):
+            overrides = _recurrent_overrides(overrides, args)
         cfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,
                           min_learning_rate=args.min_lr, warmup_steps=args.warmup, weight_decay=args.weight_decay,
                           grad_clip=args.grad_clip, eval_interval=args.eval_interval, eval_tokens=args.eval_tokens,
@@ -101,7 +120,7 @@ def _run(args, argv):
                                   tokenizer=args.tokenizer, bpe_vocab_size=args.bpe_vocab_size, val_data=args.val_data,
                                   val_fraction=args.val_fraction, train_config=cfg, model_overrides=overrides,
                                   resume=not args.no_resume, command=command, model_name=args.name,
-                                  encrypt=args.encrypt)
+                                  encrypt=args.encrypt, model=args.model, order=args.order)
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
         return 0
     if args.command == "models":

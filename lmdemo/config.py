@@ -1,4 +1,4 @@
-"""Transformer hyperparameters in one place, and the named size presets."""
+"""Model hyperparameters in one place (Transformer and recurrent), and the named size presets."""
 
 import dataclasses
 
@@ -38,11 +38,49 @@ class TransformerConfig:
 
     @classmethod
     def from_dict(cls, data):
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown Transformer config keys: {sorted(unknown)}")
-        return cls(**data)
+        return _from_dict(cls, data)
+
+
+@dataclasses.dataclass
+class RecurrentConfig:
+    vocab_size: int = 65  # number of token ids (set from the tokenizer)
+    cell: str = "lstm"  # "lstm" or "rnn" (Elman)
+    num_layers: int = 2  # stacked recurrent layers
+    hidden_dim: int = 256  # width of the recurrent state
+    embed_dim: int = 0  # token vector width; 0 means hidden_dim
+    dropout: float = 0.0  # between layers (not on the recurrence), as Zaremba et al. (2014)
+    tie_embeddings: bool = True  # the output layer reuses the embedding matrix (Press & Wolf, 2017)
+    train_length: int = 128  # tokens per training window (truncated backpropagation through time)
+
+    def __post_init__(self):
+        if not self.embed_dim:
+            self.embed_dim = self.hidden_dim
+        if self.cell not in ("lstm", "rnn"):
+            raise ValueError(f"cell must be 'lstm' or 'rnn', received cell={self.cell!r}")
+        for name in ("vocab_size", "num_layers", "hidden_dim", "embed_dim", "train_length"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive int, received {name}={value!r}")
+        if self.tie_embeddings and self.embed_dim != self.hidden_dim:
+            raise ValueError(f"tie_embeddings needs embed_dim == hidden_dim, received embed_dim={self.embed_dim}, "
+                             f"hidden_dim={self.hidden_dim}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), received dropout={self.dropout!r}")
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        return _from_dict(cls, data)
+
+
+def _from_dict(cls, data):
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")
+    return cls(**data)
 
 
 # Named sizes (vocab_size comes from the tokenizer). Parameters are for a 65-character vocabulary.

@@ -84,9 +84,9 @@ class LanguageModel:
         raise NotImplementedError
 
     # -- scoring ----------------------------------------------------------------------------------
-    def encode_for_scoring(self, text):
+    def encode_for_scoring(self, text, allow_empty=False):
         """The start token (if the tokenizer has one) followed by the text's tokens."""
-        _check_text(text, "text", MAX_SCORE_CHARS)
+        _check_text(text, "text", MAX_SCORE_CHARS, allow_empty=allow_empty)
         ids = self.tokenizer.encode(text)
         start = self.tokenizer.start_text
         prefix = self.tokenizer.encode(start)[-1:] if start else []
@@ -116,6 +116,20 @@ class LanguageModel:
         inputs, targets, positions = rolling_windows(seq, self.max_length, stride)
         scores = self._score_windows(inputs, targets)  # (n, window)
         return np.concatenate([scores[w, p] for w, p in enumerate(positions)]).astype(np.float64)
+
+    def next_token_probs(self, text):
+        """P(next token | text) over the vocabulary, as a float64 array (the softmax of the last logits).
+
+        An empty text gives the distribution of a text's first token (after the start token).
+        """
+        prefix, ids = self.encode_for_scoring(text, allow_empty=True)
+        seq = prefix + ids
+        if not seq:
+            raise ValueError("text is empty and this tokenizer has no start token: give a text")
+        if self.max_length:
+            seq = seq[-self.max_length:]
+        _, logits = self._prefill([seq])
+        return np.asarray(jax.nn.softmax(np.asarray(logits[0], np.float32)), dtype=np.float64)
 
     # -- generation -------------------------------------------------------------------------------
     def generate(self, prompt, max_new_tokens=100, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
@@ -280,7 +294,7 @@ def _decode_stream(tokenizer, token_lists, stops):
     longest_stop = max((len(s) for s in stops), default=0)
     for new in token_lists:
         ids.extend(new)
-        text = tokenizer.decode(ids)
+        text = tokenizer.decode_continuation(ids)
         cut = [text.find(s, max(0, emitted - longest_stop)) for s in stops]
         cut = [c for c in cut if c >= 0]
         if cut:
@@ -299,7 +313,7 @@ def _decode_stream(tokenizer, token_lists, stops):
         if safe > emitted:
             yield text[emitted:safe]
             emitted = safe
-    text = tokenizer.decode(ids)
+    text = tokenizer.decode_continuation(ids)
     if len(text) > emitted:
         yield text[emitted:]
 

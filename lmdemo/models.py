@@ -9,13 +9,21 @@ MODELS_DIR = os.environ.get("LMDEMO_MODELS_DIR") or os.path.join(os.path.dirname
 # name → what it is (the card in models/NAME/README.md has the numbers)
 SHIPPED = {
     "shakespeare-char": "character-level GPT trained on tinyshakespeare",
+    "shakespeare-lstm": "character-level LSTM trained on tinyshakespeare",
+    "shakespeare-rnn": "character-level Elman RNN trained on tinyshakespeare",
+    "shakespeare-5gram": "character 5-gram (Kneser-Ney) counted on tinyshakespeare",
+    "ptb-transformer": "word-level GPT trained on Penn Treebank",
+    "ptb-lstm": "word-level LSTM trained on Penn Treebank",
+    "ptb-5gram": "word 5-gram (Kneser-Ney) counted on Penn Treebank",
 }
 
 
 def model_kinds():
+    from lmdemo.ngram_lm import NGramLM
+    from lmdemo.recurrent_lm import LSTMLM, RNNLM
     from lmdemo.transformer_lm import TransformerLM
 
-    return {TransformerLM.kind: TransformerLM}
+    return {cls.kind: cls for cls in (TransformerLM, LSTMLM, RNNLM, NGramLM)}
 
 
 def available_models():

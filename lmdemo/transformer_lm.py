@@ -1,18 +1,12 @@
 """The Transformer language model: a ``GPT`` network, its tokenizer, scoring and generation."""
 
-import functools
-import os
-import tempfile
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lmdemo import checkpoint, encryption
 from lmdemo.config import TransformerConfig
 from lmdemo.gpt import GPT
-from lmdemo.language_model import LanguageModel
-from lmdemo.tokenizers import load_tokenizer
+from lmdemo.network_lm import NetworkLM, pad_rows, target_log_probs
 
 SCORE_BATCH = 16
 
@@ -25,7 +19,7 @@ def _bucket(length, max_length):
     return min(size, max_length)
 
 
-class TransformerLM(LanguageModel):
+class TransformerLM(NetworkLM):
     """A decoder-only Transformer language model with a tokenizer.
 
     Args:
@@ -38,107 +32,25 @@ class TransformerLM(LanguageModel):
     """
 
     kind = "transformer"
+    config_class = TransformerConfig
+    network_class = GPT
 
     def __init__(self, network, tokenizer, card=None, encryption=None):
-        if network.config.vocab_size != tokenizer.vocab_size:
-            raise ValueError(
-                f"the network's vocab_size={network.config.vocab_size} differs from the tokenizer's "
-                f"vocab_size={tokenizer.vocab_size}")
-        self.network = network
-        self.tokenizer = tokenizer
-        self.card = card
-        self.encryption = encryption  # set when loaded from (or saved to) an encrypted checkpoint
+        super().__init__(network, tokenizer, card=card, encryption=encryption)
         self._forward_jit = jax.jit(self._forward)
         self._prefill_jit = jax.jit(self._prefill_fn)
-
-    @classmethod
-    def create(cls, tokenizer, config=None, **overrides):
-        """A new, randomly initialised model for ``tokenizer`` (``config``: a TransformerConfig)."""
-        config = config or TransformerConfig()
-        data = {**config.to_dict(), **overrides, "vocab_size": tokenizer.vocab_size}
-        network = GPT(TransformerConfig.from_dict(data))
-        network.build((None, None))
-        return cls(network, tokenizer)
-
-    @property
-    def config(self):
-        return self.network.config
 
     @property
     def max_length(self):
         return self.config.max_length
 
-    def num_params(self):
-        return int(self.network.count_params())
-
-    # -- checkpoints ------------------------------------------------------------------------------
-    def save(self, path, card=None, metrics=None, encrypt=None, key=None, passphrase=None):
-        """Write a checkpoint folder (see ``lmdemo.checkpoint``).
-
-        Args:
-            path: the folder.
-            card: the model card (default: the one it was loaded with).
-            metrics: measured metrics for ``metrics.json``.
-            encrypt: store it encrypted (AES-256-GCM). Default: encrypted if ``key`` or
-                ``passphrase`` is given or the model came from an encrypted checkpoint.
-            key, passphrase: the key (32 bytes, or hex/base64) or a passphrase (scrypt); with
-                ``encrypt=True`` and neither, ``$LMDEMO_CHECKPOINT_KEY`` / ``$LMDEMO_CHECKPOINT_PASSPHRASE``.
-        """
-        if key is not None or passphrase is not None or (encrypt and self.encryption is None):
-            self.encryption = encryption.for_saving(key, passphrase)
-        elif encrypt is False:
-            self.encryption = None
-
-        def write_weights(folder):
-            self.network.save_weights(os.path.join(folder, checkpoint.WEIGHTS_FILE))
-
-        return checkpoint.write_checkpoint(path, self.kind, self.config.to_dict(), self.tokenizer, write_weights,
-                                           card=card if card is not None else self.card, metrics=metrics,
-                                           encryption=self.encryption)
-
-    @classmethod
-    def load(cls, path, key=None, passphrase=None):
-        """Load a checkpoint folder; only arrays are read from it, never code.
-
-        Encrypted checkpoints need ``key`` or ``passphrase`` (or the environment variables of
-        ``lmdemo.encryption``); every file is authenticated before anything is loaded.
-        """
-        info = checkpoint.read_checkpoint_config(path)
-        if info["kind"] != cls.kind:
-            raise ValueError(f"checkpoint path={path!r} holds a {info['kind']!r} model, not a {cls.kind!r} one")
-        if info["encryption"]:
-            enc = encryption.for_loading(info["encryption"], path, key, passphrase)
-            with tempfile.TemporaryDirectory(prefix="lmdemo-decrypted-") as plain:
-                encryption.decrypt_to(path, checkpoint.ENCRYPTED_FILES, enc, plain)
-                return cls._load_files(path, info, plain, enc)
-        return cls._load_files(path, info, path, None)
-
-    @classmethod
-    def _load_files(cls, path, info, folder, enc):
-        config = TransformerConfig.from_dict(info["config"])
-        tokenizer = load_tokenizer(os.path.join(folder, checkpoint.TOKENIZER_FILE))
-        weights = os.path.join(folder, checkpoint.WEIGHTS_FILE)
-        if not os.path.isfile(weights):
-            raise ValueError(f"not a checkpoint: {checkpoint.WEIGHTS_FILE} is missing in path={path!r}")
-        network = GPT(config)
-        network.build((None, None))
-        try:
-            network.load_weights(weights)
-        except Exception as e:  # h5py and Keras raise several types for damaged files
-            raise ValueError(f"corrupt checkpoint: cannot read weights {weights!r} ({type(e).__name__}: {e})") from None
-        card_path = os.path.join(path, checkpoint.CARD_FILE)
-        card = open(card_path, encoding="utf-8").read() if os.path.isfile(card_path) else None
-        return cls(network, tokenizer, card=card, encryption=enc)
+    def describe(self):
+        c = self.config
+        return (f"A decoder-only Transformer (GPT-style, pre-LayerNorm): {c.num_layers} layers, {c.num_heads} heads, "
+                f"width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), {c.position} positions, "
+                f"context {c.max_length} tokens")
 
     # -- pure functions of the weights (jitted) ----------------------------------------------------
-    def _params(self):
-        return ([v.value for v in self.network.trainable_variables],
-                [v.value for v in self.network.non_trainable_variables])
-
-    def _call(self, params, *args, **kwargs):
-        outputs, _ = self.network.stateless_call(params[0], params[1], *args, **kwargs)
-        return outputs
-
     def _forward(self, params, token_ids):
         return self._call(params, token_ids)  # (batch, seq, vocab)
 
@@ -156,10 +68,7 @@ class TransformerLM(LanguageModel):
     def _prefill(self, rows):
         lengths = np.array([len(r) for r in rows], dtype=np.int32)
         width = _bucket(int(lengths.max()), self.max_length)
-        ids = np.zeros((len(rows), width), dtype=np.int32)
-        for i, r in enumerate(rows):
-            ids[i, : len(r)] = r
-        return self._prefill_jit(self._params(), ids, lengths)
+        return self._prefill_jit(self._params(), pad_rows(rows, width), lengths)
 
     def _score_windows(self, inputs, targets):
         params = self._params()
@@ -173,15 +82,8 @@ class TransformerLM(LanguageModel):
             if pad:
                 x = np.concatenate([x, np.zeros((pad, x.shape[1]), x.dtype)])
                 y = np.concatenate([y, np.zeros((pad, y.shape[1]), y.dtype)])
-            out[i:i + batch] = np.asarray(_target_log_probs(self._forward_jit(params, x), y))[: batch - pad]
+            out[i:i + batch] = np.asarray(target_log_probs(self._forward_jit(params, x), y))[: batch - pad]
         return out
-
-    def next_token_probs(self, text):
-        """P(next token | text) over the vocabulary, as a float64 array (the softmax of the last logits)."""
-        prefix, ids = self.encode_for_scoring(text)
-        seq = (prefix + ids)[-self.max_length:]
-        _, logits = self._prefill([seq])
-        return np.asarray(jax.nn.softmax(logits[0].astype(jnp.float32)), dtype=np.float64)
 
     def inspect(self, text):
         """Every intermediate of one forward pass over ``text`` (at most ``max_length`` tokens).
@@ -202,8 +104,3 @@ class TransformerLM(LanguageModel):
         out["probs"] = np.asarray(jax.nn.softmax(out["logits"], axis=-1))
         return out
 
-
-@functools.partial(jax.jit)
-def _target_log_probs(logits, targets):
-    log_probs = jax.nn.log_softmax(logits.astype(jnp.float32), axis=-1)
-    return jnp.take_along_axis(log_probs, targets[..., None], axis=-1)[..., 0]

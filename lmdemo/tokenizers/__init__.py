@@ -3,5 +3,6 @@
 from lmdemo.tokenizers.bpe_tokenizer import BPETokenizer
 from lmdemo.tokenizers.char_tokenizer import CharTokenizer
 from lmdemo.tokenizers.tokenizer import Tokenizer, load_tokenizer
+from lmdemo.tokenizers.word_tokenizer import WordTokenizer
 
-__all__ = ["BPETokenizer", "CharTokenizer", "Tokenizer", "load_tokenizer"]
+__all__ = ["BPETokenizer", "CharTokenizer", "Tokenizer", "load_tokenizer", "WordTokenizer"]

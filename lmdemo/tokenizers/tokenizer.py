@@ -31,6 +31,10 @@ class Tokenizer:
     def vocab_size(self):
         raise NotImplementedError
 
+    def decode_continuation(self, ids):
+        """The text of ``ids`` generated after a prompt (word tokenizers add the separating space)."""
+        return self.decode(ids)
+
     def token_to_id(self, token):
         raise NotImplementedError
 
@@ -61,8 +65,9 @@ class Tokenizer:
 def tokenizer_types():
     from lmdemo.tokenizers.bpe_tokenizer import BPETokenizer
     from lmdemo.tokenizers.char_tokenizer import CharTokenizer
+    from lmdemo.tokenizers.word_tokenizer import WordTokenizer
 
-    return {CharTokenizer.type_name: CharTokenizer, BPETokenizer.type_name: BPETokenizer}
+    return {t.type_name: t for t in (CharTokenizer, BPETokenizer, WordTokenizer)}
 
 
 def load_tokenizer(path):

@@ -65,3 +65,18 @@ def test_cli_train_rejects_non_utf8(tmp_path):
     result = cli("train", "--data", str(data), "--out", str(tmp_path / "m"), "--preset", "tiny")
     assert result.returncode == 2
     assert "is not UTF-8" in result.stderr
+
+
+def test_cli_ngram_and_recurrent_options(tmp_path):
+    data = tmp_path / "toy.txt"
+    data.write_text(TOY_TEXT, encoding="utf-8")
+    result = cli("train", "--model", "ngram", "--order", "4", "--data", str(data), "--out", str(tmp_path / "ng"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    result = cli("generate", str(tmp_path / "ng"), "First", "--max-new-tokens", "10", "--sampler", "beam")
+    assert result.returncode == 0 and len(result.stdout) == 10 + 1  # the text, then print's newline
+    result = cli("score", str(tmp_path / "ng"), "--text", "Speak", "--stride", "2")
+    assert result.returncode == 2 and "stride is for models with a context window" in result.stderr
+    result = cli("train", "--model", "ngram", "--order", "0", "--data", str(data), "--out", str(tmp_path / "ng0"))
+    assert result.returncode == 2 and "order must be an int in [1, 10], received order=0" in result.stderr
+    result = cli("train", "--model", "lstm", "--heads", "2", "--data", str(data), "--out", str(tmp_path / "l"))
+    assert result.returncode == 2 and "--model lstm has no num_heads" in result.stderr

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from lmdemo.tokenizers import BPETokenizer, CharTokenizer, load_tokenizer
+from lmdemo.tokenizers import BPETokenizer, CharTokenizer, WordTokenizer, load_tokenizer
 
 TEXTS = ["hello world", "床前明月光，疑是地上霜。", "emoji 🙂 and ZWJ 👩‍💻", "tabs\tand\nnewlines", "ÀÉÎõü ß ﬁ"]
 
@@ -81,7 +81,8 @@ def test_bpe_rejects_small_vocab():
 
 
 @pytest.mark.parametrize("make", [lambda: CharTokenizer.train("日本語 text"),
-                                  lambda: BPETokenizer.train(["日本語 text"] * 5, vocab_size=270)])
+                                  lambda: BPETokenizer.train(["日本語 text"] * 5, vocab_size=270),
+                                  lambda: WordTokenizer.train("日本語 text\n")])
 def test_save_load_round_trip(tmp_path, make):
     tok = make()
     path = tmp_path / "tok.json"
@@ -103,3 +104,41 @@ def test_load_corrupt_tokenizer(tmp_path):
         load_tokenizer(str(path))
     with pytest.raises(ValueError, match="tokenizer file not found"):
         load_tokenizer(str(tmp_path / "missing.json"))
+
+
+def test_word_vocab_newline_is_eos_and_frequency_order():
+    tok = WordTokenizer.train("the cat sat\nthe dog sat\nthe end")
+    assert tok.words == ["<unk>", "<eos>", "the", "sat", "cat", "dog", "end"]
+    assert tok.encode("the cat\nsat") == [2, 4, 1, 3]
+    assert tok.tokenize(" the  cat \n") == ["the", "cat", "<eos>"]
+    assert tok.decode(tok.encode("the cat sat\nthe dog")) == "the cat sat\nthe dog"
+
+
+def test_word_max_vocab_min_count_and_ptb_unk_kept_once():
+    tok = WordTokenizer.train("a a a b b c <unk> <unk>", max_vocab=4)
+    assert tok.words == ["<unk>", "<eos>", "a", "b"]
+    assert tok.encode("c <unk> a") == [0, 0, 2]
+    assert WordTokenizer.train("a a b", min_count=2).words == ["<unk>", "<eos>", "a"]
+
+
+@pytest.mark.parametrize("policy, expected", [("unk", [2, 0, 3]), ("skip", [2, 3])])
+def test_word_unknown_policy(policy, expected):
+    tok = WordTokenizer(WordTokenizer.train("a b").words, unknown=policy)
+    assert tok.encode("a zebra b") == expected
+
+
+def test_word_generated_text_is_separated_from_the_prompt():
+    tok = WordTokenizer.train("a b\n")
+    assert tok.decode_continuation(tok.encode("a b")) == " a b"
+    assert tok.decode_continuation(tok.encode("\na")) == "\na"
+
+
+def test_word_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="no words"):
+        WordTokenizer.train(" \n ")
+    with pytest.raises(ValueError, match="must start with"):
+        WordTokenizer(["a", "b"])
+    with pytest.raises(ValueError, match="outside the vocabulary: 'zebra' \\(line 2\\)"):
+        WordTokenizer(WordTokenizer.train("a").words, unknown="error").encode("a\nzebra")
+    with pytest.raises(ValueError, match="max_vocab"):
+        WordTokenizer.train("a b", max_vocab=2)

@@ -163,3 +163,29 @@ def test_stream_holds_back_split_utf8_until_whole():
     ids = tok.encode("明月")
     assert len(ids) == 6
     assert list(_decode_stream(tok, ([i] for i in ids), [])) == ["明", "月"]
+
+
+@pytest.mark.parametrize("model", ["lstm", "rnn"])
+def test_recurrent_model_trains_with_the_same_trainer(tmp_path, toy_file, model):
+    lm = train_language_model(toy_file, str(tmp_path / model), model=model,
+                              model_overrides=dict(num_layers=1, hidden_dim=32, train_length=24),
+                              train_config=_cfg(steps=60, learning_rate=1e-2), progress=False)
+    metrics = json.loads((tmp_path / model / "metrics.json").read_text())
+    history = metrics["history"]
+    assert lm.kind == model and metrics["model"] == model
+    assert history[-1]["val_loss"] < history[0]["val_loss"] < np.log(lm.tokenizer.vocab_size)
+    # the final score reads the validation text in one pass, as the comparison table does
+    val_text = split_text(TOY_TEXT, 0.1)[1]
+    assert metrics["final_val_nats_per_token"] == pytest.approx(-lm.log_probs(val_text).mean(), rel=1e-6)
+    card = (tmp_path / model / "README.md").read_text()
+    assert "state reset per window" in card and "Read whole with `lm.log_probs`" in card
+
+
+def test_ngram_model_is_counted_and_carded(tmp_path, toy_file):
+    lm = train_language_model(toy_file, str(tmp_path / "ng"), model="ngram", order=3, command="python -m lmdemo x")
+    metrics = json.loads((tmp_path / "ng" / "metrics.json").read_text())
+    assert lm.kind == "ngram" and metrics["order"] == 3
+    assert metrics["final_val_tokens"] == len(split_text(TOY_TEXT, 0.1)[1])
+    assert "python -m lmdemo x" in (tmp_path / "ng" / "README.md").read_text()
+    with pytest.raises(ValueError, match="model must be one of"):
+        train_language_model(toy_file, str(tmp_path / "bad"), model="gru")

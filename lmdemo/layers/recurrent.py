@@ -1,0 +1,95 @@
+"""Recurrent layers written out as their equations: the Elman RNN and the LSTM.
+
+Elman RNN (Elman, 1990):
+    hₜ = tanh(xₜ W + hₜ₋₁ U + b)
+
+LSTM (Hochreiter & Schmidhuber, 1997, with a forget gate as in Gers et al., 2000):
+    [i, f, g, o] = xₜ W + hₜ₋₁ U + b
+    cₜ = σ(f) ⊙ cₜ₋₁ + σ(i) ⊙ tanh(g)
+    hₜ = σ(o) ⊙ tanh(cₜ)
+
+The input projection xₜ W is computed for every step at once (one large matrix product);
+only hₜ₋₁ U runs inside the scan over time.
+"""
+
+import keras
+from keras import ops
+
+CELLS = ("rnn", "lstm")
+
+
+@keras.saving.register_keras_serializable(package="lmdemo")
+class Recurrent(keras.layers.Layer):
+    """One recurrent layer over a (batch, seq, dim) sequence.
+
+    The state is one array, (state_parts, batch, units): hₜ for the RNN, (hₜ, cₜ) for the
+    LSTM. A step mask (batch, seq) of 0/1 keeps the state unchanged at masked steps, so
+    right-padded rows end with the state of their last real token.
+
+    Args:
+        units: width of the hidden state.
+        cell: ``"rnn"`` or ``"lstm"``.
+    """
+
+    def __init__(self, units, cell="lstm", **kwargs):
+        super().__init__(**kwargs)
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, received cell={cell!r}")
+        self.units = int(units)
+        self.cell = cell
+        self.gates = 4 if cell == "lstm" else 1
+        self.state_parts = 2 if cell == "lstm" else 1
+
+    def build(self, input_shape):
+        dim, width = input_shape[-1], self.gates * self.units
+        self.kernel = self.add_weight(shape=(dim, width), initializer="glorot_uniform", name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, width), initializer="orthogonal",
+                                                name="recurrent_kernel")
+        if self.cell == "lstm":  # forget-gate bias 1: remember by default at the start of training
+            bias_init = keras.initializers.Constant([0.0] * self.units + [1.0] * self.units + [0.0] * 2 * self.units)
+        else:
+            bias_init = "zeros"
+        self.bias = self.add_weight(shape=(width,), initializer=bias_init, name="bias")
+        self.built = True
+
+    def initial_state(self, batch_size):
+        return ops.zeros((self.state_parts, batch_size, self.units), dtype=self.compute_dtype)
+
+    def call(self, x, state=None, step_mask=None):
+        """x (batch, seq, dim) → (outputs (batch, seq, units), final state (parts, batch, units))."""
+        if state is None:
+            state = self.initial_state(ops.shape(x)[0])
+        projected = ops.transpose(ops.matmul(x, self.kernel) + self.bias, (1, 0, 2))  # (seq, batch, width)
+        if step_mask is None:
+            mask = ops.ones(ops.shape(projected)[:2], dtype=projected.dtype)
+        else:
+            mask = ops.transpose(ops.cast(step_mask, projected.dtype), (1, 0))  # (seq, batch)
+        recurrent_kernel, units = self.recurrent_kernel, self.units
+
+        def rnn_step(carry, inputs):
+            xw, m = inputs
+            h = carry[0]
+            new_h = ops.tanh(xw + ops.matmul(h, recurrent_kernel))
+            new_h = m[:, None] * new_h + (1 - m[:, None]) * h
+            return new_h[None], new_h
+
+        def lstm_step(carry, inputs):
+            xw, m = inputs
+            h, c = carry[0], carry[1]
+            z = xw + ops.matmul(h, recurrent_kernel)
+            i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+            new_c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)
+            new_h = ops.sigmoid(o) * ops.tanh(new_c)
+            keep = m[:, None]
+            new_h = keep * new_h + (1 - keep) * h
+            new_c = keep * new_c + (1 - keep) * c
+            return ops.stack([new_h, new_c]), new_h
+
+        step = lstm_step if self.cell == "lstm" else rnn_step
+        state, outputs = ops.scan(step, state, (projected, mask))
+        return ops.transpose(outputs, (1, 0, 2)), state
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"units": self.units, "cell": self.cell})
+        return config
