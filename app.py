@@ -1,76 +1,63 @@
-"""lmdemo in the browser: generate text with the shipped language models.
+"""lmdemo in the browser: generate, look inside the Transformer, compare, evaluate, sanitize, train.
 
-Run ``python app.py`` (port from GRADIO_SERVER_PORT, default 7860). UI only: the models,
-samplers and checks live in ``lmdemo``.
+Run ``python app.py`` (port from GRADIO_SERVER_PORT, default 7860). UI only: models, tokenizers
+and training come from ``lmdemo``; scores, reports and the PII sanitizer from ``evals``; each tab's
+layout and handlers live in ``lmdemo_app/``. Every tab's main action is also an API endpoint
+(``gradio_client``: ``Client(url).predict(..., api_name="/generate")``).
 """
 
-import functools
+import logging
 import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-import lmdemo  # noqa: E402
+import lmdemo  # noqa: E402,F401  (selects Keras' JAX backend before anything imports Keras)
+from evals.privacy import RedactingFilter  # noqa: E402
+from lmdemo_app import (  # noqa: E402
+    compare_tab, evaluate_tab, generate_tab, inside_tab, privacy_tab, tokenizers_tab, train_tab)
+from lmdemo_app.i18n import I18N, t  # noqa: E402
+from lmdemo_app.shared_models import model_names, transformer_names  # noqa: E402
 
-MAX_PROMPT_CHARS = 10_000
-MAX_NEW_TOKENS = 1_000
-SAMPLERS = ["greedy", "temperature", "top_k", "top_p", "beam"]
-
-
-@functools.lru_cache(maxsize=None)
-def get_model(name):
-    """Load a shipped model once and share it between users."""
-    return lmdemo.load_model(name)
-
-
-def generate(prompt, model_name, sampler, max_new_tokens, temperature, top_k, top_p, num_beams, seed):
-    """Stream the continuation of ``prompt``; errors become messages in the page."""
-    if len(prompt) > MAX_PROMPT_CHARS:
-        raise gr.Error(f"prompt has {len(prompt):,} characters; the limit here is {MAX_PROMPT_CHARS:,}")
-    if model_name not in lmdemo.available_models():
-        raise gr.Error(f"unknown model {model_name!r}")
-    try:
-        max_new_tokens = int(max_new_tokens)
-        if not 1 <= max_new_tokens <= MAX_NEW_TOKENS:
-            raise ValueError(f"max_new_tokens must be in [1, {MAX_NEW_TOKENS}], received max_new_tokens={max_new_tokens}")
-        lm = get_model(model_name)
-        text = ""
-        for piece in lm.stream(prompt, max_new_tokens=max_new_tokens, sampler=sampler, temperature=float(temperature),
-                               top_k=int(top_k), top_p=float(top_p), num_beams=int(num_beams),
-                               seed=None if seed is None or seed < 0 else int(seed)):
-            text += piece
-            yield text
-    except (ValueError, TypeError) as e:
-        raise gr.Error(str(e)) from None
+QUEUE_SIZE = 64  # waiting requests beyond this are refused ("queue is full") instead of piling up
+DEFAULT_CONCURRENCY = 2  # events without their own limit; each tab sets its own for the heavy ones
+LOGGERS = ("gradio", "uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "evals", "lmdemo_app")
 
 
 def build_demo():
-    models = lmdemo.available_models()
-    with gr.Blocks(title="lmdemo") as demo:
-        gr.Markdown("# lmdemo\nA language model predicts the next token from the ones before it. "
-                    "Give it a prompt and watch it continue, one token at a time.")
-        with gr.Row():
-            with gr.Column():
-                prompt = gr.Textbox(label="Prompt", value="ROMEO:", lines=4, max_length=MAX_PROMPT_CHARS)
-                model = gr.Dropdown(models, value=models[0] if models else None, label="Model")
-                sampler = gr.Radio(SAMPLERS, value="top_k", label="Sampler")
-                max_new = gr.Slider(1, MAX_NEW_TOKENS, value=200, step=1, label="Max new tokens")
-                with gr.Accordion("Sampler settings", open=False):
-                    temperature = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label="Temperature")
-                    top_k = gr.Slider(1, 100, value=20, step=1, label="Top-k")
-                    top_p = gr.Slider(0.01, 1.0, value=0.9, step=0.01, label="Top-p")
-                    num_beams = gr.Slider(1, 16, value=4, step=1, label="Beams")
-                    seed = gr.Number(value=0, precision=0, label="Seed (-1: random)")
-                button = gr.Button("Generate", variant="primary")
-            output = gr.Textbox(label="Continuation", lines=16, buttons=["copy"])
-        button.click(generate, [prompt, model, sampler, max_new, temperature, top_k, top_p, num_beams, seed], output,
-                     api_name="generate", concurrency_limit=4)
-    return demo
+    """The whole app as a ``gr.Blocks``, with its queue configured (call `launch` to serve it)."""
+    models = model_names()
+    with gr.Blocks(title="lmdemo", delete_cache=(900, 3600)) as demo:
+        gr.Markdown(t("title"))
+        gr.Markdown(t("intro"))
+        if not models:
+            gr.Markdown(t("no_models"))
+        with gr.Tabs():
+            with gr.Tab(t("tab_generate"), id="generate"):
+                generate_tab.build(models, demo)
+            with gr.Tab(t("tab_inside"), id="inside"):
+                inside_tab.build(transformer_names())
+            with gr.Tab(t("tab_tokenizers"), id="tokenizers"):
+                tokenizers_tab.build(models)
+            with gr.Tab(t("tab_compare"), id="compare"):
+                compare_tab.build(models)
+            with gr.Tab(t("tab_evaluate"), id="evaluate"):
+                evaluate_tab.build(models)
+            with gr.Tab(t("tab_privacy"), id="privacy"):
+                privacy_tab.build()
+            with gr.Tab(t("tab_train"), id="train"):
+                train_tab.build()
+    return demo.queue(default_concurrency_limit=DEFAULT_CONCURRENCY, max_size=QUEUE_SIZE)
+
+
+def launch(demo, **kwargs):
+    """Serve ``demo`` with the English/Chinese strings; log records pass the PII redactor first."""
+    for name in LOGGERS:
+        logging.getLogger(name).addFilter(RedactingFilter())
+    return demo.launch(i18n=I18N, **kwargs)
 
 
 if __name__ == "__main__":
-    build_demo().queue(default_concurrency_limit=4, max_size=64).launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-    )
+    launch(build_demo(), server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
+           server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))

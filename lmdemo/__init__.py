@@ -4,12 +4,15 @@ from lmdemo.backend import ensure_jax_backend
 
 ensure_jax_backend()
 
-from lmdemo.config import PRESETS, TransformerConfig, preset_config  # noqa: E402
-from lmdemo.tokenizers import BPETokenizer, CharTokenizer, load_tokenizer  # noqa: E402
+from lmdemo.config import PRESETS, RecurrentConfig, TransformerConfig, preset_config  # noqa: E402
+from lmdemo.tokenizers import BPETokenizer, CharTokenizer, WordTokenizer, load_tokenizer  # noqa: E402
 
-__all__ = ["BPETokenizer", "CharTokenizer", "PRESETS", "TransformerConfig", "load_tokenizer", "preset_config"]
+__all__ = ["BPETokenizer", "CharTokenizer", "PRESETS", "RecurrentConfig", "TransformerConfig", "WordTokenizer",
+           "load_tokenizer", "preset_config"]
 
 from lmdemo.models import available_models, load_model  # noqa: E402
+from lmdemo.ngram_lm import NGramLM  # noqa: E402
+from lmdemo.recurrent_lm import LSTMLM, RNNLM  # noqa: E402
 from lmdemo.transformer_lm import TransformerLM  # noqa: E402
 
-__all__ += ["TransformerLM", "available_models", "load_model"]
+__all__ += ["LSTMLM", "NGramLM", "RNNLM", "TransformerLM", "available_models", "load_model"]

@@ -41,7 +41,8 @@ def build_parser():
             ("--context", "max_length", "Transformer context window; for the LSTM/RNN the training window"),
             ("--hidden-dim", "hidden_dim", "Transformer feed-forward width")]:
         t.add_argument(flag, type=int, default=None, dest=field, help=help)
-    t.add_argument("--no-tie", action="store_true", help="LSTM/RNN: a separate output layer, not the embedding")
+    t.add_argument("--tie-embeddings", action=argparse.BooleanOptionalAction, default=None,
+                   help="the output layer reuses the token embeddings (default: yes for LSTM/RNN, no for Transformer)")
     t.add_argument("--activation", choices=["gelu", "relu"], default=None)
     t.add_argument("--position", choices=["learned", "sinusoidal"], default=None)
     t.add_argument("--dropout", type=float, default=None)
@@ -88,14 +89,13 @@ def main(argv=None):
 
 
 def _recurrent_overrides(overrides, args):
-    names = {"num_layers": "num_layers", "d_model": "hidden_dim", "max_length": "train_length", "dropout": "dropout"}
+    """Map the shared flags to ``RecurrentConfig`` fields; refuse the Transformer-only ones."""
+    names = {"num_layers": "num_layers", "d_model": "hidden_dim", "max_length": "train_length", "dropout": "dropout",
+             "tie_embeddings": "tie_embeddings"}
     unused = sorted(set(overrides) - set(names))
     if unused:
         raise ValueError(f"--model {args.model} has no {', '.join(unused)} (Transformer options)")
-    out = {names[k]: v for k, v in overrides.items()}
-    if args.no_tie:
-        out["tie_embeddings"] = False
-    return out
+    return {names[k]: v for k, v in overrides.items()}
 
 
 def _run(args, argv):
@@ -108,7 +108,8 @@ def _run(args, argv):
         from lmdemo.training import train_language_model
 
         overrides = {k: getattr(args, k) for k in ("num_layers", "num_heads", "d_model", "max_length", "hidden_dim",
-                                                   "activation", "position", "dropout") if getattr(args, k) is not None}
+                                                   "activation", "position", "dropout", "tie_embeddings")
+                     if getattr(args, k) is not None}
         if args.model in ("lstm", "rnn"):
             overrides = _recurrent_overrides(overrides, args)
         cfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,

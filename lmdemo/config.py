@@ -15,6 +15,7 @@ class TransformerConfig:
     position: str = "learned"  # "learned" (GPT-2) or "sinusoidal" (Vaswani et al.)
     dropout: float = 0.0  # on attention weights and residual branches while training
     layer_norm_epsilon: float = 1e-5
+    tie_embeddings: bool = False  # the output layer reuses the token embedding matrix (Press & Wolf, 2017)
 
     def __post_init__(self):
         if not self.hidden_dim:

@@ -19,13 +19,24 @@ class GPT(keras.Model):
         if isinstance(config, dict):
             config = TransformerConfig.from_dict(config)
         self.config = config
-        self.backbone = TransformerBackbone(**config.to_dict(), name="backbone")
-        self.lm_head = keras.layers.Dense(config.vocab_size, name="lm_head")
+        backbone_args = {k: v for k, v in config.to_dict().items() if k != "tie_embeddings"}
+        self.backbone = TransformerBackbone(**backbone_args, name="backbone")
+        if not config.tie_embeddings:
+            self.lm_head = keras.layers.Dense(config.vocab_size, name="lm_head")
 
     def build(self, input_shape=(None, None)):
         self.backbone.build(input_shape)
-        self.lm_head.build(tuple(input_shape) + (self.config.d_model,))
+        if self.config.tie_embeddings:  # logits = h Eᵀ + b, E the token embedding matrix
+            self.output_bias = self.add_weight(shape=(self.config.vocab_size,), initializer="zeros", name="output_bias")
+        else:
+            self.lm_head.build(tuple(input_shape) + (self.config.d_model,))
         self.built = True
+
+    def _logits(self, hidden):
+        if self.config.tie_embeddings:
+            table = self.backbone.embedding.token_embedding.embeddings
+            return keras.ops.matmul(hidden, keras.ops.transpose(table)) + self.output_bias
+        return self.lm_head(hidden)
 
     def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None,
              return_intermediates=False):
@@ -33,7 +44,7 @@ class GPT(keras.Model):
         result = self.backbone(token_ids, padding_mask=padding_mask, cache=cache, cache_index=cache_index,
                                training=training, return_intermediates=return_intermediates)
         result = result if isinstance(result, tuple) else (result,)
-        logits = self.lm_head(result[0])  # (batch, seq, vocab)
+        logits = self._logits(result[0])  # (batch, seq, vocab)
         if return_intermediates:
             result[-1]["logits"] = logits
         outputs = (logits,) + result[1:]

@@ -48,7 +48,7 @@ class TransformerLM(NetworkLM):
         c = self.config
         return (f"A decoder-only Transformer (GPT-style, pre-LayerNorm): {c.num_layers} layers, {c.num_heads} heads, "
                 f"width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), {c.position} positions, "
-                f"context {c.max_length} tokens")
+                f"context {c.max_length} tokens" + (", output layer tied to the token embeddings" if c.tie_embeddings else ""))
 
     # -- pure functions of the weights (jitted) ----------------------------------------------------
     def _forward(self, params, token_ids):

@@ -1,46 +1,441 @@
-"""The app served in-process and called through gradio_client, as a Space visitor's script would."""
+"""The app served in-process and called through gradio_client, as a Space visitor's script would.
 
+Every endpoint is called with valid input (checked against ``lmdemo``/``evals`` called directly)
+and with invalid input (checked for the message the visitor sees). The helper functions of
+``lmdemo_app`` that shape the UI are tested on their own at the end.
+"""
+
+import json
 import os
+import urllib.request
 
+import numpy as np
 import pytest
+import yaml
 
 import lmdemo
 
-pytestmark = pytest.mark.slow
+MODEL = "shakespeare-char"
+slow = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def client():
-    if "shakespeare-char" not in lmdemo.available_models():
-        pytest.skip("the shipped shakespeare-char checkpoint is missing")
-    from gradio_client import Client
-
+def server():
+    if MODEL not in lmdemo.available_models():
+        pytest.skip(f"the shipped {MODEL} checkpoint is missing")
     import app
 
     demo = app.build_demo()
-    demo.queue().launch(prevent_thread_lock=True, server_port=int(os.environ.get("LMDEMO_TEST_PORT", "7871")))
+    app.launch(demo, prevent_thread_lock=True, quiet=True,
+               server_port=int(os.environ.get("LMDEMO_TEST_PORT", "7871")))
     try:
-        yield Client(f"http://127.0.0.1:{demo.server_port}/", verbose=False)
+        yield f"http://127.0.0.1:{demo.server_port}/"
     finally:
         demo.close()
 
 
-def test_generate_endpoint_streams_reproducible_text(client):
-    args = dict(prompt="ROMEO:", model_name="shakespeare-char", sampler="top_k", max_new_tokens=30,
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+
+    return Client(server, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def lm():
+    return lmdemo.load_model(MODEL)
+
+
+def app_error(match):
+    from gradio_client.exceptions import AppError
+
+    return pytest.raises(AppError, match=match)
+
+
+def plot_data(plot):
+    assert plot["type"] == "plotly"
+    return json.loads(plot["plot"])["data"]
+
+
+# -- the page -------------------------------------------------------------------------------------
+@slow
+def test_every_tab_has_its_endpoint(client):
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert {"/generate", "/next_token", "/inspect", "/tokenize", "/compare", "/evaluate", "/privacy", "/train",
+            "/train_generate"} <= names
+
+
+@slow
+def test_config_serves_english_and_chinese_strings(server):
+    from lmdemo_app.i18n import STRINGS
+
+    with urllib.request.urlopen(server + "config") as response:
+        config = json.load(response)
+    translations = config["i18n_translations"]
+    assert translations["en"]["tab_generate"] == "Generate"
+    assert translations["zh"]["tab_generate"] == "生成"
+    assert translations["zh-CN"] == translations["zh"]
+    assert set(translations["zh"]) == set(STRINGS)
+
+
+# -- Generate ---------------------------------------------------------------------------------------
+@slow
+def test_generate_endpoint_streams_reproducible_text(client, lm):
+    args = dict(prompt="ROMEO:", model_name=MODEL, sampler="top_k", max_new_tokens=30,
                 temperature=0.8, top_k=20, top_p=0.9, num_beams=4, seed=7, api_name="/generate")
     job = client.submit(**args)
     chunks = list(job)
     assert len(chunks) >= 2 and chunks[-1].startswith(chunks[0])
     assert len(chunks[-1]) == 30
     assert client.predict(**args) == chunks[-1]
-    assert chunks[-1] == lmdemo.load_model("shakespeare-char").generate(
-        "ROMEO:", 30, sampler="top_k", temperature=0.8, top_k=20, top_p=0.9, seed=7)
+    assert chunks[-1] == lm.generate("ROMEO:", 30, sampler="top_k", temperature=0.8, top_k=20, top_p=0.9, seed=7)
 
 
+@slow
+def test_generate_endpoint_continues_chinese_prompt(client, lm):
+    text = client.predict("生存还是毁灭", MODEL, "greedy", 12, 1.0, 10, 0.9, 4, 0, api_name="/generate")
+    assert text == lm.generate("生存还是毁灭", 12, sampler="greedy")
+    assert len(text) == 12
+
+
+@slow
 def test_generate_endpoint_reports_bad_input(client):
-    from gradio_client.exceptions import AppError
+    with app_error("Value 0 is less than minimum value 1"):  # Gradio's slider check
+        client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
+    with app_error("prompt has 20,000 characters"):
+        client.predict("a" * 20_000, MODEL, "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
+    with app_error("Value: no-such-model is not in the list of choices"):  # Gradio's dropdown check
+        client.predict("ROMEO:", "no-such-model", "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
 
-    with pytest.raises(AppError, match="Value 0 is less than minimum value 1"):  # Gradio's slider check
-        client.predict("ROMEO:", "shakespeare-char", "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
-    with pytest.raises(AppError, match="prompt has 20,000 characters"):
-        client.predict("a" * 20_000, "shakespeare-char", "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
+
+@slow
+def test_next_token_chart_shows_the_models_top_probabilities(client, lm):
+    from lmdemo_app.charts import show_token
+
+    bars = plot_data(client.predict("ROMEO:", MODEL, api_name="/next_token"))[0]
+    probs = lm.next_token_probs("ROMEO:")
+    order = np.argsort(-probs, kind="stable")[:15]
+    # drawn bottom-up: the most probable token is the last bar
+    assert bars["y"][::-1] == [f"{show_token(lm.tokenizer.id_to_token(int(i)))} " for i in order]
+    np.testing.assert_allclose(bars["x"][::-1], probs[order], rtol=1e-6)
+
+
+@slow
+def test_model_info_describes_the_model(client, lm):
+    assert client.predict(MODEL, api_name="/model_info") == (
+        f"**{MODEL}** (transformer): {lm.describe()}; {lm.num_params():,} parameters.")
+
+
+# -- Inside the Transformer ---------------------------------------------------------------------------
+@slow
+def test_inspect_shows_the_models_own_numbers(client, lm):
+    out = client.predict("To be, or not", MODEL, 2, 3, api_name="/inspect")
+    tokens, embeddings, q, k, v, scores, weights, combined, ffn, top, chart = out
+    ref = lm.inspect("To be, or not")
+    assert [row[2] for row in tokens["data"]] == lm.tokenizer.encode("To be, or not")
+    assert len(embeddings["data"]) == 3 * 13
+    np.testing.assert_allclose([row[1:] for row in q["data"]], ref["blocks"][1]["query"][2][:, :8], atol=1e-4)
+    np.testing.assert_allclose([row[1:] for row in v["data"]], ref["blocks"][1]["value"][2][:, :8], atol=1e-4)
+    heat = plot_data(weights)[0]
+    np.testing.assert_allclose(heat["z"], ref["blocks"][1]["attention_weights"][2], atol=1e-6)
+    np.testing.assert_allclose(np.sum(heat["z"], axis=1), 1.0, atol=1e-5)
+    masked = plot_data(scores)[0]["z"]
+    assert masked[0][1] is None and masked[1][0] is not None  # the causal mask: above the diagonal is blank
+    probs = ref["probs"][-1]  # inspect reads the text alone, without the start token next_token_probs adds
+    assert top["data"][0][1] == int(np.argmax(probs))
+    assert top["data"][0][3] == round(float(probs.max()), 4)
+
+
+@slow
+def test_inspect_reads_chinese_as_unknown_characters(client, lm):
+    tokens = client.predict("生存 be", MODEL, 1, 1, api_name="/inspect")[0]
+    unk = lm.tokenizer.encode("生")[0]
+    assert tokens["data"] == [[0, "<unk>", unk], [1, "<unk>", unk], [2, "␣", 1], [3, "b", 40], [4, "e", 43]]
+
+
+@slow
+def test_inspect_reports_bad_input(client):
+    with app_error("text has 40 tokens; look inside at most 32"):
+        client.predict("x" * 40, MODEL, 1, 1, api_name="/inspect")
+    with app_error("text is empty"):
+        client.predict("  ", MODEL, 1, 1, api_name="/inspect")
+    with app_error("Value 5 is greater than maximum value 4"):  # Gradio's slider check
+        client.predict("To be", MODEL, 5, 1, api_name="/inspect")
+
+
+# -- Tokenizers --------------------------------------------------------------------------------------
+@slow
+def test_tokenize_splits_english_and_chinese(client, lm):
+    text = "To be 生存"
+    char, bpe, word, shipped, counts = client.predict(text, 300, MODEL, api_name="/tokenize")
+    assert "".join(seg["token"] for seg in char) == text
+    assert [seg["token"] for seg in word] == ["To", " ", "be", " ", "生存"]
+    # the two Chinese characters are unknown to the Shakespeare model: two <unk> tokens, then the raw text
+    assert [seg["class_or_confidence"] for seg in shipped if seg["class_or_confidence"]] == [
+        str(i) for i in lm.tokenizer.encode(text)]
+    assert [seg["token"] for seg in shipped][-3:] == ["<unk>", "<unk>", "生存"]
+    assert [row[2] for row in counts["data"]] == [8, len(lmdemo.BPETokenizer.train(text, vocab_size=300).encode(text)),
+                                                  3, 8]
+
+
+@slow
+def test_tokenize_reports_bad_input(client):
+    with app_error("text is empty"):
+        client.predict("", 300, MODEL, api_name="/tokenize")
+    with app_error("Value 100 is less than minimum value 257"):
+        client.predict("abc", 100, MODEL, api_name="/tokenize")
+
+
+# -- Compare models ------------------------------------------------------------------------------------
+@slow
+def test_compare_scores_like_the_perplexity_metric(client, lm):
+    from evals.scoring.perplexity import perplexity
+
+    text = "First Citizen:\nSpeak, speak. 说吧。"
+    table, chart, generations = client.predict(text, [MODEL], "ROMEO:", 20, 3, api_name="/compare")
+    expected = perplexity([text], lm, per_text=False)
+    row = dict(zip(table["headers"], table["data"][0]))
+    assert row["model"] == MODEL and row["tokens scored"] == len(text)
+    assert row["bits per character"] == round(expected["bits_per_char"], 4)
+    assert row["perplexity per token"] == round(expected["perplexity_per_token"], 4)
+    assert plot_data(chart)[0]["y"] == [row["bits per character"]]
+    assert generations["data"] == [[MODEL, lm.generate("ROMEO:", 20, sampler="top_k", top_k=20, temperature=0.8,
+                                                       seed=3)]]
+
+
+@slow
+def test_compare_reports_bad_input(client):
+    with app_error("models is empty"):
+        client.predict("some text", [], "ROMEO:", 20, 0, api_name="/compare")
+    with app_error("text is empty"):
+        client.predict("", [MODEL], "ROMEO:", 20, 0, api_name="/compare")
+
+
+# -- Privacy ---------------------------------------------------------------------------------------------
+@slow
+def test_privacy_highlights_and_replaces(client):
+    found, clean, counts = client.predict("Mail jane.doe@example.com or call +1 415-555-0100.", "placeholder",
+                                          ["EMAIL", "PHONE"], api_name="/privacy")
+    assert [(s["token"], s["class_or_confidence"]) for s in found] == [
+        ("Mail ", None), ("jane.doe@example.com", "EMAIL"), (" or call ", None), ("+1 415-555-0100", "PHONE"),
+        (".", None)]
+    assert clean == "Mail [EMAIL] or call [PHONE]."
+    assert counts["data"] == [["EMAIL", 1], ["PHONE", 1]]
+    _, masked, _ = client.predict("请联系张伟，电话 13812345678。", "mask", ["PERSON", "PHONE"], api_name="/privacy")
+    assert masked == "请联系**，电话 ***********。"
+
+
+@slow
+def test_privacy_reports_bad_input(client):
+    with app_error("types is empty"):
+        client.predict("jane@example.com", "placeholder", [], api_name="/privacy")
+    with app_error("text is empty"):
+        client.predict("", "placeholder", ["EMAIL"], api_name="/privacy")
+
+
+# -- Evaluate ----------------------------------------------------------------------------------------------
+SAMPLE = "translation.tsv (predictions vs references)"
+
+
+@slow
+def test_evaluate_sample_matches_the_harness(client, tmp_path):
+    from evals.harness import run_suite
+    from lmdemo_app.evaluate_tab import FIXTURES
+
+    status, scores, chart, files = client.predict(None, SAMPLE, "translation", MODEL, ["bleu", "rouge"], "", "",
+                                                  "prediction", "", 100, True, api_name="/evaluate")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(yaml.safe_dump({"runs": [{
+        "name": "t", "task": "translation", "dataset": os.path.join(FIXTURES, "translation.tsv"),
+        "predictions_column": "prediction", "metrics": ["bleu", "rouge"], "limit": 100, "confidence_interval": True,
+        "seed": 0}]}))
+    expected = run_suite(str(suite), str(tmp_path / "out"))["runs"][0]["scores"]
+    assert status.startswith("**COMPLETE: all 1 runs succeeded**: 4 rows")
+    assert [row[:3] for row in scores["data"]] == [[s["metric"], s["key"], round(s["value"], 4)] for s in expected]
+    assert [os.path.basename(f) for f in files] == ["report.html", "report.md", "results.json"]
+    with open(files[0], encoding="utf-8") as f:
+        assert f.read().startswith("<!DOCTYPE html>")
+    with open(files[2], encoding="utf-8") as f:
+        assert json.load(f)["status"] == "complete"
+    assert len(plot_data(chart)[0]["x"]) == len(expected)
+
+
+@slow
+def test_evaluate_upload_is_sanitized_before_scoring(client, tmp_path):
+    from gradio_client import handle_file
+
+    data = tmp_path / "mine.csv"
+    data.write_text("text,label,prediction\n"
+                    "\"Mail jane.doe@example.com, great service\",positive,positive\n"
+                    "\"服务很差，打 13812345678 也没人接\",negative,negative\n"
+                    "\"Fine.\",neutral,positive\n", encoding="utf-8")
+    status, scores, _, files = client.predict(handle_file(str(data)), None, "sentiment", MODEL,
+                                              ["sentiment_accuracy"], "", "", "prediction", "", 100, False,
+                                              api_name="/evaluate")
+    assert "EMAIL: 1" in status and "PHONE: 1" in status
+    row = dict(zip(scores["headers"], scores["data"][0]))
+    assert (row["key"], row["value"]) == ("accuracy", round(2 / 3, 4))
+    with open(files[1], encoding="utf-8") as f:
+        report = f.read()
+    assert "jane.doe@example.com" not in report and "13812345678" not in report and "mine.csv" not in report
+
+
+@slow
+def test_evaluate_reports_bad_input(client, tmp_path):
+    from gradio_client import handle_file
+
+    with app_error("no data: upload"):
+        client.predict(None, None, "lm", MODEL, ["perplexity"], "", "", "", "", 10, False, api_name="/evaluate")
+    with app_error(r"metrics \['bleu'\] do not fit task='lm'"):
+        client.predict(None, SAMPLE, "lm", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
+    with app_error("prediction_column is empty"):
+        client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
+    with app_error("missing column 'guess'"):
+        client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "guess", "", 10, False,
+                       api_name="/evaluate")
+    bad = tmp_path / "data.xlsx"
+    bad.write_bytes(b"PK")
+    with app_error("Invalid file type"):  # Gradio's own check of file_types
+        client.predict(handle_file(str(bad)), None, "lm", MODEL, ["perplexity"], "", "", "", "", 10, False,
+                       api_name="/evaluate")
+
+
+@slow
+def test_personal_data_in_a_failing_request_stays_out_of_the_server_log(client, capfd):
+    with app_error(r"missing column '\[EMAIL\]'"):  # the harness redacts its own error messages too
+        client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "jane.doe@example.com", "", 10, False,
+                       api_name="/evaluate")
+    out, err = capfd.readouterr()
+    assert "jane.doe@example.com" not in out + err
+
+
+# -- Train ---------------------------------------------------------------------------------------------------
+@slow
+def test_train_streams_the_loss_then_generates(server):
+    from gradio_client import Client
+
+    from lmdemo_app.train_tab import SAMPLE as TEXT
+
+    client = Client(server, verbose=False)  # its own session: the trained model lives in its state
+    with app_error("no trained model in this session"):
+        client.predict("To be", 10, 0, api_name="/train_generate")
+    updates = list(client.submit(TEXT, None, "transformer", 20, 60, api_name="/train"))
+    assert updates[0][0].startswith("transformer: starting")
+    assert [u[0].split(" · ")[0] for u in updates[1:-1]] == [f"step {s} / 20" for s in range(1, 21)]
+    assert updates[-1][0].startswith("**Done**")
+    assert plot_data(updates[-1][1])[0]["x"] == list(range(1, 21))
+    first = client.predict("To be", 30, 5, api_name="/train_generate")
+    assert len(first) == 30 and client.predict("To be", 30, 5, api_name="/train_generate") == first
+
+
+@slow
+def test_train_ngram_counts_and_generates(server):
+    from gradio_client import Client
+
+    from lmdemo_app.train_tab import SAMPLE as TEXT
+
+    client = Client(server, verbose=False)
+    status, chart, = client.predict(TEXT, None, "ngram", 10, 10, api_name="/train")
+    assert status.startswith("**Done**") and "5-gram" in status and chart is None
+    assert client.predict("生存还是", 9, 0, api_name="/train_generate") != ""
+
+
+@slow
+def test_train_reports_bad_input(client):
+    with app_error("training text has 10 characters; give at least 1,000"):
+        client.predict("too short.", None, "transformer", 20, 60, api_name="/train")
+    with app_error("Value 9999 is greater than maximum value 500"):
+        client.predict("x" * 2000, None, "transformer", 9999, 60, api_name="/train")
+
+
+@slow
+def test_train_stops_when_the_visitor_leaves(monkeypatch):
+    from lmdemo_app import train_tab, workspace
+
+    outcome = []
+
+    def recorded(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        except train_tab.TrainingCancelled:
+            outcome.append("cancelled")
+            raise
+
+    real = train_tab.train_language_model
+    monkeypatch.setattr(train_tab, "train_language_model", recorded)
+    run = train_tab.train(train_tab.SAMPLE, None, "transformer", 500, 180, None)
+    assert next(run)[0].startswith("transformer: starting")
+    run.close()  # what Gradio does when the page is closed mid-run
+    assert train_tab.TRAINING.acquire(timeout=90)  # released: the run stopped at its next evaluation
+    train_tab.TRAINING.release()
+    assert outcome == ["cancelled"]
+    assert [name for name in os.listdir(workspace.ROOT) if name.startswith("train-")] == []
+
+
+# -- the app without models, and the helpers -------------------------------------------------------
+def test_the_app_builds_without_any_model(tmp_path, monkeypatch):
+    import app
+    import lmdemo.models
+
+    monkeypatch.setattr(lmdemo.models, "MODELS_DIR", str(tmp_path))
+    demo = app.build_demo()
+    names = {fn.api_name for fn in demo.fns.values()}
+    assert {"generate", "privacy", "evaluate", "train"} <= names and "inspect" not in names
+
+
+def test_every_string_has_english_and_chinese():
+    from lmdemo_app.i18n import check_complete, text
+
+    assert check_complete() == []
+    assert text("tab_train", "zh") == "训练"
+    with pytest.raises(ValueError, match="language must be one of"):
+        text("tab_train", "fr")
+
+
+def test_token_segments_keep_the_gaps_between_words():
+    from lmdemo_app.tokenizers_tab import segments
+
+    assert segments("the cat\n", ["the", "cat", "<eos>"], [5, 6, 1]) == [
+        ("the", "5"), (" ", None), ("cat", "6"), ("<eos>", "1"), ("\n", None)]
+
+
+def test_highlighted_findings_cover_the_text():
+    from evals.privacy import Finding
+    from lmdemo_app.privacy_tab import highlighted
+
+    assert highlighted("a x@y.org b", [Finding(2, 9, "EMAIL", 0.9)]) == [
+        ("a ", None), ("x@y.org", "EMAIL"), (" b", None)]
+
+
+def test_checks_name_the_argument_and_value():
+    from lmdemo_app.checks import check_int, check_seed, check_text
+
+    with pytest.raises(ValueError, match=r"steps must be in \[10, 500\], received steps=9"):
+        check_int(9, "steps", 10, 500)
+    with pytest.raises(ValueError, match="steps must be a whole number in \\[10, 500\\], received steps=1.5"):
+        check_int(1.5, "steps", 10, 500)
+    with pytest.raises(ValueError, match="prompt has 11 characters; the limit here is 10"):
+        check_text("a" * 11, "prompt", max_chars=10)
+    assert check_seed(-1) is None and check_seed(3.0) == 3
+
+
+def test_user_errors_keep_the_message_and_hide_internal_ones(caplog):
+    import gradio as gr
+
+    from lmdemo_app.checks import user_errors
+
+    @user_errors
+    def bad_value():
+        raise ValueError("top_p must be in (0, 1], received top_p=1.5")
+
+    @user_errors
+    def crash():
+        raise RuntimeError("mail jane.doe@example.com failed")
+        yield
+
+    with pytest.raises(gr.Error, match=r"top_p must be in \(0, 1\], received top_p=1.5") as raised:
+        bad_value()
+    assert raised.value.print_exception is False  # Gradio would print the message, data and all, to the log
+    with pytest.raises(gr.Error, match="internal error \\(RuntimeError\\)"):
+        list(crash())
+    assert "jane.doe@example.com" not in caplog.text and "[EMAIL]" in caplog.text

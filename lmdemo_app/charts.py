@@ -1,0 +1,82 @@
+"""Plotly figures for the app: probability bars, attention heatmaps, score bars, loss curves.
+
+Figures only arrange numbers that ``lmdemo`` or ``evals`` computed; they compute nothing new.
+Token labels show whitespace visibly (``␣`` for a space, ``⏎`` for a newline) and carry their
+position, so repeated tokens stay distinct rows and columns of a heatmap.
+"""
+
+import plotly.graph_objects as go
+
+FONT = "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"  # Chinese tokens need a CJK font
+
+
+def show_token(token):
+    """A token as readable text: spaces, newlines and tabs made visible."""
+    return str(token).replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥") or "∅"
+
+
+def positioned(tokens):
+    """``["0:T", "1:o", ...]``: unique axis labels for a sequence of tokens."""
+    return [f"{i}:{show_token(tok)}" for i, tok in enumerate(tokens)]
+
+
+def _layout(fig, title, height):
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                      font=dict(family=FONT), template="plotly_white")
+    return fig
+
+
+def probability_bars(tokens, probs, title=""):
+    """Horizontal bars, most probable on top: P(token) for the given tokens.
+
+    Args:
+        tokens: token strings, in the order of ``probs``.
+        probs: probabilities in [0, 1].
+        title: the chart title.
+    """
+    labels = [f"{show_token(tok)} " for tok in tokens]
+    fig = go.Figure(go.Bar(x=list(probs)[::-1], y=labels[::-1], orientation="h",
+                           text=[f"{p:.3f}" for p in list(probs)[::-1]], textposition="auto",
+                           marker_color="#4c78a8"))
+    fig.update_xaxes(title="P(next token)", range=[0, max(1e-9, max(probs, default=0)) * 1.1])
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, 120 + 22 * len(labels))
+
+
+def heatmap(matrix, x_labels, y_labels, title="", zmin=None, zmax=None, colorscale="Blues"):
+    """A matrix as a heatmap with its values in the cells (rows top to bottom as given)."""
+    rows = [[None if v is None else float(v) for v in row] for row in matrix]
+    fig = go.Figure(go.Heatmap(z=rows, x=list(x_labels), y=list(y_labels), zmin=zmin, zmax=zmax,
+                               colorscale=colorscale, texttemplate="%{z:.2f}", hoverongaps=False))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="top")
+    size = max(len(x_labels), len(y_labels))
+    return _layout(fig, title, 160 + 28 * size)
+
+
+def value_bars(names, values, title="", lows=None, highs=None, axis_title=""):
+    """One bar per name; optional interval whiskers from ``lows`` to ``highs`` (None where absent)."""
+    error = None
+    if lows is not None and highs is not None and any(lo is not None for lo in lows):
+        plus = [0.0 if hi is None else hi - v for v, hi in zip(values, highs)]
+        minus = [0.0 if lo is None else v - lo for v, lo in zip(values, lows)]
+        error = dict(type="data", symmetric=False, array=plus, arrayminus=minus)
+    fig = go.Figure(go.Bar(x=list(names), y=list(values), error_y=error, marker_color="#4c78a8",
+                           text=[f"{v:.4g}" for v in values], textposition="auto"))
+    fig.update_yaxes(title=axis_title)
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, 360)
+
+
+def loss_curve(history, title=""):
+    """Training and validation loss against the step, from the trainer's evaluation records."""
+    fig = go.Figure()
+    steps = [r["step"] for r in history]
+    fig.add_trace(go.Scatter(x=steps, y=[r["train_loss"] for r in history], mode="lines+markers", name="train"))
+    val = [(r["step"], r["val_loss"]) for r in history if r.get("val_loss") is not None]
+    if val:
+        fig.add_trace(go.Scatter(x=[s for s, _ in val], y=[v for _, v in val], mode="lines+markers",
+                                 name="validation"))
+    fig.update_xaxes(title="step")
+    fig.update_yaxes(title="nats per token")
+    return _layout(fig, title, 340)

@@ -1,0 +1,155 @@
+"""The Evaluate tab: one harness run on an uploaded file or a built-in sample, with its reports.
+
+The handler writes a one-run suite file and calls ``evals.harness.run_suite``, so the app scores
+exactly as ``python -m evals run`` does: the data passes the PII sanitizer first, and the same
+``results.json``, ``report.md`` and ``report.html`` come back for download.
+"""
+
+import os
+import shutil
+
+import gradio as gr
+import yaml
+
+from evals import harness, reports
+from evals.suite import TASK_COLUMNS, TASK_METRICS
+from lmdemo_app import charts, workspace
+from lmdemo_app.checks import MAX_EVAL_ROWS, check_choice, check_int, check_upload, user_errors
+from lmdemo_app.i18n import t
+from lmdemo_app.shared_models import check_model_name
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "evals", "fixtures")
+
+# built-in samples: file, task, metrics, {suite key: column}
+SAMPLES = {
+    "lm.txt (language model)": ("lm.txt", "lm", ["perplexity"], {}),
+    "translation.tsv (predictions vs references)": (
+        "translation.tsv", "translation", ["bleu", "rouge"], {"prediction": "prediction"}),
+    "summarization.jsonl (predictions vs references)": (
+        "summarization.jsonl", "summarization", ["rouge"], {"prediction": "prediction"}),
+    "sentiment.csv (predicted vs true labels)": ("sentiment.csv", "sentiment", ["sentiment_accuracy"],
+                                                 {"prediction": "prediction"}),
+}
+SUFFIXES = (".csv", ".tsv", ".jsonl", ".txt")
+TASKS = list(TASK_METRICS)
+ALL_METRICS = sorted({m for metrics in TASK_METRICS.values() for m in metrics})
+MAX_LM_BYTES = 300_000  # perplexity reads every character through the model: keep a run under a minute
+
+
+def sample_path(sample):
+    """The file of built-in sample ``sample``."""
+    check_choice(sample, "sample", list(SAMPLES))
+    return os.path.join(FIXTURES, SAMPLES[sample][0])
+
+
+def sample_settings(sample):
+    """Task, metrics and prediction column that fit a built-in sample (no change for none)."""
+    if not sample:
+        return gr.skip(), gr.skip(), gr.skip()
+    _, task, metrics, columns = SAMPLES[check_choice(sample, "sample", list(SAMPLES))]
+    return task, metrics, columns.get("prediction", "")
+
+
+def build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column, label_column,
+              limit, confidence_interval):
+    """The suite-file mapping of one run, checked against the task (ValueError names the argument)."""
+    check_choice(task, "task", TASKS)
+    if not metrics:
+        raise ValueError(f"metrics is empty: choose one of {list(TASK_METRICS[task])} for task={task!r}")
+    wrong = [m for m in metrics if m not in TASK_METRICS[task]]
+    if wrong:
+        raise ValueError(f"metrics {wrong} do not fit task={task!r}; choose from {list(TASK_METRICS[task])}")
+    run = {"name": f"app-{task}", "task": task, "dataset": dataset, "metrics": list(metrics),
+           "limit": check_int(limit, "limit", 1, MAX_EVAL_ROWS), "confidence_interval": bool(confidence_interval),
+           "seed": 0}
+    given = {"text_column": text_column, "reference_column": reference_column, "label_column": label_column}
+    for key, column in given.items():
+        if column and column.strip() and key in TASK_COLUMNS[task]:
+            run[key] = column.strip()
+    if task == "lm":
+        run["model"] = check_model_name(model_name)
+    else:
+        if not prediction_column or not prediction_column.strip():
+            raise ValueError(f"prediction_column is empty: task={task!r} scores a column of predictions "
+                             f"(model-based {task} is not available yet)")
+        run["predictions_column"] = prediction_column.strip()
+    return run
+
+
+@user_errors
+def evaluate(upload, sample, task, model_name, metrics, text_column, reference_column, prediction_column,
+             label_column, limit, confidence_interval, progress=gr.Progress(track_tqdm=True)):
+    """Run the harness on the uploaded file (or the sample) and return its scores and reports.
+
+    Returns:
+        (status Markdown, scores table, chart with intervals, report file paths).
+    """
+    if upload:
+        source = check_upload(upload, "data file", SUFFIXES)
+    elif sample:
+        source = sample_path(sample)
+    else:
+        raise ValueError("no data: upload a CSV, TSV, JSONL or TXT file, or pick a built-in sample")
+    if task == "lm" and os.path.getsize(source) > MAX_LM_BYTES:
+        raise ValueError(f"data file has {os.path.getsize(source):,} bytes; perplexity here scores at most "
+                         f"{MAX_LM_BYTES:,}")
+    folder = workspace.new_folder("eval-")
+    try:
+        # a neutral file name: the visitor's own file name never reaches a report or a log line
+        dataset = os.path.join(folder, "data" + os.path.splitext(source)[1].lower())
+        shutil.copyfile(source, dataset)
+        run = build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column,
+                        label_column, limit, confidence_interval)
+        suite = os.path.join(folder, "app.yaml")
+        with open(suite, "w", encoding="utf-8") as f:
+            yaml.safe_dump({"name": "app", "runs": [run]}, f, allow_unicode=True)
+        progress(0, desc="sanitizing and scoring")
+        document = harness.run_suite(suite, os.path.join(folder, "report"))
+    except BaseException:
+        workspace.remove(folder)
+        raise
+    record = document["runs"][0]
+    if record["status"] != "ok":
+        workspace.remove(folder)
+        raise ValueError(record["error"])
+    os.remove(dataset)  # the reports stay for download; the data does not
+    _, scores = reports.results_frames(document)
+    scores = scores.drop(columns=["run"]).round(4)
+    pii = ", ".join(f"{k}: {v}" for k, v in sorted(record["pii_counts"].items())) or "none"
+    status = (f"**{document['header']}**: {record['rows_used']} rows, {record['seconds']} s. "
+              f"Personal data replaced before scoring: {pii}.")
+    chart = charts.value_bars([f"{s['key']}" for s in record["scores"]], [s["value"] for s in record["scores"]],
+                              lows=[s["ci_low"] for s in record["scores"]],
+                              highs=[s["ci_high"] for s in record["scores"]])
+    files = [os.path.join(folder, "report", name) for name in ("report.html", "report.md", "results.json")]
+    return status, scores, chart, files
+
+
+def build(models):
+    """The tab's components and events (inside a ``gr.Blocks`` context)."""
+    gr.Markdown(t("evaluate_help"))
+    with gr.Row():
+        with gr.Column():
+            upload = gr.File(label=t("upload"), file_types=list(SUFFIXES), type="filepath", elem_id="eval-upload")
+            sample = gr.Dropdown(list(SAMPLES), value=None, label=t("sample"), elem_id="eval-sample")
+            task = gr.Radio(TASKS, value="lm", label=t("task"), elem_id="eval-task")
+            model = gr.Dropdown(models, value=models[0] if models else None, label=t("model"))
+            metrics = gr.CheckboxGroup(ALL_METRICS, value=["perplexity"], label=t("metrics"), elem_id="eval-metrics")
+        with gr.Column():
+            with gr.Accordion(t("columns"), open=False):
+                text_column = gr.Textbox(label=t("text_column"))
+                reference_column = gr.Textbox(label=t("reference_column"))
+                prediction_column = gr.Textbox(label=t("prediction_column"), elem_id="eval-prediction-column")
+                label_column = gr.Textbox(label=t("label_column"))
+            limit = gr.Slider(1, MAX_EVAL_ROWS, value=100, step=1, label=t("limit"))
+            ci = gr.Checkbox(value=True, label=t("ci"))
+            button = gr.Button(t("evaluate"), variant="primary", elem_id="eval-button")
+    status = gr.Markdown(elem_id="eval-status")
+    with gr.Row():
+        scores = gr.Dataframe(label=t("scores"), elem_id="eval-scores")
+        chart = gr.Plot(label=t("eval_chart"), elem_id="eval-chart")
+    files = gr.File(label=t("reports"), file_count="multiple", interactive=False, elem_id="eval-reports")
+    sample.change(sample_settings, sample, [task, metrics, prediction_column], api_visibility="private")
+    button.click(evaluate, [upload, sample, task, model, metrics, text_column, reference_column, prediction_column,
+                            label_column, limit, ci], [status, scores, chart, files], api_name="evaluate",
+                 concurrency_limit=1, concurrency_id="evaluate")

@@ -1,0 +1,179 @@
+"""Every label and help text of the app in English and Chinese, served through ``gr.I18n``.
+
+The page follows the browser's language, and Gradio's own footer (Settings → Language) switches it
+live. ``t(key)`` marks a string for translation; `STRINGS` holds both languages side by side so a
+missing translation is visible in review, and `check_complete` fails a test when one is empty.
+"""
+
+import gradio as gr
+
+# key: (English, 中文)
+STRINGS = {
+    # page
+    "title": ("# lmdemo: how language models work",
+              "# lmdemo：语言模型如何工作"),
+    "intro": ("A language model predicts the next token from the tokens before it. Generate text, look inside the "
+              "Transformer, compare models, evaluate them, check text for personal data, or train your own small "
+              "model. Language: Settings (page footer) → Language.",
+              "语言模型根据前面的词元预测下一个词元。在这里可以生成文本、查看 Transformer 内部、比较模型、评测模型、"
+              "检查文本中的个人信息，或训练你自己的小模型。切换语言：页面底部的“设置”→“语言”。"),
+    "no_models": ("No shipped model is present in `models/`: the tabs that need one are empty.",
+                  "`models/` 中没有可用的模型：需要模型的标签页暂时为空。"),
+    # shared
+    "model": ("Model", "模型"),
+    "models": ("Models", "模型"),
+    "seed": ("Seed (-1: random)", "随机种子（-1 表示随机）"),
+    "max_new_tokens": ("Max new tokens", "最多生成的词元数"),
+    "prompt": ("Prompt", "提示词"),
+    "text": ("Text", "文本"),
+    "run": ("Run", "运行"),
+    "model_info": ("About the model", "模型信息"),
+    # generate
+    "tab_generate": ("Generate", "生成"),
+    "generate_help": ("Pick a model and a sampler; the continuation streams in as it is produced. The chart shows "
+                      "the model's probabilities for the token right after the prompt (temperature 1).",
+                      "选择模型和采样方法，续写内容会边生成边显示。"
+                      "图表显示模型对提示词之后下一个词元的概率（温度为 1）。"),
+    "sampler": ("Sampler", "采样方法"),
+    "sampler_settings": ("Sampler settings", "采样参数"),
+    "temperature": ("Temperature", "温度"),
+    "top_k": ("Top-k", "Top-k"),
+    "top_p": ("Top-p", "Top-p"),
+    "num_beams": ("Beams", "束宽"),
+    "generate": ("Generate", "生成"),
+    "continuation": ("Continuation", "续写"),
+    "next_token_chart": ("Next-token probabilities after the prompt", "提示词之后下一个词元的概率"),
+    # inside the transformer
+    "tab_inside": ("Inside the Transformer", "Transformer 内部"),
+    "inside_help": ("Type a short text and follow one forward pass step by step, with the model's real numbers. "
+                    "Tables show the first dimensions of each vector; pick the layer, the head and the query "
+                    "position to look at.",
+                    "输入一小段文本，一步步查看一次前向计算，所有数字都来自模型本身。表格只显示每个向量的前几维；"
+                    "可以选择要查看的层、注意力头和查询位置。"),
+    "layer": ("Layer", "层"),
+    "head": ("Head", "注意力头"),
+    "show": ("Show the numbers", "显示数字"),
+    "step_tokens": ("1. Tokens and their ids", "1. 词元及其编号"),
+    "step_embeddings": ("2. Token embedding + position embedding = input vector", "2. 词元向量 + 位置向量 = 输入向量"),
+    "step_qkv": ("3. Queries, keys and values of the chosen head: Q = X W_q, K = X W_k, V = X W_v",
+                 "3. 所选注意力头的查询、键和值：Q = X W_q，K = X W_k，V = X W_v"),
+    "queries": ("Q (queries)", "Q（查询）"),
+    "keys": ("K (keys)", "K（键）"),
+    "values": ("V (values)", "V（值）"),
+    "step_scores": ("4. Scores Q Kᵀ / √d_k (before the causal mask)", "4. 分数 Q Kᵀ / √d_k（因果掩码之前）"),
+    "step_weights": ("5. Attention weights softmax(Q Kᵀ / √d_k), causal: a token sees only itself and earlier ones",
+                     "5. 注意力权重 softmax(Q Kᵀ / √d_k)，因果：每个词元只能看到自己和之前的词元"),
+    "step_combined": ("6. Heads combined: concat(head₁ … head_h) W_o (the attention block's output)",
+                      "6. 合并各头：concat(head₁ … head_h) W_o（注意力模块的输出）"),
+    "step_ffn": ("7. Feed-forward: linear layer, then ReLU or GELU (first units of the hidden layer)",
+                 "7. 前馈层：线性层，再经过 ReLU 或 GELU（隐藏层的前几个单元）"),
+    "step_logits": ("8. Logits → softmax: the most probable next tokens after the last position",
+                    "8. logits → softmax：最后一个位置之后最可能的下一个词元"),
+    "formulas": ("The formulas", "公式"),
+    "no_transformer": ("No shipped Transformer model is present.", "没有可用的 Transformer 模型。"),
+    # tokenizers
+    "tab_tokenizers": ("Tokenizers", "分词器"),
+    "tokenizers_help": ("Each tokenizer is trained on the text itself (and each shipped model brings its own), then "
+                        "splits it. Equal tokens have equal colours.",
+                        "每个分词器先在这段文本上训练（每个已发布模型也带有自己的分词器），再对文本进行切分。"
+                        "相同的词元颜色相同。"),
+    "bpe_vocab": ("BPE vocabulary size", "BPE 词表大小"),
+    "tokenize": ("Tokenize", "分词"),
+    "char_tokens": ("Character tokenizer", "字符分词器"),
+    "bpe_tokens": ("Byte-level BPE tokenizer", "字节级 BPE 分词器"),
+    "word_tokens": ("Word tokenizer", "词分词器"),
+    "token_counts": ("Token counts", "词元数量"),
+    # compare
+    "tab_compare": ("Compare models", "比较模型"),
+    "compare_help": ("Score one text with every selected model (perplexity per token and bits per character: lower "
+                     "is better; bits per character compare models with different tokenizers), and continue one "
+                     "prompt with each.",
+                     "用所选的每个模型给同一段文本打分（每个词元的困惑度和每个字符的比特数：越低越好；每字符比特数可以"
+                     "比较分词器不同的模型），并用每个模型续写同一个提示词。"),
+    "compare": ("Compare", "比较"),
+    "scores": ("Scores", "分数"),
+    "bits_chart": ("Bits per character (lower is better)", "每字符比特数（越低越好）"),
+    "generations": ("Generations side by side", "各模型的续写"),
+    # evaluate
+    "tab_evaluate": ("Evaluate", "评测"),
+    "evaluate_help": ("Upload a CSV, TSV, JSONL or TXT file, or pick a built-in sample, then choose the task. Every "
+                      "text passes the PII sanitizer before a model, a metric or a report sees it. Language-model "
+                      "perplexity needs a model; BLEU, ROUGE and accuracy score a predictions column against the "
+                      "references.",
+                      "上传 CSV、TSV、JSONL 或 TXT 文件，或选择内置样例，然后选择任务。"
+                      "所有文本在进入模型、指标或报告之前都会先经过个人信息清理。"
+                      "语言模型困惑度需要选择模型；BLEU、ROUGE 和准确率则用预测列与参考答案比较。"),
+    "upload": ("Data file", "数据文件"),
+    "sample": ("…or a built-in sample", "……或内置样例"),
+    "task": ("Task", "任务"),
+    "metrics": ("Metrics", "指标"),
+    "columns": ("Columns (empty: the task's defaults)", "列名（留空则使用任务默认值）"),
+    "text_column": ("Text column", "文本列"),
+    "reference_column": ("Reference column", "参考答案列"),
+    "prediction_column": ("Prediction column", "预测列"),
+    "label_column": ("Label column", "标签列"),
+    "limit": ("Rows to use (at most)", "最多使用的行数"),
+    "ci": ("Bootstrap 95% confidence intervals", "自助法 95% 置信区间"),
+    "evaluate": ("Evaluate", "评测"),
+    "eval_status": ("Result", "结果"),
+    "eval_chart": ("Scores with 95% intervals", "分数及 95% 置信区间"),
+    "reports": ("Reports (HTML, Markdown, JSON)", "报告（HTML、Markdown、JSON）"),
+    # privacy
+    "tab_privacy": ("Privacy", "隐私"),
+    "privacy_help": ("Paste text: personal data is highlighted by type, and replaced by the chosen operator. "
+                     "Nothing you paste is logged or stored.",
+                     "粘贴文本：个人信息会按类型高亮，并按所选方式替换。你粘贴的内容不会被记录或保存。"),
+    "operator": ("Operator", "替换方式"),
+    "types": ("Types to look for", "要查找的类型"),
+    "sanitize": ("Find and replace", "查找并替换"),
+    "found": ("Personal data found", "找到的个人信息"),
+    "sanitized": ("Sanitized text", "清理后的文本"),
+    "counts": ("Counts per type", "各类型数量"),
+    # train
+    "tab_train": ("Train", "训练"),
+    "train_help": ("Train a small model on your text (pasted or a .txt file) within the step and time caps; the "
+                   "loss curve updates as it trains. The model lives only in this browser session; its files are "
+                   "deleted as soon as training ends.",
+                   "在你的文本（粘贴或上传 .txt 文件）上训练一个小模型，受步数和时间上限约束；"
+                   "训练时损失曲线会实时更新。"
+                   "模型只保存在当前浏览器会话中，训练结束后其文件会立即删除。"),
+    "train_text": ("Training text", "训练文本"),
+    "train_file": ("…or a .txt file", "……或 .txt 文件"),
+    "model_type": ("Model type", "模型类型"),
+    "steps": ("Steps (at most)", "最多训练步数"),
+    "max_seconds": ("Time limit (seconds)", "时间上限（秒）"),
+    "train": ("Train", "训练"),
+    "train_status": ("Progress", "进度"),
+    "loss_chart": ("Loss (nats per token)", "损失（每词元奈特）"),
+    "trained_generate": ("Generate with the trained model", "用训练好的模型生成"),
+}
+
+LANGUAGES = ("en", "zh")
+
+
+def _table(index):
+    return {key: pair[index] for key, pair in STRINGS.items()}
+
+
+# "zh" covers every Chinese locale (zh-CN, zh-TW, ...) through the browser's fallback; "zh-CN" is
+# listed as well because that is the code Gradio's language menu sets.
+I18N = gr.I18n(en=_table(0), zh=_table(1), **{"zh-CN": _table(1)})
+
+
+def t(key):
+    """The translatable string ``key`` (raises KeyError for an unknown key, so typos fail at import)."""
+    if key not in STRINGS:
+        raise KeyError(f"no UI string named {key!r}")
+    return I18N(key)
+
+
+def text(key, language="en"):
+    """The plain string ``key`` in ``language`` (for text computed on the server)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, received language={language!r}")
+    return STRINGS[key][LANGUAGES.index(language)]
+
+
+def check_complete():
+    """Keys whose English or Chinese string is empty (an empty list when every string is translated)."""
+    return [key for key, pair in STRINGS.items() if len(pair) != 2 or not all(s.strip() for s in pair)]

@@ -1,0 +1,62 @@
+"""The shipped models, each loaded once on first use and shared by every visitor.
+
+Only ``config.json`` is read to list the models and their kinds, so the app starts without loading
+a single weight; the first request for a model pays its loading time.
+"""
+
+import functools
+import os
+import threading
+
+import lmdemo
+from lmdemo.checkpoint import read_checkpoint_config
+from lmdemo.models import MODELS_DIR
+
+_lock = threading.Lock()
+
+
+def model_names():
+    """The shipped models present now (``lmdemo.available_models()``)."""
+    return lmdemo.available_models()
+
+
+@functools.lru_cache(maxsize=None)
+def checkpoint_config(name):
+    """The ``config.json`` of shipped model ``name`` (kind and hyperparameters; no weights are read)."""
+    return read_checkpoint_config(os.path.join(MODELS_DIR, name))
+
+
+def model_kind(name):
+    """``"transformer"``, ``"lstm"``, ``"rnn"`` or ``"ngram"``, from the checkpoint's config alone."""
+    return checkpoint_config(name)["kind"]
+
+
+def transformer_names():
+    """The shipped Transformer models (the ones ``inspect`` can look inside)."""
+    return [n for n in model_names() if model_kind(n) == "transformer"]
+
+
+def check_model_name(name, kinds=None):
+    """``name`` if it is a shipped model present now (of one of ``kinds``); ValueError otherwise."""
+    names = model_names() if kinds is None else [n for n in model_names() if model_kind(n) in kinds]
+    if name not in names:
+        raise ValueError(f"model must be one of {names}, received model={name!r}")
+    return name
+
+
+@functools.lru_cache(maxsize=None)
+def _load(name):
+    return lmdemo.load_model(name)
+
+
+def get_model(name):
+    """The shared model ``name`` (loaded on first use; one load even when requests arrive together)."""
+    check_model_name(name)
+    with _lock:
+        return _load(name)
+
+
+def model_summary(name):
+    """One Markdown line about model ``name``: its description and parameter count."""
+    lm = get_model(name)
+    return f"**{name}** ({lm.kind}): {lm.describe()}; {lm.num_params():,} parameters."

@@ -1,0 +1,186 @@
+"""The Train tab: train a small model on the visitor's text, watch the loss, then generate from it.
+
+Training runs ``lmdemo.training.train_language_model`` in a worker thread; its evaluation records
+arrive through ``log_fn`` and are streamed to the page as a loss curve. The text and the checkpoint
+live in a temporary folder that is deleted as soon as training ends; the trained model stays in
+memory in the visitor's ``gr.State`` (dropped after `STATE_SECONDS`).
+"""
+
+import os
+import queue
+import threading
+import time
+
+import gradio as gr
+
+from lmdemo.trainer import TrainConfig
+from lmdemo.training import train_language_model
+from lmdemo_app import charts, workspace
+from lmdemo_app.checks import (
+    MAX_NEW_TOKENS,
+    MAX_TRAIN_CHARS,
+    MAX_TRAIN_SECONDS,
+    MAX_TRAIN_STEPS,
+    MIN_TRAIN_CHARS,
+    check_choice,
+    check_int,
+    check_seed,
+    check_text,
+    check_upload,
+    user_errors,
+)
+from lmdemo_app.i18n import t
+
+STATE_SECONDS = 3600
+# model type → (train_language_model arguments): small enough to train in a minute on 2 CPU cores
+MODEL_TYPES = {
+    "transformer": dict(model="transformer", preset="tiny", model_overrides={}),
+    "lstm": dict(model="lstm", model_overrides=dict(num_layers=1, hidden_dim=128, train_length=64)),
+    "rnn": dict(model="rnn", model_overrides=dict(num_layers=1, hidden_dim=128, train_length=64)),
+    "ngram": dict(model="ngram", order=5),
+}
+EVAL_POINTS = 20  # loss-curve points per run
+# one training at a time in the whole process, also counting runs whose visitor has left and that
+# are still winding down (the queue's concurrency limit only counts handlers that are connected)
+TRAINING = threading.BoundedSemaphore(1)
+
+
+class TrainingCancelled(Exception):
+    """Raised inside the trainer's ``log_fn`` to stop a run whose visitor has gone."""
+SAMPLE = ("生存还是毁灭，这是一个值得考虑的问题。\n" * 5
+          + "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n"
+          "The slings and arrows of outrageous fortune,\nOr to take arms against a sea of troubles\n"
+          "And by opposing end them. To die: to sleep;\nNo more; and by a sleep to say we end\n"
+          "The heart-ache and the thousand natural shocks\nThat flesh is heir to, 'tis a consummation\n"
+          "Devoutly to be wish'd. To die, to sleep;\nTo sleep: perchance to dream: ay, there's the rub;\n") * 4
+
+
+def training_text(text, upload):
+    """The pasted text, or the uploaded .txt file's text, within the caps."""
+    if upload:
+        path = check_upload(upload, "training file", (".txt",), max_bytes=4 * MAX_TRAIN_CHARS)
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except UnicodeDecodeError as e:
+            raise ValueError(f"training file is not UTF-8 text (byte offset {e.start})") from None
+    text = check_text(text, "training text", max_chars=MAX_TRAIN_CHARS)
+    if len(text) < MIN_TRAIN_CHARS:
+        raise ValueError(f"training text has {len(text):,} characters; give at least {MIN_TRAIN_CHARS:,}")
+    return text
+
+
+def status_line(record, steps):
+    """``"step 40 / 200 · 12.3 s · train loss 2.3100 · validation loss 2.4000"``."""
+    parts = [f"step {record['step']} / {steps}", f"{record['elapsed_s']} s", f"train loss {record['train_loss']:.4f}"]
+    if record.get("val_loss") is not None:
+        parts.append(f"validation loss {record['val_loss']:.4f}")
+    return " · ".join(parts)
+
+
+@user_errors
+def train(text, upload, model_type, steps, max_seconds, state):
+    """Train on the text; yield (status, loss chart, state) as evaluations arrive, the model at the end."""
+    text = training_text(text, upload)
+    check_choice(model_type, "model_type", list(MODEL_TYPES))
+    steps = check_int(steps, "steps", 10, MAX_TRAIN_STEPS)
+    max_seconds = check_int(max_seconds, "max_seconds", 10, MAX_TRAIN_SECONDS)
+    config = TrainConfig(steps=steps, batch_size=16, warmup_steps=steps // 10, max_minutes=max_seconds / 60,
+                         eval_interval=max(1, steps // EVAL_POINTS), eval_tokens=20_000, learning_rate=3e-3)
+    if not TRAINING.acquire(timeout=MAX_TRAIN_SECONDS):
+        raise ValueError("the trainer is still busy with an earlier run; try again in a minute")
+    try:
+        folder = workspace.new_folder("train-")
+    except BaseException:
+        TRAINING.release()
+        raise
+    records = queue.Queue()
+    result = {}
+    stop = threading.Event()
+
+    def log(record):
+        if stop.is_set():
+            raise TrainingCancelled()
+        records.put(record)
+
+    def work():
+        try:
+            data = os.path.join(folder, "train.txt")
+            with open(data, "w", encoding="utf-8") as f:
+                f.write(text)
+            result["model"] = train_language_model(data, os.path.join(folder, "model"), train_config=config,
+                                                   tokenizer="char", progress=False, log_fn=log, resume=False,
+                                                   **MODEL_TYPES[model_type])
+        except Exception as e:  # re-raised in the handler, where the visitor sees it
+            result["error"] = e
+        finally:
+            workspace.remove(folder)
+            TRAINING.release()
+
+    started = time.time()
+    worker = threading.Thread(target=work, name="lmdemo-app-train", daemon=True)
+    worker.start()
+    history = []
+    try:
+        yield f"{model_type}: starting (the first step compiles the model)…", None, state
+        while worker.is_alive() or not records.empty():
+            try:
+                record = records.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            history.append(record)
+            yield status_line(record, steps), charts.loss_curve(history), state
+        worker.join()
+    finally:
+        stop.set()  # the visitor left (the generator was closed): the run stops at its next evaluation
+    if "error" in result:
+        raise result["error"]
+    lm = result["model"]
+    done = status_line(history[-1], steps) if history else f"{model_type}: counted"
+    yield (f"**Done** in {time.time() - started:.1f} s: {done}. {lm.describe()}; {lm.num_params():,} parameters.",
+           charts.loss_curve(history) if history else None, lm)
+
+
+@user_errors
+def generate_trained(prompt, max_new_tokens, seed, state):
+    """Stream a continuation from the model trained in this session."""
+    if state is None:
+        raise ValueError("no trained model in this session: train one first")
+    prompt = check_text(prompt, "prompt", allow_empty=True)
+    max_new_tokens = check_int(max_new_tokens, "max_new_tokens", 1, MAX_NEW_TOKENS)
+    text = ""
+    for piece in state.stream(prompt, max_new_tokens=max_new_tokens, sampler="top_k", top_k=20, temperature=0.8,
+                              seed=check_seed(seed)):
+        text += piece
+        yield text
+
+
+def build():
+    """The tab's components and events (inside a ``gr.Blocks`` context)."""
+    gr.Markdown(t("train_help"))
+    trained = gr.State(None, time_to_live=STATE_SECONDS)
+    with gr.Row():
+        with gr.Column():
+            text = gr.Textbox(label=t("train_text"), value=SAMPLE, lines=8, max_length=MAX_TRAIN_CHARS,
+                              elem_id="train-text")
+            upload = gr.File(label=t("train_file"), file_types=[".txt"], type="filepath")
+            model_type = gr.Radio(list(MODEL_TYPES), value="transformer", label=t("model_type"),
+                                  elem_id="train-model")
+            with gr.Row():
+                steps = gr.Slider(10, MAX_TRAIN_STEPS, value=100, step=10, label=t("steps"), elem_id="train-steps")
+                seconds = gr.Slider(10, MAX_TRAIN_SECONDS, value=60, step=5, label=t("max_seconds"))
+            button = gr.Button(t("train"), variant="primary", elem_id="train-button")
+        with gr.Column():
+            status = gr.Markdown(label=t("train_status"), elem_id="train-status")
+            chart = gr.Plot(label=t("loss_chart"), elem_id="train-chart")
+    with gr.Row():
+        with gr.Column():
+            prompt = gr.Textbox(label=t("prompt"), value="To be", elem_id="train-prompt")
+            max_new = gr.Slider(1, MAX_NEW_TOKENS, value=100, step=1, label=t("max_new_tokens"))
+            seed = gr.Number(value=0, precision=0, label=t("seed"))
+            generate = gr.Button(t("trained_generate"), elem_id="train-generate")
+        output = gr.Textbox(label=t("continuation"), lines=8, elem_id="train-output")
+    button.click(train, [text, upload, model_type, steps, seconds, trained], [status, chart, trained],
+                 api_name="train", concurrency_limit=1, concurrency_id="train")
+    generate.click(generate_trained, [prompt, max_new, seed, trained], output, api_name="train_generate",
+                   concurrency_limit=4, concurrency_id="generate")
