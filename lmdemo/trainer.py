@@ -85,9 +85,12 @@ class Trainer:
         state_dir: where optimizer state is kept for ``resume``; None disables it.
         log_fn: ``f(dict)`` called with every evaluation record (e.g. for a live loss chart).
         progress: show a tqdm progress bar.
+        should_stop: ``f() -> bool`` asked after every step; True ends the run there, as
+            ``pause_after`` does (evaluated, saved, resumable).
     """
 
-    def __init__(self, model, config, context, save_fn=None, state_dir=None, log_fn=None, progress=True):
+    def __init__(self, model, config, context, save_fn=None, state_dir=None, log_fn=None, progress=True,
+                 should_stop=None):
         self.model = model
         self.config = config
         self.context = int(context)
@@ -95,6 +98,7 @@ class Trainer:
         self.state_dir = state_dir
         self.log_fn = log_fn
         self.progress = progress
+        self.should_stop = should_stop
         self.optimizer = make_optimizer(config)
         self.optimizer.build(model.trainable_variables)
         self.step = 0
@@ -229,7 +233,7 @@ class Trainer:
                 self.step += 1
                 bar.update(1)
                 out_of_time = cfg.max_minutes and time.time() - start_time > cfg.max_minutes * 60
-                paused = self.step == pause_at
+                paused = self.step == pause_at or bool(self.should_stop and self.should_stop())
                 at_eval = self.step % cfg.eval_interval == 0 or self.step == cfg.steps or out_of_time or paused
                 at_save = cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0
                 if at_eval or at_save:

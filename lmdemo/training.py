@@ -39,7 +39,7 @@ def _new_model(model, tok, preset, overrides):
 def train_language_model(data, out_dir, preset="small", init_from=None, tokenizer="char", bpe_vocab_size=1000,
                          val_data=None, val_fraction=0.1, train_config=None, model_overrides=None, resume=True,
                          command=None, progress=True, log_fn=None, model_name=None, pause_after=None,
-                         encrypt=False, model="transformer", order=5):
+                         encrypt=False, model="transformer", order=5, should_stop=None):
     """Train (or fine-tune) a language model on a text and write a checkpoint folder.
 
     Args:
@@ -61,6 +61,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         log_fn: called with each evaluation record.
         model_name: the title of the model card.
         pause_after: stop after this many steps; running again with ``resume`` continues.
+        should_stop: ``f() -> bool`` asked after every step; True stops there (as ``pause_after``).
         encrypt: store the checkpoint encrypted, with the key or passphrase from the environment
             (``lmdemo.encryption``); a model loaded from an encrypted checkpoint stays encrypted.
 
@@ -119,12 +120,14 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         metrics = _metrics(lm, trainer, info, time.time() - started + previous_seconds)
         lm.save(out_dir, card=model_card(lm, metrics, cfg, command, model_name), metrics=metrics)
 
-    trainer = Trainer(lm.network, cfg, context, save_fn=save, state_dir=state_dir, log_fn=log_fn, progress=progress)
+    trainer = Trainer(lm.network, cfg, context, save_fn=save, state_dir=state_dir, log_fn=log_fn, progress=progress,
+                      should_stop=should_stop)
     if resuming:
         trainer.load_state()
         previous_seconds = trainer.history[-1]["elapsed_s"] if trainer.history else 0.0
     trainer.fit(train_ids, val_ids, pause_after=pause_after)
-    if val_text and (not pause_after or trainer.step >= cfg.steps):
+    stopped = pause_after or (should_stop is not None and should_stop())
+    if val_text and (not stopped or trainer.step >= cfg.steps):
         # the final numbers: the validation text read as users score it (``lm.log_probs``: recurrent
         # models carry their state through the whole text instead of restarting every window)
         metrics = _metrics(lm, trainer, info, trainer.history[-1]["elapsed_s"] if trainer.history else 0.0)

@@ -85,14 +85,22 @@ class TransformerLM(NetworkLM):
             out[i:i + batch] = np.asarray(target_log_probs(self._forward_jit(params, x), y))[: batch - pad]
         return out
 
-    def inspect(self, text):
+    def inspect(self, text, add_start=False):
         """Every intermediate of one forward pass over ``text`` (at most ``max_length`` tokens).
 
+        Args:
+            text: the input.
+            add_start: read the tokenizer's start token first, as ``log_probs`` and
+                ``next_token_probs`` do; then ``probs[-1]`` equals ``next_token_probs(text)``.
+
         Returns:
-            dict of numpy arrays: token ids, embeddings, per block the attention weights
-            (heads, seq, seq) and activations, the logits and next-token probabilities.
+            dict of numpy arrays: token ids, embeddings, per block Q, K, V, the scores, the
+            attention weights (heads, seq, seq), each head's output, the heads combined, the
+            feed-forward layer before and after its activation, the logits and next-token
+            probabilities.
         """
-        ids = self.tokenizer.encode(text)
+        prefix = self.encode_for_scoring(text)[0] if add_start else []
+        ids = prefix + self.tokenizer.encode(text)
         if not ids:
             raise ValueError("text is empty: give at least one token to look inside the model")
         if len(ids) > self.max_length:

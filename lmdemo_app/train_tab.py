@@ -44,9 +44,6 @@ EVAL_POINTS = 20  # loss-curve points per run
 # are still winding down (the queue's concurrency limit only counts handlers that are connected)
 TRAINING = threading.BoundedSemaphore(1)
 
-
-class TrainingCancelled(Exception):
-    """Raised inside the trainer's ``log_fn`` to stop a run whose visitor has gone."""
 SAMPLE = ("生存还是毁灭，这是一个值得考虑的问题。\n" * 5
           + "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n"
           "The slings and arrows of outrageous fortune,\nOr to take arms against a sea of troubles\n"
@@ -99,8 +96,6 @@ def train(text, upload, model_type, steps, max_seconds, state):
     stop = threading.Event()
 
     def log(record):
-        if stop.is_set():
-            raise TrainingCancelled()
         records.put(record)
 
     def work():
@@ -110,6 +105,7 @@ def train(text, upload, model_type, steps, max_seconds, state):
                 f.write(text)
             result["model"] = train_language_model(data, os.path.join(folder, "model"), train_config=config,
                                                    tokenizer="char", progress=False, log_fn=log, resume=False,
+                                                   should_stop=stop.is_set,
                                                    **MODEL_TYPES[model_type])
         except Exception as e:  # re-raised in the handler, where the visitor sees it
             result["error"] = e
@@ -132,7 +128,7 @@ def train(text, upload, model_type, steps, max_seconds, state):
             yield status_line(record, steps), charts.loss_curve(history), state
         worker.join()
     finally:
-        stop.set()  # the visitor left (the generator was closed): the run stops at its next evaluation
+        stop.set()  # the visitor left (the generator was closed): the run stops after its current step
     if "error" in result:
         raise result["error"]
     lm = result["model"]

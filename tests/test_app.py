@@ -352,23 +352,25 @@ def test_train_reports_bad_input(client):
 def test_train_stops_when_the_visitor_leaves(monkeypatch):
     from lmdemo_app import train_tab, workspace
 
-    outcome = []
+    steps = []
 
     def recorded(*args, **kwargs):
-        try:
-            return real(*args, **kwargs)
-        except train_tab.TrainingCancelled:
-            outcome.append("cancelled")
-            raise
+        log = kwargs["log_fn"]
+
+        def logged(record):
+            steps.append(record["step"])
+            log(record)
+
+        return real(*args, **{**kwargs, "log_fn": logged})
 
     real = train_tab.train_language_model
     monkeypatch.setattr(train_tab, "train_language_model", recorded)
     run = train_tab.train(train_tab.SAMPLE, None, "transformer", 500, 180, None)
     assert next(run)[0].startswith("transformer: starting")
     run.close()  # what Gradio does when the page is closed mid-run
-    assert train_tab.TRAINING.acquire(timeout=90)  # released: the run stopped at its next evaluation
+    assert train_tab.TRAINING.acquire(timeout=90)  # released: the run stopped after its current step
     train_tab.TRAINING.release()
-    assert outcome == ["cancelled"]
+    assert steps and steps[-1] < 500  # its last record is the stop, well before the 500 steps asked for
     assert [name for name in os.listdir(workspace.ROOT) if name.startswith("train-")] == []
 
 

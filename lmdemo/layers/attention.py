@@ -83,7 +83,9 @@ class MultiHeadAttention(keras.layers.Layer):
             cache_index: int position of the first query in the sequence (with ``cache``).
             return_details: also return a dict with every step's numbers: ``query``, ``key``,
                 ``value`` (batch, heads, seq, head_dim), ``scores`` = Q Kᵀ / √d_k before masking and
-                ``weights`` after the softmax (batch, heads, q_len, k_len).
+                ``weights`` after the softmax (batch, heads, q_len, k_len), ``head_outputs`` =
+                weights · V per head (batch, heads, q_len, d_v) and ``combined``, the heads
+                concatenated before the output projection W_o (batch, q_len, heads · d_v).
 
         Returns:
             output, plus the weights if ``return_attention_scores``, plus the updated cache
@@ -126,7 +128,8 @@ class MultiHeadAttention(keras.layers.Layer):
         dropped = self.dropout_layer(weights, training=training)
 
         # 4. weighted sum of values; 5. concatenate heads and project
-        heads = ops.transpose(ops.matmul(dropped, v), (0, 2, 1, 3))  # (batch, q_len, heads, d_v)
+        head_outputs = ops.matmul(dropped, v)  # (batch, heads, q_len, d_v)
+        heads = ops.transpose(head_outputs, (0, 2, 1, 3))  # (batch, q_len, heads, d_v)
         batch = ops.shape(heads)[0]
         combined = ops.reshape(heads, (batch, q_len, self.num_heads * self.value_dim))  # (batch, q_len, heads*d_v)
         output = self.output_dense(combined)
@@ -137,7 +140,8 @@ class MultiHeadAttention(keras.layers.Layer):
         if cache is not None:
             outputs += (cache,)
         if return_details:
-            outputs += ({"query": q, "key": k, "value": v, "scores": scores, "weights": weights},)
+            outputs += ({"query": q, "key": k, "value": v, "scores": scores, "weights": weights,
+                         "head_outputs": head_outputs, "combined": combined},)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def compute_output_shape(self, query_shape, value_shape=None):

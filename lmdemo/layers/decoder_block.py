@@ -59,7 +59,7 @@ class DecoderBlock(keras.layers.Layer):
 
         # feed-forward, pre-LayerNorm, residual
         h2 = self.feed_forward_norm(x_after_attention)
-        ff_out, ff_hidden = self.feed_forward(h2, training=training, return_hidden=True)
+        ff_out, (ff_pre, ff_hidden) = self.feed_forward(h2, training=training, return_hidden=True)
         out = x_after_attention + ff_out
 
         outputs = (out,)
@@ -73,8 +73,12 @@ class DecoderBlock(keras.layers.Layer):
                 "value": details["value"],
                 "attention_scores": details["scores"],
                 "attention_weights": details["weights"],
+                "head_outputs": details["head_outputs"],
+                "heads_combined": details["combined"],
                 "attention_output": attended,
                 "after_attention": x_after_attention,
+                "feed_forward_input": h2,
+                "feed_forward_pre_activation": ff_pre,
                 "feed_forward_hidden": ff_hidden,
                 "output": out,
             },)

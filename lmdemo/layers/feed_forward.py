@@ -34,14 +34,18 @@ class FeedForward(keras.layers.Layer):
         self.built = True
 
     def call(self, x, training=None, return_hidden=False):
-        """(batch, seq, dim) → (batch, seq, dim); with ``return_hidden`` also the activations."""
-        hidden = self.inner_dense(x)  # (batch, seq, hidden_dim)
+        """(batch, seq, dim) → (batch, seq, dim).
+
+        With ``return_hidden`` also ``(pre_activation, hidden)``: the inner layer's output
+        X W₁ᵀ + b₁ and the same after ReLU/GELU.
+        """
+        pre_activation = self.inner_dense(x)  # (batch, seq, hidden_dim)
         if self.activation == "relu":
-            hidden = keras.ops.relu(hidden)
+            hidden = keras.ops.relu(pre_activation)
         else:
-            hidden = keras.ops.gelu(hidden, approximate=True)
+            hidden = keras.ops.gelu(pre_activation, approximate=True)
         out = self.dropout_layer(self.output_dense(hidden), training=training)  # (batch, seq, dim)
-        return (out, hidden) if return_hidden else out
+        return (out, (pre_activation, hidden)) if return_hidden else out
 
     def get_config(self):
         config = super().get_config()

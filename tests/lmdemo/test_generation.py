@@ -150,3 +150,10 @@ def test_one_compilation_serves_every_step_and_later_call(toy_lm):
     for prompt, n, temperature in [("Speak", 50, 1.5), ("All:", 7, 0.9), ("x" * 40, 33, 2.0)]:
         toy_lm.generate(prompt, n, sampler="temperature", temperature=temperature, seed=1)
     assert _decode_chunk._cache_size() == compiled  # new lengths, prompts and temperatures: no recompilation
+
+
+def test_inspect_with_start_token_agrees_with_next_token_probs(toy_lm):
+    out = toy_lm.inspect("Speak", add_start=True)
+    assert out["tokens"][0] == "\n" and len(out["tokens"]) == 6
+    np.testing.assert_allclose(out["probs"][-1], toy_lm.next_token_probs("Speak"), rtol=1e-4, atol=1e-6)
+    assert toy_lm.inspect("Speak")["tokens"] == list("Speak")

@@ -75,6 +75,23 @@ def test_intermediates_have_every_layer():
     np.testing.assert_allclose(np.asarray(inter["logits"]), np.asarray(logits))
 
 
+def test_intermediates_follow_the_formulas():
+    """Each step's numbers are the previous step's numbers put through its formula."""
+    gpt = GPT(TransformerConfig(vocab_size=11, max_length=8, num_layers=1, num_heads=2, d_model=8, activation="relu"))
+    _, inter = gpt(np.array([[1, 2, 3, 4]]), return_intermediates=True)
+    b = {k: np.asarray(v)[0] for k, v in inter["blocks"][0].items()}
+    q, k, v = b["query"], b["key"], b["value"]  # (heads, seq, d_k)
+    scores = q @ k.transpose(0, 2, 1) / np.sqrt(q.shape[-1])
+    np.testing.assert_allclose(b["attention_scores"], scores, rtol=1e-5, atol=1e-6)
+    causal = np.where(np.tril(np.ones((4, 4), bool)), scores, -np.inf)
+    weights = np.exp(causal - causal.max(-1, keepdims=True))
+    weights /= weights.sum(-1, keepdims=True)
+    np.testing.assert_allclose(b["attention_weights"], weights, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b["head_outputs"], weights @ v, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b["heads_combined"], (weights @ v).transpose(1, 0, 2).reshape(4, -1), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b["feed_forward_hidden"], np.maximum(b["feed_forward_pre_activation"], 0), rtol=1e-6)
+
+
 def test_presets_and_config_errors():
     assert set(PRESETS) == {"tiny", "small", "base"}
     small = preset_config("small", vocab_size=65)
