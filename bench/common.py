@@ -11,6 +11,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 def model_args(description):
     p = argparse.ArgumentParser(description=description)
+    p.add_argument("--model", default="transformer", choices=["transformer", "lstm", "rnn"],
+                   help="for lstm/rnn, --d-model is the state width and --context the training window")
+    p.add_argument("--tie-embeddings", action="store_true", help="Transformer: output layer tied to the embeddings")
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--heads", type=int, default=4)
     p.add_argument("--d-model", type=int, default=256)
@@ -22,7 +25,7 @@ def model_args(description):
 
 
 def random_char_lm(args):
-    """A Transformer LM with random weights and a character tokenizer of exactly --vocab ids."""
+    """A model of kind --model with random weights and a character tokenizer of exactly --vocab ids."""
     import lmdemo  # first: it selects Keras' JAX backend
 
     import keras
@@ -30,8 +33,12 @@ def random_char_lm(args):
     chars = [chr(0x21 + i) for i in range(args.vocab - 1)]  # + <unk> = vocab
     tok = lmdemo.CharTokenizer(chars)
     keras.utils.set_random_seed(0)
+    if getattr(args, "model", "transformer") != "transformer":
+        cls = lmdemo.LSTMLM if args.model == "lstm" else lmdemo.RNNLM
+        return cls.create(tok, num_layers=args.layers, hidden_dim=args.d_model, train_length=args.context)
     cfg = lmdemo.TransformerConfig(max_length=args.context, num_layers=args.layers, num_heads=args.heads,
-                                   d_model=args.d_model, activation=args.activation)
+                                   d_model=args.d_model, activation=args.activation,
+                                   tie_embeddings=getattr(args, "tie_embeddings", False))
     return lmdemo.TransformerLM.create(tok, cfg)
 
 

@@ -37,6 +37,10 @@ class TransformerConfig:
     def to_dict(self):
         return dataclasses.asdict(self)
 
+    def backbone_args(self):
+        """The fields ``TransformerBackbone`` takes (all but the output layer's ``tie_embeddings``)."""
+        return {k: v for k, v in self.to_dict().items() if k != "tie_embeddings"}
+
     @classmethod
     def from_dict(cls, data):
         return _from_dict(cls, data)

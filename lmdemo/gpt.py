@@ -19,8 +19,7 @@ class GPT(keras.Model):
         if isinstance(config, dict):
             config = TransformerConfig.from_dict(config)
         self.config = config
-        backbone_args = {k: v for k, v in config.to_dict().items() if k != "tie_embeddings"}
-        self.backbone = TransformerBackbone(**backbone_args, name="backbone")
+        self.backbone = TransformerBackbone(**config.backbone_args(), name="backbone")
         if not config.tie_embeddings:
             self.lm_head = keras.layers.Dense(config.vocab_size, name="lm_head")
 

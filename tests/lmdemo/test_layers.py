@@ -55,7 +55,7 @@ def test_backbone_and_gpt_config_round_trip():
     gpt = GPT(cfg)
     clone = GPT.from_config(gpt.get_config())
     assert clone.config == cfg
-    backbone = TransformerBackbone(**cfg.to_dict())
+    backbone = TransformerBackbone(**cfg.backbone_args())
     assert TransformerBackbone.from_config(backbone.get_config()).get_config() == backbone.get_config()
 
 
@@ -108,3 +108,16 @@ def test_small_preset_parameter_count():
     gpt = GPT(preset_config("small", vocab_size=65))
     gpt.build((None, None))
     assert gpt.count_params() == 3_258_433
+
+
+def test_tied_output_layer_is_the_embedding_matrix_transposed():
+    cfg = dict(vocab_size=11, max_length=8, num_layers=1, num_heads=2, d_model=8)
+    untied, tied = GPT(TransformerConfig(**cfg)), GPT(TransformerConfig(**cfg, tie_embeddings=True))
+    untied.build((None, None))
+    tied.build((None, None))
+    assert untied.count_params() - tied.count_params() == 11 * 8  # the output kernel is shared, its bias kept
+    ids = np.array([[1, 2, 3]])
+    logits, inter = tied(ids, return_intermediates=True)
+    table = np.asarray(tied.backbone.embedding.token_embedding.embeddings)
+    hidden = np.asarray(tied.backbone(ids))
+    np.testing.assert_allclose(np.asarray(logits), hidden @ table.T + np.asarray(tied.output_bias), rtol=1e-5, atol=1e-6)
