@@ -92,6 +92,20 @@ class LanguageModel:
         prefix = self.tokenizer.encode(start)[-1:] if start else []
         return prefix, ids
 
+    def scoring_sequence(self, text, stride=None, window=True):
+        """The ids ``log_probs`` scores: the start token (if any), then the text's tokens.
+
+        Models that read a whole text at once (``window=False``) refuse ``stride``.
+        """
+        if not window and stride is not None:
+            raise ValueError(f"stride is for models with a context window; {self.kind} models read the whole text "
+                             f"(received stride={stride!r})")
+        prefix, ids = self.encode_for_scoring(text)
+        seq = np.asarray(prefix + ids, dtype=np.int32)
+        if len(seq) < 2:
+            raise ValueError(f"text={text!r} is too short to score: it needs 2 tokens or a start token")
+        return seq
+
     def log_probs(self, text, stride=None):
         """ln P(token_i | the tokens before it) for every token of ``text``.
 
@@ -109,10 +123,7 @@ class LanguageModel:
         Returns:
             float64 array, one entry per scored token.
         """
-        prefix, ids = self.encode_for_scoring(text)
-        seq = np.asarray(prefix + ids, dtype=np.int32)
-        if len(seq) < 2:
-            raise ValueError(f"text={text!r} is too short to score: it needs 2 tokens or a start token")
+        seq = self.scoring_sequence(text)
         inputs, targets, positions = rolling_windows(seq, self.max_length, stride)
         scores = self._score_windows(inputs, targets)  # (n, window)
         return np.concatenate([scores[w, p] for w, p in enumerate(positions)]).astype(np.float64)

@@ -113,6 +113,14 @@ def target_log_probs(logits, targets):
     return jnp.take_along_axis(log_probs, targets[..., None], axis=-1)[..., 0]
 
 
+def bucket(length, cap):
+    """Round a length up to a power of two (≥ 8, ≤ ``cap``) so a jitted call compiles a few times only."""
+    size = 8
+    while size < length:
+        size *= 2
+    return min(size, cap)
+
+
 def pad_rows(rows, width):
     """Right-pad equal- or unequal-length token lists with 0 to (len(rows), width) int32."""
     ids = np.zeros((len(rows), width), dtype=np.int32)

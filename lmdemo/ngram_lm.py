@@ -195,13 +195,7 @@ class NGramLM(LanguageModel):
         The first token is conditioned on the tokenizer's start text, as for every model.
         ``stride`` is for models with a context window and must be None here.
         """
-        if stride is not None:
-            raise ValueError(f"stride is for models with a context window; an n-gram model reads the whole text "
-                             f"(received stride={stride!r})")
-        prefix, ids = self.encode_for_scoring(text)
-        seq = np.asarray(prefix + ids, dtype=np.int64)
-        if len(seq) < 2:
-            raise ValueError(f"text={text!r} is too short to score: it needs 2 tokens or a start token")
+        seq = self.scoring_sequence(text, stride, window=False).astype(np.int64)
         return np.log(self._probs_of(seq, np.arange(1, len(seq))))
 
     def next_token_probs(self, text):

@@ -9,17 +9,10 @@ import jax
 import numpy as np
 
 from lmdemo.config import RecurrentConfig
-from lmdemo.network_lm import NetworkLM, pad_rows, target_log_probs
+from lmdemo.network_lm import NetworkLM, bucket, pad_rows, target_log_probs
 from lmdemo.recurrent_network import RecurrentNetwork
 
 CHUNK = 256  # tokens per compiled call when reading a prompt or scoring a text
-
-
-def _bucket(length):
-    size = 8
-    while size < length:
-        size *= 2
-    return min(size, CHUNK)
 
 
 class RecurrentLM(NetworkLM):
@@ -80,7 +73,7 @@ class RecurrentLM(NetworkLM):
         logits = None
         for a in range(0, length, CHUNK):
             n = min(CHUNK, length - a)
-            width = _bucket(n)
+            width = bucket(n, CHUNK)
             ids = pad_rows([r[a:a + n] for r in rows], width)
             mask = np.zeros((len(rows), width), np.float32)
             mask[:, :n] = 1.0
@@ -99,13 +92,7 @@ class RecurrentLM(NetworkLM):
         The first token is conditioned on the tokenizer's start text, as for every model.
         ``stride`` is for models with a context window and must be None here.
         """
-        if stride is not None:
-            raise ValueError(f"stride is for models with a context window; a {self.kind} model reads the whole text "
-                             f"(received stride={stride!r})")
-        prefix, ids = self.encode_for_scoring(text)
-        seq = np.asarray(prefix + ids, dtype=np.int32)
-        if len(seq) < 2:
-            raise ValueError(f"text={text!r} is too short to score: it needs 2 tokens or a start token")
+        seq = self.scoring_sequence(text, stride, window=False)
         out = np.zeros(len(seq) - 1, np.float64)
 
         def score(a, n, logits):

@@ -6,17 +6,9 @@ import numpy as np
 
 from lmdemo.config import TransformerConfig
 from lmdemo.gpt import GPT
-from lmdemo.network_lm import NetworkLM, pad_rows, target_log_probs
+from lmdemo.network_lm import NetworkLM, bucket, pad_rows, target_log_probs
 
 SCORE_BATCH = 16
-
-
-def _bucket(length, max_length):
-    """Round a prompt length up to a power of two (≥ 8) so prefill compiles a few times only."""
-    size = 8
-    while size < length:
-        size *= 2
-    return min(size, max_length)
 
 
 class TransformerLM(NetworkLM):
@@ -67,7 +59,7 @@ class TransformerLM(NetworkLM):
 
     def _prefill(self, rows):
         lengths = np.array([len(r) for r in rows], dtype=np.int32)
-        width = _bucket(int(lengths.max()), self.max_length)
+        width = bucket(int(lengths.max()), self.max_length)
         return self._prefill_jit(self._params(), pad_rows(rows, width), lengths)
 
     def _score_windows(self, inputs, targets):
