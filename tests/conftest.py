@@ -29,6 +29,25 @@ def toy_lm(toy_tokenizer):
         toy_tokenizer, lmdemo.TransformerConfig(max_length=16, num_layers=2, num_heads=2, d_model=32))
 
 
+def served_app(port_variable, default_port):
+    """Serve the app in this process (as ``python app.py`` does); yields its URL, closes it after.
+
+    Skips when the shipped shakespeare-char model, which the app tests use, is missing. The port
+    comes from the environment variable ``port_variable`` (default ``default_port``).
+    """
+    if "shakespeare-char" not in lmdemo.available_models():
+        pytest.skip("the shipped shakespeare-char checkpoint is missing")
+    import app
+
+    demo = app.build_demo()
+    app.launch(demo, prevent_thread_lock=True, quiet=True,
+               server_port=int(os.environ.get(port_variable, str(default_port))))
+    try:
+        yield f"http://127.0.0.1:{demo.server_port}/"
+    finally:
+        demo.close()
+
+
 def shared_data(*parts):
     path = os.path.join(SHARED_DATA, *parts)
     if not os.path.exists(path):

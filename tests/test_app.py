@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import lmdemo
+from tests.conftest import served_app
 
 MODEL = "shakespeare-char"
 slow = pytest.mark.slow
@@ -21,17 +22,7 @@ slow = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server():
-    if MODEL not in lmdemo.available_models():
-        pytest.skip(f"the shipped {MODEL} checkpoint is missing")
-    import app
-
-    demo = app.build_demo()
-    app.launch(demo, prevent_thread_lock=True, quiet=True,
-               server_port=int(os.environ.get("LMDEMO_TEST_PORT", "7871")))
-    try:
-        yield f"http://127.0.0.1:{demo.server_port}/"
-    finally:
-        demo.close()
+    yield from served_app("LMDEMO_TEST_PORT", 7871)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-import lmdemo
+from tests.conftest import served_app
 
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -39,17 +39,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def app_url():
-    if "shakespeare-char" not in lmdemo.available_models():
-        pytest.skip("the shipped shakespeare-char checkpoint is missing")
-    import app
-
-    demo = app.build_demo()
-    app.launch(demo, prevent_thread_lock=True, quiet=True,
-               server_port=int(os.environ.get("LMDEMO_BROWSER_TEST_PORT", "7872")))
-    try:
-        yield f"http://127.0.0.1:{demo.server_port}/"
-    finally:
-        demo.close()
+    yield from served_app("LMDEMO_BROWSER_TEST_PORT", 7872)
 
 
 @pytest.fixture(scope="session")
