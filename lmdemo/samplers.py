@@ -82,6 +82,14 @@ class Sampler:
         return state, logits, index, tokens
 
 
+def _keep_in_order(logits, order, keep_sorted):
+    """Logits (batch, vocab) with every token masked out except those whose place in ``order``
+    (token ids, most probable first) is marked in ``keep_sorted``; one scatter, no second sort."""
+    keep_sorted = jnp.broadcast_to(keep_sorted, order.shape)
+    keep = jnp.zeros_like(keep_sorted).at[jnp.arange(logits.shape[0])[:, None], order].set(keep_sorted)
+    return jnp.where(keep, logits, NEG_INF)
+
+
 @jax.tree_util.register_pytree_node_class
 class GreedySampler(Sampler):
     """Always the most probable token: argmax(logits). Deterministic."""
@@ -129,8 +137,7 @@ class TopKSampler(TemperatureSampler):
     def filter_logits(self, logits):
         logits = logits / self.temperature
         order = jnp.argsort(-logits, axis=-1, stable=True)  # token ids, most probable first
-        rank = jnp.argsort(order, axis=-1)  # each token's place in that order
-        return jnp.where(rank < self.top_k, logits, NEG_INF)
+        return _keep_in_order(logits, order, jnp.arange(logits.shape[-1]) < self.top_k)
 
 
 @jax.tree_util.register_pytree_node_class
@@ -160,9 +167,7 @@ class TopPSampler(TemperatureSampler):
         sorted_probs = jnp.take_along_axis(jax.nn.softmax(logits, axis=-1), order, axis=-1)
         # keep a token if the tokens before it in the order sum to less than top_p
         before = jnp.cumsum(sorted_probs, axis=-1) - sorted_probs
-        keep_sorted = before < self.top_p
-        keep = jnp.zeros_like(keep_sorted).at[jnp.arange(logits.shape[0])[:, None], order].set(keep_sorted)
-        return jnp.where(keep, logits, NEG_INF)
+        return _keep_in_order(logits, order, before < self.top_p)
 
 
 @jax.tree_util.register_pytree_node_class
