@@ -104,6 +104,17 @@ def for_saving(key=None, passphrase=None):
     return Encryption.from_passphrase(passphrase)
 
 
+def for_model_save(current, encrypt=None, key=None, passphrase=None):
+    """The ``Encryption`` a model's ``save(..., encrypt, key, passphrase)`` writes with (None: plain).
+
+    A ``key`` or ``passphrase``, or ``encrypt=True`` on a plain model, gives a new one (see
+    ``for_saving``); ``encrypt=False`` gives None; otherwise the model keeps ``current``.
+    """
+    if key is not None or passphrase is not None or (encrypt and current is None):
+        return for_saving(key, passphrase)
+    return None if encrypt is False else current
+
+
 def for_loading(metadata, path, key=None, passphrase=None):
     """The ``Encryption`` that opens a checkpoint whose ``config.json`` has ``metadata``."""
     kdf = metadata.get("kdf", {})

@@ -59,10 +59,7 @@ class NetworkLM(LanguageModel):
             key, passphrase: the key (32 bytes, or hex/base64) or a passphrase (scrypt); with
                 ``encrypt=True`` and neither, ``$LMDEMO_CHECKPOINT_KEY`` / ``$LMDEMO_CHECKPOINT_PASSPHRASE``.
         """
-        if key is not None or passphrase is not None or (encrypt and self.encryption is None):
-            self.encryption = encryption.for_saving(key, passphrase)
-        elif encrypt is False:
-            self.encryption = None
+        self.encryption = encryption.for_model_save(self.encryption, encrypt, key, passphrase)
 
         def write_weights(folder):
             self.network.save_weights(os.path.join(folder, checkpoint.WEIGHTS_FILE))

@@ -131,8 +131,9 @@ class NGramLM(LanguageModel):
         if len(seq) < 2:
             raise ValueError("the training text is empty: an n-gram model needs at least one token to count")
         v = tokenizer.vocab_size
-        if seq.max() >= v or seq.min() < 0:
-            raise ValueError(f"token ids must be in [0, vocab_size={v})")
+        bad = seq[(seq < 0) | (seq >= v)]
+        if bad.size:
+            raise ValueError(f"text has token ids outside [0, vocab_size={v}): {bad[:3].tolist()}")
         tables = _count(seq, order, v)
         found = [estimate_discounts(t["counts"]) for t in tables]
         return cls(tokenizer, order, tables, [tuple(discounts)] * order if discounts is not None else found)
@@ -239,10 +240,7 @@ class NGramLM(LanguageModel):
     # -- checkpoints --------------------------------------------------------------------------------
     def save(self, path, card=None, metrics=None, encrypt=None, key=None, passphrase=None):
         """Write a checkpoint folder: the counts as integer arrays in ``ngrams.npz`` (no pickle)."""
-        if key is not None or passphrase is not None or (encrypt and self.encryption is None):
-            self.encryption = encryption.for_saving(key, passphrase)
-        elif encrypt is False:
-            self.encryption = None
+        self.encryption = encryption.for_model_save(self.encryption, encrypt, key, passphrase)
 
         def write_counts(folder):
             arrays = {}
@@ -369,12 +367,13 @@ def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=N
 
     started = time.time()
     tok = build_tokenizer(tokenizer, train_text)
-    lm = NGramLM.train(tok, train_text, order=order)
+    ids = tok.encode(train_text)
+    lm = NGramLM.train(tok, ids, order=order)
     seconds = time.time() - started
     if encrypt:
         lm.encryption = encryption.for_saving()
     metrics = {"model": lm.kind, "data": data, "val_data": val_data, "val_fraction": None if val_data else val_fraction,
-               "order": order, "train_tokens": len(tok.encode(train_text)), "train_seconds": round(seconds, 1),
+               "order": order, "train_tokens": len(ids), "train_seconds": round(seconds, 1),
                "params": lm.num_params(), "discounts": lm.discounts, "machine": machine()}
     if val_text:
         metrics.update(final_scores(lm, val_text))

@@ -103,6 +103,7 @@ class Trainer:
         self.optimizer.build(model.trainable_variables)
         self.step = 0
         self.history = []
+        self.interrupted = False  # the last fit stopped early by pause_after or should_stop (not by time)
         self.distribution = None
         if len(jax.devices()) > 1:
             self.distribution = keras.distribution.DataParallel(devices=jax.devices())
@@ -221,6 +222,7 @@ class Trainer:
         bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, desc="train", unit="step")
         losses = []
         pause_at = self.step + pause_after if pause_after else None
+        self.interrupted = False
         try:
             while self.step < cfg.steps:
                 # the batch depends only on (seed, step): a resumed run sees the same data
@@ -252,6 +254,7 @@ class Trainer:
                     self.save_state()
                     trainable, non_trainable, opt_vars = self._state()
                 if out_of_time or paused:
+                    self.interrupted = paused and not out_of_time and self.step < cfg.steps
                     break
         finally:
             bar.close()

@@ -108,17 +108,20 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
             f"the training text has {len(train_ids)} tokens; it needs more than the context of {context} "
             f"(use a longer text or a smaller preset)")
 
-    info = {"model": lm.kind,
-        "data": data, "val_data": val_data, "val_fraction": None if val_data else val_fraction,
+    info = {
+        "model": lm.kind, "data": data, "val_data": val_data, "val_fraction": None if val_data else val_fraction,
         "init_from": init_from, "train_tokens": int(len(train_ids)), "val_tokens": int(0 if val_ids is None else len(val_ids)),
         "val_chars": len(val_text), "unk_in_train": int(np.sum(train_ids == getattr(lm.tokenizer, "unk_id", -1))),
     }
     started = time.time()
     previous_seconds = 0.0
 
-    def save(step, record):
-        metrics = _metrics(lm, trainer, info, time.time() - started + previous_seconds)
+    def write(seconds, extra=None):
+        metrics = {**_metrics(lm, trainer, info, seconds), **(extra or {})}
         lm.save(out_dir, card=model_card(lm, metrics, cfg, command, model_name), metrics=metrics)
+
+    def save(step, record):
+        write(time.time() - started + previous_seconds)
 
     trainer = Trainer(lm.network, cfg, context, save_fn=save, state_dir=state_dir, log_fn=log_fn, progress=progress,
                       should_stop=should_stop)
@@ -126,13 +129,11 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         trainer.load_state()
         previous_seconds = trainer.history[-1]["elapsed_s"] if trainer.history else 0.0
     trainer.fit(train_ids, val_ids, pause_after=pause_after)
-    stopped = pause_after or (should_stop is not None and should_stop())
-    if val_text and (not stopped or trainer.step >= cfg.steps):
+    if val_text and not trainer.interrupted:
         # the final numbers: the validation text read as users score it (``lm.log_probs``: recurrent
         # models carry their state through the whole text instead of restarting every window)
-        metrics = _metrics(lm, trainer, info, trainer.history[-1]["elapsed_s"] if trainer.history else 0.0)
-        metrics.update(final_scores(lm, val_text))
-        lm.save(out_dir, card=model_card(lm, metrics, cfg, command, model_name), metrics=metrics)
+        seconds = time.time() - started + previous_seconds  # training time, without the scoring below
+        write(seconds, final_scores(lm, val_text))
     return lm
 
 

@@ -121,6 +121,8 @@ def test_rejects_empty_corpus_and_bad_discounts():
         NGramLM.train(tok, "", order=3)
     with pytest.raises(ValueError, match="discounts must be"):
         NGramLM.train(tok, "abab", order=2, discounts=(1.5, 1.0, 1.0))
+    with pytest.raises(ValueError, match=r"token ids outside \[0, vocab_size=3\): \[7\]"):
+        NGramLM.train(tok, [0, 1, 7], order=2)
 
 
 def test_words_outside_the_vocabulary_score_as_unk():
