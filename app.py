@@ -1,4 +1,5 @@
-"""lmdemo in the browser: generate, look inside the Transformer, compare, evaluate, sanitize, train.
+"""lmdemo in the browser: generate, look inside the Transformer, compare, translate, summarize, classify
+sentiment, evaluate, sanitize, train.
 
 Run ``python app.py`` (port from GRADIO_SERVER_PORT, default 7860). UI only: models, tokenizers
 and training come from ``lmdemo``; scores, reports and the PII sanitizer from ``evals``; each tab's
@@ -16,7 +17,8 @@ import gradio as gr  # noqa: E402
 import lmdemo  # noqa: E402,F401  (selects Keras' JAX backend before anything imports Keras)
 from evals.privacy import RedactingFilter  # noqa: E402
 from lmdemo_app import (  # noqa: E402
-    compare_tab, evaluate_tab, generate_tab, inside_tab, privacy_tab, tokenizers_tab, train_tab)
+    compare_tab, evaluate_tab, generate_tab, inside_tab, privacy_tab, sentiment_tab, summarize_tab, tokenizers_tab,
+    train_tab, translate_tab)
 from lmdemo_app.i18n import I18N, t  # noqa: E402
 from lmdemo_app.shared_models import model_names, transformer_names  # noqa: E402
 
@@ -42,6 +44,12 @@ def build_demo():
                 tokenizers_tab.build(models)
             with gr.Tab(t("tab_compare"), id="compare"):
                 compare_tab.build(models)
+            with gr.Tab(t("tab_translate"), id="translate"):
+                translate_tab.build()
+            with gr.Tab(t("tab_summarize"), id="summarize"):
+                summarize_tab.build()
+            with gr.Tab(t("tab_sentiment"), id="sentiment"):
+                sentiment_tab.build()
             with gr.Tab(t("tab_evaluate"), id="evaluate"):
                 evaluate_tab.build(models)
             with gr.Tab(t("tab_privacy"), id="privacy"):

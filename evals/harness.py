@@ -27,6 +27,7 @@ log = logging.getLogger("evals.harness")
 log.addFilter(RedactingFilter())
 
 N_WORST = 5  # examples listed in the report per run
+PREDICT_BATCH = 64  # texts per pipeline call
 
 # unit shown next to every reported score key
 UNITS = {
@@ -124,19 +125,26 @@ def evaluate_run(spec: RunSpec) -> dict:
     return result
 
 
-def model_predictions(spec: RunSpec, sources: list[str]) -> list[str]:
-    """Predictions from an lmdemo task pipeline (``lmdemo.pipeline``, not yet available).
+def model_predictions(spec: RunSpec, sources: list[str], labels: Optional[list[str]] = None) -> list[str]:
+    """Predictions of ``spec.model`` through ``lmdemo.pipeline`` (inputs already sanitized).
 
-    Raises:
-        ValueError: ``lmdemo.pipeline`` does not exist yet.
+    For sentiment, the label names (``positive``) are given as ids (``1``) when every
+    reference label is a number, as in GLUE's files.
     """
     import lmdemo
 
-    if not hasattr(lmdemo, "pipeline"):
-        raise ValueError(f"run {spec.name!r}: model={spec.model!r}: model-based {spec.task} needs "
-                         f"lmdemo.pipeline (issue 6); give predictions_column")
-    pipe = lmdemo.pipeline(spec.task, model=spec.model)
-    return [str(pipe(s)) for s in tqdm(sources, desc=f"{spec.name} predict", leave=False, disable=None)]
+    try:
+        pipe = lmdemo.pipeline(spec.task, model=spec.model)
+    except ValueError as e:
+        raise ValueError(f"run {spec.name!r}: model={spec.model!r}: {e}") from None
+    results = []
+    for start in tqdm(range(0, len(sources), PREDICT_BATCH), desc=f"{spec.name} predict", leave=False, disable=None):
+        results += pipe(sources[start:start + PREDICT_BATCH])
+    if spec.task != "sentiment":
+        return [r[pipe.output_key] for r in results]
+    names = list(pipe.model.labels)
+    as_ids = labels is not None and all(str(x).strip().isdigit() for x in labels)
+    return [str(names.index(r["label"])) if as_ids else r["label"] for r in results]
 
 
 def _add(result: dict, metric: str, key: str, scores: dict, unit: str) -> None:
@@ -193,7 +201,7 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
 def _score_sentiment(spec: RunSpec, data: dict, common: dict, result: dict) -> None:
     from evals.scoring.classification import classification_scores
 
-    predictions = data.get("prediction") or model_predictions(spec, data["text"])
+    predictions = data.get("prediction") or model_predictions(spec, data["text"], data["label"])
     labels = data["label"]
     scores = classification_scores(predictions, labels, **spec.metrics["sentiment_accuracy"], **common)
     for key in ("accuracy", "macro_f1"):

@@ -12,7 +12,11 @@ __all__ = ["BPETokenizer", "CharTokenizer", "PRESETS", "RecurrentConfig", "Trans
 
 from lmdemo.models import available_models, load_model  # noqa: E402
 from lmdemo.ngram_lm import NGramLM  # noqa: E402
+from lmdemo.pipeline import pipeline  # noqa: E402
 from lmdemo.recurrent_lm import LSTMLM, RNNLM  # noqa: E402
+from lmdemo.seq2seq_model import Seq2SeqModel  # noqa: E402
+from lmdemo.sentiment_model import SentimentModel  # noqa: E402
 from lmdemo.transformer_lm import TransformerLM  # noqa: E402
 
-__all__ += ["LSTMLM", "NGramLM", "RNNLM", "TransformerLM", "available_models", "load_model"]
+__all__ += ["LSTMLM", "NGramLM", "RNNLM", "Seq2SeqModel", "SentimentModel", "TransformerLM", "available_models",
+            "load_model", "pipeline"]

@@ -131,3 +131,41 @@ def read_checkpoint_config(path):
     if data.get("format", FORMAT) > FORMAT:
         raise ValueError(f"checkpoint path={path!r} has format {data['format']}, newer than this lmdemo ({FORMAT})")
     return {"kind": kind, "config": config, "encryption": data.get("encryption")}
+
+
+def to_half_precision(weights_path):
+    """Rewrite a Keras ``.weights.h5`` file with every float32 array stored as float16 (same layout).
+
+    Keras casts the arrays back to the variables' float32 when loading. A new file is written and
+    moved over the old one (HDF5 does not give back the space of deleted arrays).
+    """
+    import h5py
+    import numpy as np
+
+    tmp = weights_path + ".half"
+    with h5py.File(weights_path, "r") as src, h5py.File(tmp, "w") as dst:
+        dst.attrs.update(src.attrs)
+
+        def copy(name, obj):
+            if isinstance(obj, h5py.Group):
+                dst.require_group(name).attrs.update(obj.attrs)
+            else:
+                data = obj[()]
+                if getattr(data, "dtype", None) == np.float32:
+                    data = data.astype(np.float16)
+                dst.create_dataset(name, data=data).attrs.update(obj.attrs)
+
+        src.visititems(copy)
+    os.replace(tmp, weights_path)
+
+
+def is_half_precision(weights_path):
+    """True when a weights file stores its float arrays as float16."""
+    import h5py
+    import numpy as np
+
+    found = []
+    with h5py.File(weights_path, "r") as f:
+        f.visititems(lambda name, obj: found.append(obj.dtype) if isinstance(obj, h5py.Dataset) and
+                     obj.dtype.kind == "f" else None)
+    return bool(found) and all(d == np.float16 for d in found)

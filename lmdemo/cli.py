@@ -1,8 +1,9 @@
-"""Command line: ``python -m lmdemo {train,generate,score,models}``."""
+"""Command line: ``python -m lmdemo {train,train-task,generate,score,models}``."""
 
 import argparse
 import json
 import math
+import os
 import shlex
 import sys
 
@@ -17,6 +18,33 @@ def _add_generation_args(p):
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--stop", action="append", default=None, help="stop before this string (repeatable)")
     p.add_argument("--no-cache", action="store_true", help="re-read the whole window every step (slow)")
+
+
+def _add_train_loop_args(p):
+    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--min-lr", type=float, default=1e-4)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--weight-decay", type=float, default=0.1)
+    p.add_argument("--grad-clip", type=float, default=1.0)
+    p.add_argument("--eval-interval", type=int, default=250)
+    p.add_argument("--eval-tokens", type=int, default=0, help="validation tokens per evaluation (0: all)")
+    p.add_argument("--max-minutes", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=1337)
+    p.add_argument("--no-resume", action="store_true")
+    p.add_argument("--encrypt", action="store_true",
+                   help="store the checkpoint encrypted (AES-256-GCM) with the key in $LMDEMO_CHECKPOINT_KEY "
+                        "or a passphrase in $LMDEMO_CHECKPOINT_PASSPHRASE; loading reads the same variables")
+
+
+def _train_config(args):
+    from lmdemo.trainer import TrainConfig
+
+    return TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,
+                       min_learning_rate=args.min_lr, warmup_steps=args.warmup, weight_decay=args.weight_decay,
+                       grad_clip=args.grad_clip, eval_interval=args.eval_interval, eval_tokens=args.eval_tokens,
+                       max_minutes=args.max_minutes, seed=args.seed)
 
 
 def build_parser():
@@ -46,21 +74,7 @@ def build_parser():
     t.add_argument("--activation", choices=["gelu", "relu"], default=None)
     t.add_argument("--position", choices=["learned", "sinusoidal"], default=None)
     t.add_argument("--dropout", type=float, default=None)
-    t.add_argument("--steps", type=int, default=1000)
-    t.add_argument("--batch-size", type=int, default=32)
-    t.add_argument("--lr", type=float, default=1e-3)
-    t.add_argument("--min-lr", type=float, default=1e-4)
-    t.add_argument("--warmup", type=int, default=100)
-    t.add_argument("--weight-decay", type=float, default=0.1)
-    t.add_argument("--grad-clip", type=float, default=1.0)
-    t.add_argument("--eval-interval", type=int, default=250)
-    t.add_argument("--eval-tokens", type=int, default=0, help="validation tokens per evaluation (0: all)")
-    t.add_argument("--max-minutes", type=float, default=0.0)
-    t.add_argument("--seed", type=int, default=1337)
-    t.add_argument("--no-resume", action="store_true")
-    t.add_argument("--encrypt", action="store_true",
-                   help="store the checkpoint encrypted (AES-256-GCM) with the key in $LMDEMO_CHECKPOINT_KEY "
-                        "or a passphrase in $LMDEMO_CHECKPOINT_PASSPHRASE; loading reads the same variables")
+    _add_train_loop_args(t)
 
     g = sub.add_parser("generate", help="continue a prompt")
     g.add_argument("model", help="shipped model name or checkpoint folder")
@@ -73,6 +87,30 @@ def build_parser():
     src.add_argument("--text")
     src.add_argument("--file")
     s.add_argument("--stride", type=int, default=None)
+
+    k = sub.add_parser("train-task", help="train the model of an application: translation, summarization, sentiment")
+    k.add_argument("task", choices=["translation", "summarization", "sentiment", "masked-lm"])
+    k.add_argument("--data", required=True, help="training file (TSV, CSV, JSON, JSON lines; .gz ok) or hf:NAME; "
+                                                 "for masked-lm, text files joined by commas")
+    k.add_argument("--init-from", default=None, help="sentiment: start from this masked-lm checkpoint")
+    k.add_argument("--val-data", default=None, help="validation file; scored at the end for the model card")
+    k.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
+    k.add_argument("--name", default=None, help="model name for the card")
+    k.add_argument("--bpe-vocab-size", type=int, default=8000)
+    for flag, field in [("--encoder-layers", "encoder_layers"), ("--decoder-layers", "decoder_layers"),
+                        ("--layers", "num_layers"), ("--heads", "num_heads"), ("--d-model", "d_model"),
+                        ("--hidden-dim", "hidden_dim"), ("--max-source-length", "max_source_length"),
+                        ("--max-target-length", "max_target_length"), ("--max-length", "max_length")]:
+        k.add_argument(flag, type=int, default=None, dest=field)
+    k.add_argument("--activation", choices=["gelu", "relu"], default=None)
+    k.add_argument("--dropout", type=float, default=None)
+    k.add_argument("--label-smoothing", type=float, default=0.1)
+    k.add_argument("--final-beams", type=int, default=4, help="beam width of the final scores")
+    k.add_argument("--max-train-examples", type=int, default=None)
+    _add_train_loop_args(k)
+
+    c = sub.add_parser("half-precision", help="rewrite a checkpoint folder with float16 weights (half the size)")
+    c.add_argument("path", help="a checkpoint folder (rewritten in place)")
 
     sub.add_parser("models", help="list the shipped models")
     return parser
@@ -104,7 +142,6 @@ def _run(args, argv):
 
     enable_compile_cache()
     if args.command == "train":
-        from lmdemo.trainer import TrainConfig
         from lmdemo.training import train_language_model
 
         overrides = {k: getattr(args, k) for k in ("num_layers", "num_heads", "d_model", "max_length", "hidden_dim",
@@ -112,10 +149,7 @@ def _run(args, argv):
                      if getattr(args, k) is not None}
         if args.model in ("lstm", "rnn"):
             overrides = _recurrent_overrides(overrides, args)
-        cfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,
-                          min_learning_rate=args.min_lr, warmup_steps=args.warmup, weight_decay=args.weight_decay,
-                          grad_clip=args.grad_clip, eval_interval=args.eval_interval, eval_tokens=args.eval_tokens,
-                          max_minutes=args.max_minutes, seed=args.seed)
+        cfg = _train_config(args)
         command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
         lm = train_language_model(args.data, args.out, preset=args.preset, init_from=args.init_from,
                                   tokenizer=args.tokenizer, bpe_vocab_size=args.bpe_vocab_size, val_data=args.val_data,
@@ -123,6 +157,42 @@ def _run(args, argv):
                                   resume=not args.no_resume, command=command, model_name=args.name,
                                   encrypt=args.encrypt, model=args.model, order=args.order)
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
+        return 0
+    if args.command == "train-task":
+        from lmdemo.task_training import train_task
+
+        fields = ("encoder_layers", "decoder_layers", "num_layers", "num_heads", "d_model", "hidden_dim",
+                  "max_source_length", "max_target_length", "max_length", "activation", "dropout")
+        overrides = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
+        own = {"sentiment": {"num_layers", "max_length"}, "masked-lm": {"num_layers", "max_length"}}.get(args.task, {"encoder_layers", "decoder_layers",
+                                                                          "max_source_length", "max_target_length"})
+        other = {"num_layers", "max_length", "encoder_layers", "decoder_layers", "max_source_length",
+                 "max_target_length"} - own
+        wrong = sorted(set(overrides) & other)
+        if wrong:
+            raise ValueError(f"train-task {args.task} has no {', '.join(wrong)}")
+        command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
+        model = train_task(args.task, args.data, args.out, val_data=args.val_data, train_config=_train_config(args),
+                           model_overrides=overrides, bpe_vocab_size=args.bpe_vocab_size,
+                           label_smoothing=args.label_smoothing, resume=not args.no_resume, command=command,
+                           model_name=args.name, max_train_examples=args.max_train_examples,
+                           final_beams=args.final_beams, encrypt=args.encrypt, init_from=args.init_from)
+        print(f"saved {args.out} ({model.num_params():,} parameters)")
+        return 0
+    if args.command == "half-precision":
+        from lmdemo.models import load_model
+        from lmdemo.network_model import NetworkModel
+
+        model = load_model(args.path)
+        if not isinstance(model, NetworkModel):
+            raise ValueError(f"path={args.path!r} holds a {model.kind!r} model, which has no weights to convert")
+        note = ("\n\nStored in half precision after training, with "
+                f"`python -m lmdemo half-precision {args.path}`: float16 weights, loaded back as float32.\n")
+        card = model.card if model.card and "python -m lmdemo half-precision" in model.card else (model.card or "") + note
+        metrics_path = os.path.join(args.path, "metrics.json")
+        metrics = json.load(open(metrics_path, encoding="utf-8")) if os.path.isfile(metrics_path) else None
+        model.save(args.path, card=card, metrics=metrics, half_precision=True)
+        print(f"rewrote {args.path} in float16")
         return 0
     if args.command == "models":
         from lmdemo.models import SHIPPED, available_models

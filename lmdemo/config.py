@@ -3,8 +3,19 @@
 import dataclasses
 
 
+class _DictIO:
+    """``to_dict`` / ``from_dict`` for the config dataclasses (unknown keys are refused)."""
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        return _from_dict(cls, data)
+
+
 @dataclasses.dataclass
-class TransformerConfig:
+class TransformerConfig(_DictIO):
     vocab_size: int = 65  # number of token ids (set from the tokenizer)
     max_length: int = 256  # context window: the most tokens the model sees at once
     num_layers: int = 4  # decoder blocks
@@ -34,20 +45,13 @@ class TransformerConfig:
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), received dropout={self.dropout!r}")
 
-    def to_dict(self):
-        return dataclasses.asdict(self)
-
     def backbone_args(self):
         """The fields ``TransformerBackbone`` takes (all but the output layer's ``tie_embeddings``)."""
         return {k: v for k, v in self.to_dict().items() if k != "tie_embeddings"}
 
-    @classmethod
-    def from_dict(cls, data):
-        return _from_dict(cls, data)
-
 
 @dataclasses.dataclass
-class RecurrentConfig:
+class RecurrentConfig(_DictIO):
     vocab_size: int = 65  # number of token ids (set from the tokenizer)
     cell: str = "lstm"  # "lstm" or "rnn" (Elman)
     num_layers: int = 2  # stacked recurrent layers
@@ -72,12 +76,79 @@ class RecurrentConfig:
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), received dropout={self.dropout!r}")
 
-    def to_dict(self):
-        return dataclasses.asdict(self)
 
-    @classmethod
-    def from_dict(cls, data):
-        return _from_dict(cls, data)
+
+@dataclasses.dataclass
+class EncoderDecoderConfig(_DictIO):
+    vocab_size: int = 8000  # one vocabulary for source and target (set from the tokenizer)
+    max_source_length: int = 64  # the most source tokens the encoder reads (longer texts are truncated)
+    max_target_length: int = 64  # the most target tokens the decoder writes, end token included
+    encoder_layers: int = 3
+    decoder_layers: int = 3
+    num_heads: int = 4
+    d_model: int = 256
+    hidden_dim: int = 0  # feed-forward inner width; 0 means 4 × d_model
+    activation: str = "relu"  # the original Transformer's
+    dropout: float = 0.1
+    layer_norm_epsilon: float = 1e-5
+
+    def __post_init__(self):
+        if not self.hidden_dim:
+            self.hidden_dim = 4 * self.d_model
+        _check_positive(self, ("vocab_size", "max_source_length", "max_target_length", "encoder_layers",
+                               "decoder_layers", "num_heads", "d_model", "hidden_dim"))
+        _check_common(self)
+
+
+
+@dataclasses.dataclass
+class ClassifierConfig(_DictIO):
+    vocab_size: int = 8000  # set from the tokenizer
+    labels: tuple = ("negative", "positive")  # label names, in label-id order
+    max_length: int = 64  # the most tokens read (longer texts are truncated)
+    num_layers: int = 2
+    num_heads: int = 4
+    d_model: int = 128
+    hidden_dim: int = 0  # feed-forward inner width; 0 means 4 × d_model
+    activation: str = "gelu"  # BERT's
+    dropout: float = 0.1
+    layer_norm_epsilon: float = 1e-5
+
+    def __post_init__(self):
+        if not self.hidden_dim:
+            self.hidden_dim = 4 * self.d_model
+        _check_positive(self, ("vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim"))
+        self.labels = tuple(self.labels)
+        if len(self.labels) < 2 or not all(isinstance(x, str) and x for x in self.labels) or \
+                len(set(self.labels)) != len(self.labels):
+            raise ValueError(f"labels must be ≥ 2 distinct non-empty names, received labels={self.labels!r}")
+        _check_common(self)
+
+    @property
+    def num_labels(self):
+        return len(self.labels)
+
+    def to_dict(self):
+        data = dataclasses.asdict(self)
+        data["labels"] = list(self.labels)
+        return data
+
+
+def _check_positive(config, names):
+    for name in names:
+        value = getattr(config, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive int, received {name}={value!r}")
+
+
+def _check_common(config):
+    if config.d_model % config.num_heads:
+        raise ValueError(f"d_model must be divisible by num_heads, received d_model={config.d_model}, "
+                         f"num_heads={config.num_heads}")
+    if config.activation not in ("gelu", "relu"):
+        raise ValueError(f"activation must be 'gelu' or 'relu', received activation={config.activation!r}")
+    if not 0.0 <= config.dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), received dropout={config.dropout!r}")
 
 
 def _from_dict(cls, data):

@@ -49,21 +49,26 @@ def load_text(source, split="train", text_column="text"):
         raise ValueError(f"data source must be a file path or 'hf:NAME', received source={source!r}")
     if not source.startswith("hf:"):
         return read_text(source)
-    name, _, config = source[3:].partition(":")
-    try:
-        import datasets
-    except ImportError:
-        raise ValueError("loading 'hf:...' data needs the `datasets` package: pip install datasets") from None
-    try:
-        ds = datasets.load_dataset(name, config or None, split=split)
-    except Exception as e:  # network and Hub errors come in many types
-        raise ValueError(f"could not load the Hugging Face dataset {name!r} (split={split!r}): {e}") from None
+    name, ds = load_hub_dataset(source, split)
     if text_column not in ds.column_names:
         raise ValueError(f"dataset {name!r} has no column text_column={text_column!r}; columns: {ds.column_names}")
     text = "\n".join(str(t) for t in ds[text_column] if t)
     if not text.strip():
         raise ValueError(f"dataset {name!r} split={split!r} column={text_column!r} is empty")
     return text
+
+
+def load_hub_dataset(source, split):
+    """``(name, dataset)`` for ``"hf:NAME"`` or ``"hf:NAME:CONFIG"`` through ``datasets.load_dataset`` (online only)."""
+    name, _, config = source[3:].partition(":")
+    try:
+        import datasets
+    except ImportError:
+        raise ValueError("loading 'hf:...' data needs the `datasets` package: pip install datasets") from None
+    try:
+        return name, datasets.load_dataset(name, config or None, split=split)
+    except Exception as e:  # network and Hub errors come in many types
+        raise ValueError(f"could not load the Hugging Face dataset {name!r} (split={split!r}): {e}") from None
 
 
 def split_text(text, val_fraction=0.1):

@@ -1,4 +1,4 @@
-"""Shipped models by name, and ``load_model`` for names and checkpoint folders alike."""
+"""Shipped models by name, and ``load_model`` for names and checkpoint folders alike (every kind)."""
 
 import os
 
@@ -15,15 +15,23 @@ SHIPPED = {
     "ptb-transformer": "word-level GPT trained on Penn Treebank",
     "ptb-lstm": "word-level LSTM trained on Penn Treebank",
     "ptb-5gram": "word 5-gram (Kneser-Ney) counted on Penn Treebank",
+    "sst2-sentiment": "sentiment classifier (Transformer encoder) trained on SST-2",
+    "en-es-translation": "English→Spanish encoder–decoder Transformer trained on Tatoeba pairs",
+    "samsum-summarization": "dialogue summarizer (encoder–decoder Transformer) trained on SAMSum",
 }
 
 
 def model_kinds():
+    from lmdemo.masked_lm import MaskedLMModel
     from lmdemo.ngram_lm import NGramLM
     from lmdemo.recurrent_lm import LSTMLM, RNNLM
+    from lmdemo.seq2seq_model import Seq2SeqModel
     from lmdemo.transformer_lm import TransformerLM
 
-    return {cls.kind: cls for cls in (TransformerLM, LSTMLM, RNNLM, NGramLM)}
+    from lmdemo.sentiment_model import SentimentModel
+
+    return {cls.kind: cls for cls in (TransformerLM, LSTMLM, RNNLM, NGramLM, Seq2SeqModel, SentimentModel,
+                                     MaskedLMModel)}
 
 
 def available_models():

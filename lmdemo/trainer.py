@@ -116,8 +116,8 @@ class Trainer:
         total, count = cross_entropy(logits, y)
         return total / count, non_trainable
 
-    def _step(self, trainable, non_trainable, opt_vars, x, y):
-        (loss, non_trainable), grads = jax.value_and_grad(self._loss, has_aux=True)(trainable, non_trainable, x, y)
+    def _step(self, trainable, non_trainable, opt_vars, *batch):
+        (loss, non_trainable), grads = jax.value_and_grad(self._loss, has_aux=True)(trainable, non_trainable, *batch)
         trainable, opt_vars = self.optimizer.stateless_apply(opt_vars, grads, trainable)
         return trainable, non_trainable, opt_vars, loss
 
@@ -178,6 +178,21 @@ class Trainer:
         self.history = state["history"]
         return True
 
+    # -- the data: a token stream cut into random windows (subclasses train on other data) --------
+    def _prepare(self, train_ids, val_ids):
+        """Check and convert the training and validation data (None: no validation)."""
+        train_ids = np.asarray(train_ids, dtype=np.int32)
+        if len(train_ids) <= self.context + 1:
+            raise ValueError(
+                f"the training text has {len(train_ids)} tokens; it needs more than context={self.context} + 1")
+        if val_ids is not None and len(val_ids) < 2:
+            val_ids = None
+        return train_ids, val_ids
+
+    def _batch(self, train_ids, rng):
+        """One training batch, the arguments of ``_loss`` after the variables."""
+        return random_windows(train_ids, self.config.batch_size, self.context, rng)
+
     # -- the loop ------------------------------------------------------------------------------
     def evaluate(self, ids, batch_size=None):
         """Mean cross-entropy (nats per token) over disjoint windows of ``ids``."""
@@ -209,12 +224,7 @@ class Trainer:
         from tqdm.auto import tqdm
 
         cfg = self.config
-        train_ids = np.asarray(train_ids, dtype=np.int32)
-        if len(train_ids) <= self.context + 1:
-            raise ValueError(
-                f"the training text has {len(train_ids)} tokens; it needs more than context={self.context} + 1")
-        if val_ids is not None and len(val_ids) < 2:
-            val_ids = None
+        train_ids, val_ids = self._prepare(train_ids, val_ids)
         if self.distribution is not None and cfg.batch_size % len(jax.devices()):
             raise ValueError(f"batch_size={cfg.batch_size} must be divisible by the {len(jax.devices())} devices")
         trainable, non_trainable, opt_vars = self._state()
@@ -227,8 +237,8 @@ class Trainer:
             while self.step < cfg.steps:
                 # the batch depends only on (seed, step): a resumed run sees the same data
                 rng = np.random.default_rng([cfg.seed, self.step])
-                x, y = self._place(list(random_windows(train_ids, cfg.batch_size, self.context, rng)), batch=True)
-                trainable, non_trainable, opt_vars, loss = self._train_step(trainable, non_trainable, opt_vars, x, y)
+                batch = self._place(list(self._batch(train_ids, rng)), batch=True)
+                trainable, non_trainable, opt_vars, loss = self._train_step(trainable, non_trainable, opt_vars, *batch)
                 # wait for the step: JAX dispatches asynchronously, and the progress bar, the time
                 # limit and the checkpoints must follow the computation, not the dispatch
                 losses.append(float(loss))

@@ -170,6 +170,12 @@ def machine():
 
 
 def storage_note(lm, files):
+    half = (" Weights stored in half precision (float16; loaded back as float32)."
+            if getattr(lm, "half_precision", False) else "")
+    return _storage(lm, files) + half
+
+
+def _storage(lm, files):
     if lm.encryption is not None:
         return (f"Stored **encrypted** at rest (AES-256-GCM: {', '.join(f'`{f}.enc`' for f in files)}); loading "
                 f"needs the key or passphrase.")

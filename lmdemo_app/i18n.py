@@ -129,6 +129,39 @@ STRINGS = {
     "found": ("Personal data found", "找到的个人信息"),
     "sanitized": ("Sanitized text", "清理后的文本"),
     "counts": ("Counts per type", "各类型数量"),
+    # the applications
+    "task_model_missing": ("The shipped model for this task is missing from `models/`.",
+                           "`models/` 中缺少此任务的模型。"),
+    "num_beams": ("Beams", "束宽"),
+    "beams_info": ("1 = greedy decoding; more = beam search", "1 为贪心解码；更大为束搜索"),
+    "tab_translate": ("Translate", "翻译"),
+    "translate_help": ("English → Spanish, one sentence per line, by an encoder–decoder Transformer trained here on "
+                       "Tatoeba sentence pairs: the encoder reads the whole sentence, the decoder writes Spanish one "
+                       "token at a time while attending to it (cross-attention).",
+                       "英语 → 西班牙语，每行一句。模型是在 Tatoeba 句对上训练的编码器–解码器 Transformer："
+                       "编码器读完整个句子，解码器逐个词元写出西班牙语，并通过交叉注意力关注原句。"),
+    "english": ("English", "英语"),
+    "spanish": ("Spanish", "西班牙语"),
+    "translate": ("Translate", "翻译"),
+    "tab_summarize": ("Summarize", "摘要"),
+    "summarize_help": ("Summarize a chat, one turn per line (\"Name: message\"). The abstractive model writes a new "
+                       "text (trained on SAMSum); lead-3 copies the first three turns; TextRank copies the three most "
+                       "central turns.",
+                       "为一段对话写摘要，每行一轮（“名字: 消息”）。生成式模型会写出新的文本（在 SAMSum 上训练）；"
+                       "lead-3 复制前三轮；TextRank 复制最核心的三轮。"),
+    "dialogue": ("Dialogue", "对话"),
+    "method": ("Method", "方法"),
+    "summarize": ("Summarize", "生成摘要"),
+    "summary": ("Summary", "摘要"),
+    "tab_sentiment": ("Sentiment", "情感分析"),
+    "sentiment_help": ("Is a sentence positive or negative? One sentence per line; a Transformer encoder trained on "
+                       "SST-2 movie-review phrases reads each one in both directions and gives P(label).",
+                       "句子是正面还是负面？每行一句；在 SST-2 影评短语上训练的 Transformer 编码器双向读取每句，"
+                       "给出各标签的概率。"),
+    "sentences": ("Sentences", "句子"),
+    "classify": ("Classify", "分类"),
+    "first_line": ("First line", "第一行"),
+    "every_line": ("Every line", "每一行"),
     # train
     "tab_train": ("Train", "训练"),
     "train_help": ("Train a small model on your text (pasted or a .txt file) within the step and time caps; the "

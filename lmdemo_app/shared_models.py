@@ -15,9 +15,17 @@ from lmdemo.models import MODELS_DIR
 _lock = threading.Lock()
 
 
+LM_KINDS = ("transformer", "lstm", "rnn", "ngram")
+
+
 def model_names():
-    """The shipped models present now (``lmdemo.available_models()``)."""
-    return lmdemo.available_models()
+    """The shipped language models present now (the task models are listed by ``task_model_names``)."""
+    return [n for n in lmdemo.available_models() if model_kind(n) in LM_KINDS]
+
+
+def task_model_names(kind):
+    """The shipped models of ``kind`` (``"classifier"``, ``"encoder-decoder"``) present now."""
+    return [n for n in lmdemo.available_models() if model_kind(n) == kind]
 
 
 @functools.lru_cache(maxsize=None)
@@ -27,7 +35,8 @@ def checkpoint_config(name):
 
 
 def model_kind(name):
-    """``"transformer"``, ``"lstm"``, ``"rnn"`` or ``"ngram"``, from the checkpoint's config alone."""
+    """``"transformer"``, ``"lstm"``, ``"rnn"``, ``"ngram"``, ``"classifier"`` or ``"encoder-decoder"``,
+    from the checkpoint's config alone."""
     return checkpoint_config(name)["kind"]
 
 
@@ -49,9 +58,13 @@ def _load(name):
     return lmdemo.load_model(name)
 
 
-def get_model(name):
+def get_model(name, kinds=None):
     """The shared model ``name`` (loaded on first use; one load even when requests arrive together)."""
-    check_model_name(name)
+    if kinds is None or set(kinds) & set(LM_KINDS):
+        check_model_name(name, kinds)
+    elif name not in [n for k in kinds for n in task_model_names(k)]:
+        raise ValueError(f"model must be one of {[n for k in kinds for n in task_model_names(k)]}, "
+                         f"received model={name!r}")
     with _lock:
         return _load(name)
 

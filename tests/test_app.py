@@ -53,7 +53,7 @@ def plot_data(plot):
 def test_every_tab_has_its_endpoint(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
     assert {"/generate", "/next_token", "/inspect", "/tokenize", "/compare", "/evaluate", "/privacy", "/train",
-            "/train_generate"} <= names
+            "/train_generate", "/translate", "/summarize", "/sentiment"} <= names
 
 
 @slow
@@ -226,6 +226,51 @@ def test_privacy_reports_bad_input(client):
 
 # -- Evaluate ----------------------------------------------------------------------------------------------
 SAMPLE = "translation.tsv (predictions vs references)"
+
+
+def needs(name):
+    if name not in lmdemo.available_models():
+        pytest.skip(f"the shipped {name} checkpoint is missing")
+    return lmdemo.load_model(name)
+
+
+@slow
+def test_translate_matches_the_pipeline(client):
+    model = needs("en-es-translation")
+    text = "Where is the station?\n\nI like cats."
+    out, note = client.predict(text, "en-es-translation", 2, api_name="/translate")
+    expected = lmdemo.pipeline("translation", model=model)(["Where is the station?", "I like cats."], num_beams=2)
+    assert out == "\n".join(r["translation_text"] for r in expected) and note == ""
+    out, note = client.predict("hello " * 300, "en-es-translation", 1, api_name="/translate")
+    assert "Line(s) [1] were longer than the model reads" in note
+    with app_error("text has no words"):
+        client.predict(" \n ", "en-es-translation", 1, api_name="/translate")
+    with app_error(r"num_beams must be an int in \[1, 8\], received num_beams=9"):
+        client.predict("hi", "en-es-translation", 9, api_name="/translate")
+
+
+@slow
+def test_summarize_extractive_and_abstractive(client):
+    dialogue = "Ann: lunch at noon?\nBob: sure\nAnn: great\nBob: see you"
+    out, note = client.predict(dialogue, "lead-3", 1, api_name="/summarize")
+    assert out == "Ann: lunch at noon?\nBob: sure\nAnn: great" and note == ""
+    with app_error("method must be one of"):
+        client.predict(dialogue, "nonsense", 1, api_name="/summarize")
+    model = needs("samsum-summarization")
+    out, _ = client.predict(dialogue, "samsum-summarization", 1, api_name="/summarize")
+    assert out == lmdemo.pipeline("summarization", model=model)(dialogue, num_beams=1)["summary_text"]
+
+
+@slow
+def test_sentiment_matches_the_pipeline(client):
+    model = needs("sst2-sentiment")
+    label, table = client.predict("a gorgeous , witty movie .\nan awful bore .", "sst2-sentiment",
+                                  api_name="/sentiment")
+    expected = lmdemo.pipeline("sentiment", model=model)(["a gorgeous , witty movie .", "an awful bore ."])
+    assert label["label"] == expected[0]["label"]
+    assert [row[1] for row in table["data"]] == [r["label"] for r in expected]
+    with app_error("received model='nope'"):
+        client.predict("fine", "nope", api_name="/sentiment")
 
 
 @slow

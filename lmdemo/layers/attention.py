@@ -68,7 +68,8 @@ class MultiHeadAttention(keras.layers.Layer):
         return ops.transpose(x, (0, 2, 1, 3))  # (batch, heads, seq, head_dim)
 
     def call(self, query, value=None, key=None, attention_mask=None, use_causal_mask=False,
-             return_attention_scores=False, cache=None, cache_index=None, training=None, return_details=False):
+             return_attention_scores=False, cache=None, cache_index=None, training=None, return_details=False,
+             key_value=None):
         """Attend from ``query`` to ``value`` (self-attention when ``value`` is None).
 
         Args:
@@ -86,6 +87,9 @@ class MultiHeadAttention(keras.layers.Layer):
                 ``weights`` after the softmax (batch, heads, q_len, k_len), ``head_outputs`` =
                 weights · V per head (batch, heads, q_len, d_v) and ``combined``, the heads
                 concatenated before the output projection W_o (batch, q_len, heads · d_v).
+            key_value: the keys and values already projected, (batch, 2, heads, k_len, d_k) from
+                ``project_key_value``; ``value`` and ``key`` are then not read. Cross-attention
+                projects the encoder's output once per source, not once per generated token.
 
         Returns:
             output, plus the weights if ``return_attention_scores``, plus the updated cache
@@ -96,8 +100,11 @@ class MultiHeadAttention(keras.layers.Layer):
 
         # 1-2. linear projections, split into heads
         q = self._split_heads(self.query_dense(query), self.key_dim)  # (batch, heads, q_len, d_k)
-        k = self._split_heads(self.key_dense(key), self.key_dim)  # (batch, heads, k_len, d_k)
-        v = self._split_heads(self.value_dense(value), self.value_dim)  # (batch, heads, k_len, d_v)
+        if key_value is None:
+            k = self._split_heads(self.key_dense(key), self.key_dim)  # (batch, heads, k_len, d_k)
+            v = self._split_heads(self.value_dense(value), self.value_dim)  # (batch, heads, k_len, d_v)
+        else:
+            k, v = key_value[:, 0], key_value[:, 1]
 
         q_len = ops.shape(q)[2]
         q_start = 0
@@ -143,6 +150,15 @@ class MultiHeadAttention(keras.layers.Layer):
             outputs += ({"query": q, "key": k, "value": v, "scores": scores, "weights": weights,
                          "head_outputs": head_outputs, "combined": combined},)
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def project_key_value(self, value):
+        """K = X W_k and V = X W_v for ``value`` (batch, k_len, dim), stacked: (batch, 2, heads, k_len, d_k).
+
+        Needs ``value_dim == key_dim`` (true in every lmdemo model).
+        """
+        k = self._split_heads(self.key_dense(value), self.key_dim)
+        v = self._split_heads(self.value_dense(value), self.value_dim)
+        return ops.stack([k, v], axis=1)
 
     def compute_output_shape(self, query_shape, value_shape=None):
         return tuple(query_shape[:-1]) + (self.output_dim or query_shape[-1],)

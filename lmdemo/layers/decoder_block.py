@@ -4,10 +4,11 @@ import keras
 
 from lmdemo.layers.attention import MultiHeadAttention
 from lmdemo.layers.feed_forward import FeedForward
+from lmdemo.layers.transformer_block import TransformerBlock
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
-class DecoderBlock(keras.layers.Layer):
+class DecoderBlock(TransformerBlock):
     """Causal self-attention and a feed-forward block, each behind LayerNorm and a residual.
 
     Args:
@@ -18,22 +19,13 @@ class DecoderBlock(keras.layers.Layer):
         layer_norm_epsilon: epsilon of both LayerNorms.
     """
 
-    def __init__(self, num_heads, hidden_dim, activation="gelu", dropout=0.0, layer_norm_epsilon=1e-5, **kwargs):
-        super().__init__(**kwargs)
-        self.num_heads = int(num_heads)
-        self.hidden_dim = int(hidden_dim)
-        self.activation = activation
-        self.dropout = dropout
-        self.layer_norm_epsilon = layer_norm_epsilon
-
     def build(self, input_shape):
         dim = input_shape[-1]
-        if dim % self.num_heads:
-            raise ValueError(f"the model width {dim} must be divisible by num_heads={self.num_heads}")
-        self.attention_norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon, name="attention_norm")
-        self.attention = MultiHeadAttention(self.num_heads, dim // self.num_heads, dropout=self.dropout, name="attention")
+        head_width = self.head_width(dim)
+        self.attention_norm = self.layer_norm("attention_norm")
+        self.attention = MultiHeadAttention(self.num_heads, head_width, dropout=self.dropout, name="attention")
         self.attention_dropout = keras.layers.Dropout(self.dropout, name="attention_residual_dropout")
-        self.feed_forward_norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon, name="feed_forward_norm")
+        self.feed_forward_norm = self.layer_norm("feed_forward_norm")
         self.feed_forward = FeedForward(self.hidden_dim, self.activation, dropout=self.dropout, name="feed_forward")
         for layer in (self.attention_norm, self.feed_forward_norm, self.feed_forward):
             layer.build(input_shape)
@@ -83,14 +75,3 @@ class DecoderBlock(keras.layers.Layer):
                 "output": out,
             },)
         return outputs[0] if len(outputs) == 1 else outputs
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({
-            "num_heads": self.num_heads,
-            "hidden_dim": self.hidden_dim,
-            "activation": self.activation,
-            "dropout": self.dropout,
-            "layer_norm_epsilon": self.layer_norm_epsilon,
-        })
-        return config

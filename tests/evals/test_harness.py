@@ -235,14 +235,25 @@ def test_unknown_model_name(tmp_path):
         harness.evaluate_run(spec)
 
 
-def test_model_based_translation_needs_pipeline(monkeypatch):
-    import lmdemo
-
-    monkeypatch.delattr(lmdemo, "pipeline", raising=False)
+def test_model_based_translation_refuses_a_language_model():
     spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[1],
                                model="shakespeare-char", predictions_column=None)
-    with pytest.raises(ValueError, match=r"needs lmdemo.pipeline \(issue 6\); give predictions_column"):
+    with pytest.raises(ValueError, match=r"run 'translation-fixture': model='shakespeare-char': model='shakespeare-char' "
+                                         r"is a 'transformer' model; task='translation' needs a 'encoder-decoder' model"):
         harness.evaluate_run(spec)
+
+
+def test_model_based_summarization_with_an_extractive_method():
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[2],
+                               model="lead-3", predictions_column=None)
+    data, _, _ = harness.read_run_data(spec, {})
+    result = harness.evaluate_run(spec)
+    from lmdemo.extractive import lead_k
+    from evals.scoring.rouge import rouge
+
+    expected = rouge([lead_k(d, 3) for d in data["source"]], data["reference"])
+    got = {r["key"]: r["value"] for r in result["scores"] if r["metric"] == "rouge"}
+    assert got["rouge1"] == pytest.approx(expected["rouge1"], abs=1e-12)
 
 
 def test_gzip_and_txt_slice(tmp_path):

@@ -10,7 +10,10 @@ import lmdemo
 from lmdemo.models import MODELS_DIR, SHIPPED
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED))
+TASK_MODELS = {"sst2-sentiment", "en-es-translation", "samsum-summarization"}
+
+
+@pytest.mark.parametrize("name", sorted(set(SHIPPED) - TASK_MODELS))
 def test_shipped_model_loads_scores_generates_and_is_carded(name):
     if name not in lmdemo.available_models():
         pytest.skip(f"{name} is not in {MODELS_DIR}")
@@ -24,3 +27,24 @@ def test_shipped_model_loads_scores_generates_and_is_carded(name):
     assert "python -m lmdemo train" in card
     metrics = json.load(open(os.path.join(MODELS_DIR, name, "metrics.json"), encoding="utf-8"))
     assert metrics["params"] == lm.num_params()
+
+
+@pytest.mark.parametrize("name", sorted(TASK_MODELS))
+def test_shipped_task_model_answers_and_is_carded(name):
+    if name not in lmdemo.available_models():
+        pytest.skip(f"{name} is not in {MODELS_DIR}")
+    model = lmdemo.load_model(name)
+    if name == "sst2-sentiment":
+        result = model.classify(["a gorgeous , witty , seductive movie .", "a dull , lifeless mess ."])
+        assert [r["label"] for r in result] == ["positive", "negative"]
+    elif name == "en-es-translation":
+        assert model.generate(["I love you."], num_beams=1) == model.generate(["I love you."], num_beams=1)
+        assert model.generate(["Thank you."], num_beams=4)[0]["text"].lower().startswith("gracias")
+    else:
+        dialogue = "Anna: Are you coming to the party tonight?\nTom: Yes, I'll bring the cake.\nAnna: Great!"
+        summary = model.generate([dialogue])[0]["text"]
+        assert summary
+    card = open(os.path.join(MODELS_DIR, name, "README.md"), encoding="utf-8").read()
+    assert "python -m lmdemo train-task" in card
+    metrics = json.load(open(os.path.join(MODELS_DIR, name, "metrics.json"), encoding="utf-8"))
+    assert metrics["params"] == model.num_params() and "final" in metrics

@@ -1,0 +1,124 @@
+"""``lmdemo.pipeline``: one callable per task over one text or a batch, as Hugging Face's pipelines.
+
+    >>> classify = lmdemo.pipeline("sentiment")
+    >>> classify("a gorgeous, witty, seductive movie.")
+    {'label': 'positive', 'score': 0.97, 'probabilities': {...}, 'truncated': False}
+    >>> lmdemo.pipeline("translation")(["I love you.", "Where is the station?"])
+    [{'translation_text': 'Te quiero.', ...}, {...}]
+
+A single string gives one dict; a list gives a list of dicts, in order. Every result says
+whether the input was cut to fit the model (``truncated``).
+"""
+
+from lmdemo.language_model import LanguageModel
+
+# task → (its aliases, the shipped model used when none is named, the key of its output text)
+TASKS = {
+    "sentiment": (("sentiment-analysis", "text-classification"), "sst2-sentiment", None),
+    "translation": (("translation_en_to_es",), "en-es-translation", "translation_text"),
+    "summarization": ((), "samsum-summarization", "summary_text"),
+    "text-generation": ((), "shakespeare-char", "generated_text"),
+}
+EXTRACTIVE = ("lead-3", "textrank")  # summarization methods that need no model
+MAX_BATCH = 10_000
+
+
+def canonical_task(task):
+    for name, (aliases, _, _) in TASKS.items():
+        if task == name or task in aliases:
+            return name
+    names = sorted(list(TASKS) + [a for aliases, _, _ in TASKS.values() for a in aliases])
+    raise ValueError(f"unknown task={task!r}; choose one of {names}")
+
+
+def pipeline(task, model=None, **options):
+    """A callable for ``task`` backed by ``model``.
+
+    Args:
+        task: ``"sentiment"``, ``"translation"``, ``"summarization"`` or ``"text-generation"``
+            (aliases: ``"sentiment-analysis"``, ``"text-classification"``, ``"translation_en_to_es"``).
+        model: a shipped model name, a checkpoint folder, a loaded lmdemo model, or for
+            summarization ``"lead-3"`` / ``"textrank"`` (extractive, no model). Default: the
+            task's shipped model (``sst2-sentiment``, ``en-es-translation``,
+            ``samsum-summarization``, ``shakespeare-char``).
+        **options: defaults for every call: ``num_beams``, ``max_new_tokens`` (translation,
+            summarization, text generation) and the sampler arguments of ``generate``
+            (text generation).
+
+    Returns:
+        a ``Pipeline``: call it with a string or a list of strings.
+    """
+    from lmdemo.models import load_model
+
+    task = canonical_task(task)
+    default = TASKS[task][1]
+    if task == "summarization" and model in EXTRACTIVE:
+        return Pipeline(task, model, options)
+    loaded = load_model(default if model is None else model) if model is None or isinstance(model, str) else model
+    kind = getattr(loaded, "kind", None)
+    expected = {"sentiment": "classifier", "translation": "encoder-decoder", "summarization": "encoder-decoder"}
+    if task in expected and kind != expected[task]:
+        raise ValueError(f"model={model!r} is a {kind!r} model; task={task!r} needs a {expected[task]!r} model "
+                         f"such as {default!r}")
+    if task == "text-generation" and not isinstance(loaded, LanguageModel):
+        raise ValueError(f"model={model!r} is a {kind!r} model; text-generation needs a language model")
+    return Pipeline(task, loaded, options)
+
+
+class Pipeline:
+    """``pipe(text)`` → dict, ``pipe([texts])`` → list of dicts; keyword arguments override the defaults."""
+
+    def __init__(self, task, model, options):
+        self.task = task
+        self.model = model
+        self.options = dict(options)
+
+    @property
+    def output_key(self):
+        """The key of the output text (``translation_text``...); None for sentiment."""
+        return TASKS[self.task][2]
+
+    def __repr__(self):
+        name = self.model if isinstance(self.model, str) else type(self.model).__name__
+        return f"Pipeline(task={self.task!r}, model={name})"
+
+    def __call__(self, inputs, **options):
+        single = isinstance(inputs, str)
+        texts = [inputs] if single else inputs
+        if not isinstance(texts, (list, tuple)):
+            raise TypeError(f"inputs must be a string or a list of strings, received {type(inputs).__name__}")
+        if not texts:
+            raise ValueError("inputs is an empty list: give at least one text")
+        if len(texts) > MAX_BATCH:
+            raise ValueError(f"inputs has {len(texts):,} texts; the limit per call is {MAX_BATCH:,}")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"inputs[{i}] must be a str, received {type(text).__name__}")
+            if not text.strip():
+                raise ValueError(f"inputs[{i}] is empty" if not single else "the text is empty")
+        results = self._run(list(texts), **{**self.options, **options})
+        return results[0] if single else results
+
+    def _run(self, texts, **options):
+        if self.task == "sentiment":
+            _no_options(self.task, options)
+            return [{k: r[k] for k in ("label", "score", "probabilities", "truncated")}
+                    for r in self.model.classify(texts)]
+        if self.task == "text-generation":  # the prompt and its continuation, as Hugging Face's default
+            return [{"generated_text": t + self.model.generate(t, **options)} for t in texts]
+        key = self.output_key
+        if isinstance(self.model, str):  # an extractive summary
+            from lmdemo.extractive import METHODS
+
+            _no_options(f"{self.model} summarization", options)
+            return [{key: METHODS[self.model](t), "truncated": False} for t in texts]
+        allowed = {"num_beams", "max_new_tokens", "length_penalty"}
+        unknown = sorted(set(options) - allowed)
+        if unknown:
+            raise ValueError(f"{self.task} takes {sorted(allowed)}; unknown: {unknown}")
+        return [{key: r["text"], "truncated": r["truncated"]} for r in self.model.generate(texts, **options)]
+
+
+def _no_options(what, options):
+    if options:
+        raise ValueError(f"{what} takes no options; received {sorted(options)}")

@@ -1,0 +1,54 @@
+"""A BERT-style text classifier network: encoder, mean pooling over the real tokens, softmax over labels."""
+
+import keras
+from keras import ops
+
+from lmdemo.config import ClassifierConfig
+from lmdemo.transformer_encoder import TransformerEncoder
+
+
+@keras.saving.register_keras_serializable(package="lmdemo")
+class TextClassifier(keras.Model):
+    """(batch, seq) ids and padding mask → (batch, num_labels) logits; softmax of them = P(label | text).
+
+    The text's vector is the mean of the encoder's output over its real tokens (padding left
+    out), passed through a tanh layer (BERT's pooler) and a linear layer to the label logits.
+
+    Args:
+        config: a ``ClassifierConfig`` or its dict.
+    """
+
+    def __init__(self, config, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(config, dict):
+            config = ClassifierConfig.from_dict(config)
+        self.config = c = config
+        self.encoder = TransformerEncoder(c.vocab_size, c.max_length, c.num_layers, c.num_heads, c.d_model,
+                                          c.hidden_dim, c.activation, c.dropout, c.layer_norm_epsilon, name="encoder")
+        self.pooler = keras.layers.Dense(c.d_model, activation="tanh", name="pooler")
+        self.pooled_dropout = keras.layers.Dropout(c.dropout, name="pooled_dropout")
+        self.label_head = keras.layers.Dense(c.num_labels, name="label_head")
+
+    def build(self, input_shape=None):
+        self.encoder.build((None, None))
+        self.pooler.build((None, self.config.d_model))
+        self.label_head.build((None, self.config.d_model))
+        self.built = True
+
+    def pooled(self, token_ids, padding_mask, training=None):
+        """The text vector: mean of the encoder's output over real tokens, then tanh(W h + b)."""
+        hidden = self.encoder(token_ids, padding_mask, training=training)  # (batch, seq, d_model)
+        weights = ops.cast(padding_mask, hidden.dtype)[..., None]
+        mean = ops.sum(hidden * weights, axis=1) / ops.maximum(ops.sum(weights, axis=1), 1.0)
+        return self.pooler(mean)
+
+    def call(self, token_ids, padding_mask=None, training=None):
+        if padding_mask is None:
+            padding_mask = ops.ones_like(token_ids, dtype="bool")
+        pooled = self.pooled_dropout(self.pooled(token_ids, padding_mask, training=training), training=training)
+        return self.label_head(pooled)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"config": self.config.to_dict()})
+        return config

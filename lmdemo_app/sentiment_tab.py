@@ -1,0 +1,47 @@
+"""The Sentiment tab: P(positive), P(negative) for each line, from the shipped Transformer-encoder classifier."""
+
+import gradio as gr
+import pandas as pd
+
+from lmdemo.pipeline import pipeline
+from lmdemo_app.checks import check_text, user_errors
+from lmdemo_app.i18n import t
+from lmdemo_app.shared_models import get_model, task_model_names
+
+MAX_LINES = 100
+SAMPLE = ("a gorgeous , witty , seductive movie .\nthe plot is nothing but boilerplate clichés .\n"
+          "it 's not a bad film , just a forgettable one .")
+
+
+@user_errors
+def classify(text, model_name):
+    """The first line's label probabilities, and a table with every line's label and score."""
+    text = check_text(text, "text")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError("text has no words: type at least one sentence")
+    if len(lines) > MAX_LINES:
+        raise ValueError(f"text has {len(lines)} lines; classify at most {MAX_LINES} at a time")
+    results = pipeline("sentiment", model=get_model(model_name, ["classifier"]))(lines)
+    table = pd.DataFrame({"text": [line[:200] for line in lines], "label": [r["label"] for r in results],
+                          "score": [round(r["score"], 4) for r in results],
+                          "truncated": [r["truncated"] for r in results]})
+    return results[0]["probabilities"], table
+
+
+def build():
+    """The tab's components and events (inside a ``gr.Blocks`` context)."""
+    names = task_model_names("classifier")
+    gr.Markdown(t("sentiment_help"))
+    if not names:
+        gr.Markdown(t("task_model_missing"))
+    with gr.Row():
+        with gr.Column():
+            text = gr.Textbox(label=t("sentences"), value=SAMPLE, lines=6, max_length=10_000, elem_id="sent-text")
+            model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
+            button = gr.Button(t("classify"), variant="primary", elem_id="sent-button")
+        with gr.Column():
+            first = gr.Label(label=t("first_line"), num_top_classes=2, elem_id="sent-label")
+            table = gr.Dataframe(label=t("every_line"), elem_id="sent-table")
+    button.click(classify, [text, model], [first, table], api_name="sentiment", concurrency_limit=2,
+                 concurrency_id="tasks")

@@ -1,0 +1,48 @@
+"""The Translate tab: English → Spanish with the shipped encoder–decoder, greedy or beam search."""
+
+import gradio as gr
+
+from lmdemo.pipeline import pipeline
+from lmdemo_app.checks import check_int, check_text, user_errors
+from lmdemo_app.i18n import t
+from lmdemo_app.shared_models import get_model, model_summary, task_model_names
+
+MAX_LINES = 32  # sentences per request, one per line
+SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
+
+
+@user_errors
+def translate(text, model_name, num_beams):
+    """Each non-empty line of ``text`` translated; a note when a line was too long to read whole."""
+    text = check_text(text, "text")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError("text has no words: type at least one English sentence")
+    if len(lines) > MAX_LINES:
+        raise ValueError(f"text has {len(lines)} lines; translate at most {MAX_LINES} at a time")
+    num_beams = check_int(num_beams, "num_beams", 1, 8)
+    results = pipeline("translation", model=get_model(model_name, ["encoder-decoder"]))(lines, num_beams=num_beams)
+    cut = [i + 1 for i, r in enumerate(results) if r["truncated"]]
+    note = f"Line(s) {cut} were longer than the model reads; only their start was translated." if cut else ""
+    return "\n".join(r["translation_text"] for r in results), note
+
+
+def build():
+    """The tab's components and events (inside a ``gr.Blocks`` context)."""
+    names = [n for n in task_model_names("encoder-decoder") if "translation" in n]
+    gr.Markdown(t("translate_help"))
+    if not names:
+        gr.Markdown(t("task_model_missing"))
+    with gr.Row():
+        with gr.Column():
+            text = gr.Textbox(label=t("english"), value=SAMPLE, lines=5, max_length=10_000, elem_id="tr-text")
+            model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
+            info = gr.Markdown(model_summary(names[0]) if names else "")
+            beams = gr.Slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"))
+            button = gr.Button(t("translate"), variant="primary", elem_id="tr-button")
+        with gr.Column():
+            out = gr.Textbox(label=t("spanish"), lines=5, buttons=["copy"], elem_id="tr-out")
+            note = gr.Markdown()
+    model.change(user_errors(model_summary), model, info, api_visibility="private")
+    button.click(translate, [text, model, beams], [out, note], api_name="translate", concurrency_limit=2,
+                 concurrency_id="tasks")

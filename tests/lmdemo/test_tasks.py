@@ -1,0 +1,417 @@
+"""The applications: encoder, encoder–decoder, classifier, their training, decoding and pipeline."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+import lmdemo
+from lmdemo.config import ClassifierConfig, EncoderDecoderConfig
+from lmdemo.layers import EncoderBlock
+from lmdemo.seq2seq_model import Seq2SeqModel
+from lmdemo.sentiment_model import SentimentModel
+
+PAIRS = [("one two three", "uno dos tres"), ("I see the cat.", "Veo el gato."), ("good night", "buenas noches"),
+         ("thank you very much", "muchas gracias"), ("the red house", "la casa roja")] * 8
+
+
+@pytest.fixture(scope="module")
+def bpe():
+    return lmdemo.BPETokenizer.train([x for p in PAIRS for x in p] + ["positive negative good bad film"], vocab_size=300)
+
+
+@pytest.fixture(scope="module")
+def seq2seq(bpe):
+    keras.utils.set_random_seed(0)
+    return Seq2SeqModel.create(bpe, EncoderDecoderConfig(max_source_length=16, max_target_length=12, encoder_layers=2,
+                                                         decoder_layers=2, num_heads=2, d_model=32, dropout=0.0))
+
+
+@pytest.fixture(scope="module")
+def classifier(bpe):
+    keras.utils.set_random_seed(0)
+    return SentimentModel.create(bpe, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16))
+
+
+# -- layers and networks ---------------------------------------------------------------------------
+def test_encoder_block_is_bidirectional_and_ignores_padding():
+    keras.utils.set_random_seed(0)
+    block = EncoderBlock(2, 16)
+    block.build((None, None, 8))
+    x = np.random.default_rng(0).normal(size=(1, 5, 8)).astype("float32")
+    mask = np.array([[True, True, True, False, False]])
+    out = np.asarray(block(x, padding_mask=mask))
+    changed = x.copy()
+    changed[0, 2] = -x[0, 2]  # a later real token changes the first token's output (no causal mask)
+    assert not np.allclose(np.asarray(block(changed, padding_mask=mask))[0, 0], out[0, 0])
+    padded = x.copy()
+    padded[0, 3:] = 9.0  # padding changes nothing at the real tokens
+    np.testing.assert_allclose(np.asarray(block(padded, padding_mask=mask))[0, :3], out[0, :3], atol=1e-6)
+
+
+def test_cached_decoding_equals_teacher_forcing(seq2seq):
+    net = seq2seq.network
+    src = np.array([[5, 6, 7, 8, 0, 0]], np.int32)
+    mask = src > 0
+    tgt = np.array([[0, 11, 12, 13, 14]], np.int32)
+    full = np.asarray(net(src, tgt, source_mask=mask))
+    _, memory_kv = net.encode(src, mask)
+    cache = net.empty_cache(1)
+    for i in range(tgt.shape[1]):
+        logits, cache = net.decode(tgt[:, i:i + 1], memory_kv, mask, cache=cache, cache_index=i)
+        np.testing.assert_allclose(np.asarray(logits)[0, 0], full[0, i], atol=1e-5)
+
+
+def test_source_padding_does_not_change_the_target_logits(seq2seq):
+    net = seq2seq.network
+    tgt = np.array([[0, 11, 12]], np.int32)
+    short = np.asarray(net(np.array([[5, 6, 7]], np.int32), tgt, source_mask=np.ones((1, 3), bool)))
+    padded = np.asarray(net(np.array([[5, 6, 7, 9, 9]], np.int32), tgt,
+                            source_mask=np.array([[True, True, True, False, False]])))
+    np.testing.assert_allclose(short, padded, atol=1e-5)
+
+
+# -- sequence-to-sequence decoding -----------------------------------------------------------------------
+def test_beam_size_one_equals_greedy_and_batch_equals_one_by_one(seq2seq):
+    texts = ["one two three", "good night and thank you very much", "the red house"]
+    greedy = seq2seq.generate(texts, num_beams=1)
+    assert seq2seq.generate(texts, num_beams=1, length_penalty=0.0) == greedy
+    beam1 = seq2seq.generate(texts, num_beams=1)
+    assert beam1 == greedy
+    from lmdemo import seq2seq_model
+
+    tokens_greedy = np.asarray(seq2seq_model._greedy(seq2seq, seq2seq._params(), *_batch(seq2seq, texts), 11))
+    tokens_beam = np.asarray(seq2seq_model._beam(seq2seq, seq2seq._params(), *_batch(seq2seq, texts), 11, 1, 1.0))
+    np.testing.assert_array_equal(tokens_greedy, tokens_beam)
+    assert [seq2seq.generate([t])[0] for t in texts] == greedy
+    assert [seq2seq.generate([t], num_beams=3)[0] for t in texts] == seq2seq.generate(texts, num_beams=3)
+
+
+def _batch(model, texts):
+    from lmdemo.example_trainer import pad_batch
+
+    ids, _ = model.encode_sources(texts)
+    return pad_batch(ids, model.config.max_source_length)
+
+
+def test_beam_search_is_at_least_as_likely_as_greedy(seq2seq):
+    text = "I see the cat."
+    greedy = seq2seq.generate([text])[0]
+    beam = seq2seq.generate([text], num_beams=4, length_penalty=0.0)[0]
+    if greedy["finished"] and beam["finished"]:
+        assert seq2seq.log_probs(text, beam["text"]).sum() >= seq2seq.log_probs(text, greedy["text"]).sum() - 1e-4
+
+
+def test_long_input_is_truncated_and_said_so(seq2seq):
+    long = "one two three " * 40
+    result = seq2seq.generate([long, "good night"])
+    assert [r["truncated"] for r in result] == [True, False]
+    assert result[0]["text"] == seq2seq.generate(["one two three " * 40 + "extra words"])[0]["text"]
+
+
+@pytest.mark.parametrize("texts, error, message", [
+    ([""], ValueError, r"texts\[0\] is empty"),
+    (["ok", "  "], ValueError, r"texts\[1\] is empty"),
+    ([3], TypeError, r"texts\[0\] must be a str"),
+    ("a string", TypeError, "texts must be a list of strings"),
+    (["x" * 100_001], ValueError, r"texts\[0\] has 100,001 characters"),
+])
+def test_seq2seq_bad_input(seq2seq, texts, error, message):
+    with pytest.raises(error, match=message):
+        seq2seq.generate(texts)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_beams": 0}, r"num_beams must be an int in \[1, 16\], received num_beams=0"),
+    ({"max_new_tokens": 12}, r"max_new_tokens must be an int in \[1, 11\], received max_new_tokens=12"),
+    ({"length_penalty": float("nan")}, "length_penalty must be a number"),
+])
+def test_seq2seq_bad_options(seq2seq, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        seq2seq.generate(["hello"], **kwargs)
+
+
+def test_non_english_input_gives_a_result(seq2seq):
+    result = seq2seq.generate(["这是中文。", "🙂🙂"])
+    assert all(isinstance(r["text"], str) for r in result)
+
+
+def test_seq2seq_checkpoint_round_trip_plain_and_encrypted(seq2seq, tmp_path):
+    texts = ["one two three", "the red house"]
+    expected = seq2seq.generate(texts, num_beams=2)
+    seq2seq.save(str(tmp_path / "plain"))
+    assert lmdemo.load_model(str(tmp_path / "plain")).generate(texts, num_beams=2) == expected
+    clone = Seq2SeqModel.load(str(tmp_path / "plain"))
+    clone.save(str(tmp_path / "enc"), passphrase="correct horse")
+    assert Seq2SeqModel.load(str(tmp_path / "enc"), passphrase="correct horse").generate(texts, num_beams=2) == expected
+    with pytest.raises(ValueError, match="wrong key or passphrase"):
+        Seq2SeqModel.load(str(tmp_path / "enc"), passphrase="wrong")
+    with pytest.raises(ValueError, match="holds a 'encoder-decoder' model, not a 'classifier' one"):
+        SentimentModel.load(str(tmp_path / "plain"))
+
+
+# -- the classifier ------------------------------------------------------------------------------------
+def test_classify_batch_equals_one_by_one_and_probabilities_sum_to_one(classifier):
+    texts = ["good film", "bad", "positive negative good bad film " * 5]
+    batch = classifier.classify(texts)
+    for text, r in zip(texts, batch):
+        single = classifier.classify([text])[0]
+        assert single["label"] == r["label"]
+        assert single["score"] == pytest.approx(r["score"], abs=1e-6)
+        assert sum(r["probabilities"].values()) == pytest.approx(1.0, abs=1e-6)
+        assert r["score"] == max(r["probabilities"].values())
+    assert [r["truncated"] for r in batch] == [False, False, True]
+
+
+def test_classifier_padding_does_not_change_probabilities(classifier):
+    ids = classifier.tokenizer.encode("good film")
+    alone = classifier.probabilities_of([ids])
+    with_long = classifier.probabilities_of([ids, ids * 3])
+    np.testing.assert_allclose(alone[0], with_long[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("texts, error, message", [
+    ([""], ValueError, r"texts\[0\] is empty"),
+    ([None], TypeError, r"texts\[0\] must be a str"),
+    (["a" * 100_001], ValueError, "the limit is 100,000"),
+])
+def test_classifier_bad_input(classifier, texts, error, message):
+    with pytest.raises(error, match=message):
+        classifier.classify(texts)
+
+
+def test_classifier_round_trip(classifier, tmp_path):
+    classifier.save(str(tmp_path / "c"))
+    loaded = lmdemo.load_model(str(tmp_path / "c"))
+    assert loaded.labels == ("negative", "positive")
+    assert loaded.classify(["good film"]) == classifier.classify(["good film"])
+
+
+def test_classifier_config_checks_labels():
+    with pytest.raises(ValueError, match=r"labels must be ≥ 2 distinct non-empty names, received labels=\('a', 'a'\)"):
+        ClassifierConfig(labels=("a", "a"))
+
+
+# -- training (toy sizes) --------------------------------------------------------------------------------
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_sentiment_training_learns_a_keyword_task(tmp_path):
+    rng = np.random.default_rng(0)
+    fillers = ["the", "movie", "was", "plot", "actors", "quite", "and", "a", "story", "it"]
+
+    def rows(n):
+        out = []
+        for _ in range(n):
+            label = int(rng.integers(2))
+            words = list(rng.choice(fillers, size=5)) + ["wonderful" if label else "awful"]
+            rng.shuffle(words)
+            out.append(f"{' '.join(words)}\t{label}")
+        return "sentence\tlabel\n" + "\n".join(out) + "\n"
+
+    train, dev = _write(tmp_path / "train.tsv", rows(400)), _write(tmp_path / "dev.tsv", rows(60))
+    from lmdemo.task_training import train_task
+    from lmdemo.trainer import TrainConfig
+
+    model = train_task("sentiment", train, str(tmp_path / "m"), val_data=dev, progress=False, bpe_vocab_size=300,
+                       train_config=TrainConfig(steps=120, batch_size=16, warmup_steps=10, eval_interval=60,
+                                                learning_rate=3e-3),
+                       model_overrides=dict(num_layers=1, d_model=32, num_heads=2, max_length=16))
+    metrics = json.load(open(tmp_path / "m" / "metrics.json"))
+    assert metrics["final"]["accuracy"] == 1.0 and metrics["final"]["baseline_accuracy"] == 1.0
+    assert model.classify(["the movie was wonderful"])[0]["label"] == "positive"
+    card = open(tmp_path / "m" / "README.md").read()
+    assert "| this model | 1.0000 |" in card
+
+
+def test_translation_training_smoke_and_resume(tmp_path):
+    text = "english\tspanish\n" + "\n".join(f"{a}\t{b}" for a, b in PAIRS) + "\n"
+    data = _write(tmp_path / "pairs.tsv", text)
+    from lmdemo.task_training import train_task
+    from lmdemo.trainer import TrainConfig
+
+    cfg = TrainConfig(steps=20, batch_size=8, warmup_steps=2, eval_interval=10)
+    overrides = dict(encoder_layers=1, decoder_layers=1, d_model=32, num_heads=2, max_source_length=16,
+                     max_target_length=16)
+    kwargs = dict(val_data=data, progress=False, bpe_vocab_size=300, model_overrides=overrides, final_beams=2)
+    train_task("translation", data, str(tmp_path / "t"), train_config=cfg, pause_after=10, **kwargs)
+    assert not os.path.exists(tmp_path / "t" / "metrics.json") or "final" not in json.load(open(tmp_path / "t" / "metrics.json"))
+    model = train_task("translation", data, str(tmp_path / "t"), train_config=cfg, **kwargs)
+    metrics = json.load(open(tmp_path / "t" / "metrics.json"))
+    assert metrics["step"] == 20 and [r["step"] for r in metrics["history"]] == [10, 20]
+    assert metrics["history"][-1]["val_loss"] < metrics["history"][0]["val_loss"] + 1.0
+    assert set(metrics["final"]) == {"sources", "references", "greedy", "beam2"} and metrics["final"]["sources"] == 5
+    assert isinstance(model.generate(["good night"])[0]["text"], str)
+
+
+# -- data files ------------------------------------------------------------------------------------------
+def test_load_examples_formats(tmp_path):
+    from lmdemo.task_data import load_examples
+
+    tsv = _write(tmp_path / "a.tsv", 'sentence\tlabel\nit \'s "fine" \t1\nbad\t0\n')
+    assert load_examples("sentiment", tsv) == [("it 's \"fine\"", 1), ("bad", 0)]
+    csv = _write(tmp_path / "a.csv", 'text,label\n"good, really",1\n')
+    assert load_examples("sentiment", csv, input_column="text") == [("good, really", 1)]
+    js = _write(tmp_path / "a.json", json.dumps([{"dialogue": "A: hi", "summary": "A greets."}]))
+    assert load_examples("summarization", js) == [("A: hi", "A greets.")]
+    jl = _write(tmp_path / "a.jsonl", json.dumps({"dialogue": "A: hi", "summary": "A greets."}) + "\n")
+    assert load_examples("summarization", jl) == [("A: hi", "A greets.")]
+    pairs = _write(tmp_path / "p.tsv", "english\tspanish\nHello.\tHola.\n")
+    assert load_examples("translation", pairs) == [("Hello.", "Hola.")]
+
+
+@pytest.mark.parametrize("content, kwargs, message", [
+    ("sentence\tlabel\ngood\t2\n", {}, r"row 1: label='2'; labels must be 0 or 1"),
+    ("sentence\tlabel\ngood\tnan\n", {}, r"row 1: label='nan'; labels must be 0 or 1"),
+    ("text\tlabel\ngood\t1\n", {}, r"has no column input_column='sentence'; columns: \['text', 'label'\]"),
+    ("sentence\tlabel\n \t1\n", {}, r"row 1: sentence is empty"),
+    ("sentence\tlabel\ngood\n", {}, r"line 2 has 1 columns; the header has 2"),
+])
+def test_load_examples_errors(tmp_path, content, kwargs, message):
+    from lmdemo.task_data import load_examples
+
+    with pytest.raises(ValueError, match=message):
+        load_examples("sentiment", _write(tmp_path / "bad.tsv", content), **kwargs)
+
+
+def test_load_examples_skips_empty_training_rows(tmp_path):
+    from lmdemo.task_data import load_examples
+
+    path = _write(tmp_path / "s.json", json.dumps([{"dialogue": "", "summary": "x"}, {"dialogue": "A: hi", "summary": "y"}]))
+    report = {}
+    assert load_examples("summarization", path, skip_empty=True, report=report) == [("A: hi", "y")]
+    assert report == {"skipped_empty": 1}
+    with pytest.raises(ValueError, match="row 1: dialogue is empty"):
+        load_examples("summarization", path)
+
+
+# -- extractive summaries and the baseline ---------------------------------------------------------------
+def test_lead_k_and_split_units():
+    from lmdemo.extractive import lead_k, split_units
+
+    dialogue = "A: hi\r\nB: hello\n\nA: lunch?\nB: sure"
+    assert split_units(dialogue) == ["A: hi", "B: hello", "A: lunch?", "B: sure"]
+    assert lead_k(dialogue, 3) == "A: hi\nB: hello\nA: lunch?"
+    assert split_units("One. Two! Three? Four") == ["One.", "Two!", "Three?", "Four"]
+    with pytest.raises(ValueError, match="document is empty"):
+        lead_k("  \n ", 3)
+    with pytest.raises(ValueError, match="k must be an int ≥ 1, received k=0"):
+        lead_k("a", 0)
+
+
+def test_textrank_picks_the_central_sentence():
+    from lmdemo.extractive import textrank, textrank_scores
+
+    units = ["cats eat fish", "cats like fish a lot", "dogs like cats and fish", "the weather is cold"]
+    scores = textrank_scores(units)
+    assert scores.sum() == pytest.approx(1.0)
+    assert int(np.argmax(scores)) in (1, 2) and int(np.argmin(scores)) == 3
+    # nothing links to the unconnected sentence: it gets the teleport share (1 - d) / n and, being
+    # dangling, 1/n of its own score back: s = (1 - d) / n + d · s / n
+    assert scores[3] == pytest.approx((0.15 / 4) / (1 - 0.85 / 4))
+    assert textrank("\n".join(units), 2).splitlines() == [units[i] for i in sorted(np.argsort(-scores)[:2])]
+
+
+def test_bag_of_ngrams_baseline():
+    from lmdemo.bag_of_ngrams import BagOfNgrams
+
+    texts = ["not good", "very good", "not bad", "very bad"] * 5
+    labels = [0, 1, 1, 0] * 5
+    model = BagOfNgrams.train(texts, labels)
+    assert model.predict(["not good", "very good", "not bad", "very bad"]).tolist() == [0, 1, 1, 0]
+    assert "1–2-gram" in model.describe()
+
+
+# -- the pipeline ------------------------------------------------------------------------------------------
+def test_pipeline_single_and_batch(seq2seq, classifier):
+    translate = lmdemo.pipeline("translation_en_to_es", model=seq2seq)
+    texts = ["one two three", "good night"]
+    batch = translate(texts, num_beams=2)
+    assert batch == [translate(t, num_beams=2) for t in texts]
+    assert batch[0] == {"translation_text": seq2seq.generate([texts[0]], num_beams=2)[0]["text"], "truncated": False}
+    classify = lmdemo.pipeline("sentiment-analysis", model=classifier)
+    out = classify("good film")
+    assert set(out) == {"label", "score", "probabilities", "truncated"} and out["label"] in ("negative", "positive")
+    summarize = lmdemo.pipeline("summarization", model="lead-3")
+    assert summarize("A: hi\nB: hello\nA: bye\nB: bye") == {"summary_text": "A: hi\nB: hello\nA: bye", "truncated": False}
+
+
+def test_text_generation_pipeline_returns_prompt_and_continuation(toy_lm):
+    gen = lmdemo.pipeline("text-generation", model=toy_lm, max_new_tokens=5, sampler="greedy")
+    assert gen("First") == {"generated_text": "First" + toy_lm.generate("First", max_new_tokens=5, sampler="greedy")}
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda p: p(""), ValueError, "the text is empty"),
+    (lambda p: p(["ok", ""]), ValueError, r"inputs\[1\] is empty"),
+    (lambda p: p([]), ValueError, "inputs is an empty list"),
+    (lambda p: p(5), TypeError, "inputs must be a string or a list of strings"),
+    (lambda p: p("ok", temperature=2.0), ValueError, r"translation takes \['length_penalty', 'max_new_tokens', 'num_beams'\]"),
+])
+def test_pipeline_bad_input(seq2seq, call, error, message):
+    with pytest.raises(error, match=message):
+        call(lmdemo.pipeline("translation", model=seq2seq))
+
+
+def test_pipeline_refuses_unknown_tasks_and_wrong_models(classifier, toy_lm):
+    with pytest.raises(ValueError, match=r"unknown task='poetry'; choose one of"):
+        lmdemo.pipeline("poetry")
+    with pytest.raises(ValueError, match="is a 'classifier' model; task='translation' needs a 'encoder-decoder' model"):
+        lmdemo.pipeline("translation", model=classifier)
+    with pytest.raises(ValueError, match="is a 'transformer' model; task='sentiment' needs a 'classifier' model"):
+        lmdemo.pipeline("sentiment", model=toy_lm)
+    with pytest.raises(ValueError, match="lead-3 summarization takes no options"):
+        lmdemo.pipeline("summarization", model="lead-3")("A: hi", num_beams=2)
+
+
+# -- masked-LM pre-training -----------------------------------------------------------------------------
+def test_masking_follows_berts_recipe():
+    from lmdemo.example_trainer import MaskedLMTrainer
+    from lmdemo.masked_lm import MaskedLM
+    from lmdemo.trainer import TrainConfig
+
+    net = MaskedLM(ClassifierConfig(vocab_size=50, max_length=64, num_layers=1, num_heads=2, d_model=8))
+    net.build()
+    trainer = MaskedLMTrainer(net, TrainConfig(steps=10, batch_size=4, warmup_steps=1), mask_id=0, max_length=64,
+                              vocab_size=50, progress=False)
+    rows = [list(range(1, 41)) for _ in range(200)] + [[7]]
+    inputs, mask, targets, chosen = trainer._layout(rows, np.random.default_rng(0))
+    assert not chosen[~mask].any() and chosen[-1, 0]  # padding never chosen; a one-token text still is
+    assert 0.13 < chosen[:200].mean() / mask[:200].mean() < 0.17
+    masked = (inputs == 0) & chosen
+    assert 0.75 < masked.sum() / chosen.sum() < 0.85
+    assert 0.05 < ((inputs == targets) & chosen).sum() / chosen.sum() < 0.2  # kept as is (and random hits)
+    np.testing.assert_array_equal(inputs[~chosen], targets[~chosen])
+    again = trainer._layout(rows)  # evaluation: the same positions every time
+    np.testing.assert_array_equal(again[3], trainer._layout(rows)[3])
+
+
+def test_pretrain_then_finetune_copies_the_encoder(tmp_path):
+    from lmdemo.task_training import train_task
+    from lmdemo.trainer import TrainConfig
+
+    texts = _write(tmp_path / "texts.txt", "\n".join(["the movie was wonderful", "an awful plot", "good night"] * 30))
+    cfg = TrainConfig(steps=6, batch_size=8, warmup_steps=1, eval_interval=6)
+    pre = train_task("masked-lm", texts, str(tmp_path / "mlm"), val_data=texts, train_config=cfg, progress=False,
+                     bpe_vocab_size=300, model_overrides=dict(num_layers=1, d_model=16, num_heads=2, max_length=16))
+    assert lmdemo.load_model(str(tmp_path / "mlm")).kind == "masked-lm"
+    rows = "sentence\tlabel\n" + "\n".join(["the movie was wonderful\t1", "an awful plot\t0"] * 10) + "\n"
+    data = _write(tmp_path / "sst.tsv", rows)
+    from lmdemo.task_training import _from_pretrained
+
+    fresh = _from_pretrained(str(tmp_path / "mlm"), {"dropout": 0.2}, seed=0)
+    for a, b in zip(fresh.network.encoder.get_weights(), pre.network.encoder.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert fresh.config.dropout == 0.2 and fresh.tokenizer.tokenizer_json == pre.tokenizer.tokenizer_json
+    with pytest.raises(ValueError, match="fixes d_model; leave them out"):
+        _from_pretrained(str(tmp_path / "mlm"), {"d_model": 32}, seed=0)
+    model = train_task("sentiment", data, str(tmp_path / "s"), val_data=data, train_config=cfg, progress=False,
+                       init_from=str(tmp_path / "mlm"))
+    assert "started from the masked-LM pre-trained encoder" in open(tmp_path / "s" / "README.md").read()
+    assert model.classify(["good night"])[0]["label"] in ("negative", "positive")
+    with pytest.raises(ValueError, match="init_from is for the sentiment task"):
+        train_task("translation", data, str(tmp_path / "x"), init_from=str(tmp_path / "mlm"))
