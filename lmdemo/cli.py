@@ -92,7 +92,7 @@ def build_parser():
     k.add_argument("task", choices=["translation", "summarization", "sentiment", "masked-lm"])
     k.add_argument("--data", required=True, help="training file (TSV, CSV, JSON, JSON lines; .gz ok) or hf:NAME; "
                                                  "for masked-lm, text files joined by commas")
-    k.add_argument("--init-from", default=None, help="sentiment: start from this masked-lm checkpoint")
+    k.add_argument("--init-from", default=None, help="sentiment: start from the encoder of this masked-lm or encoder-decoder checkpoint")
     k.add_argument("--val-data", default=None, help="validation file; scored at the end for the model card")
     k.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
     k.add_argument("--name", default=None, help="model name for the card")

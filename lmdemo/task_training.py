@@ -36,8 +36,8 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
             (pre-training an encoder for ``sentiment``'s ``init_from``).
         data, val_data: training and validation files (see ``lmdemo.task_data``); for
             ``masked-lm``, text files joined by commas (``load_texts``).
-        init_from: sentiment only: a ``masked-lm`` checkpoint whose tokenizer and encoder
-            weights the classifier starts from (its size comes from there).
+        init_from: sentiment only: a ``masked-lm`` or ``encoder-decoder`` checkpoint whose
+            tokenizer and encoder weights the classifier starts from (its size comes from there).
         train_config: a ``TrainConfig`` (batch size counts examples).
         model_overrides: ``EncoderDecoderConfig`` or ``ClassifierConfig`` fields.
         bpe_vocab_size: the BPE vocabulary learned from the training data.
@@ -60,7 +60,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS + ('masked-lm',)}, received task={task!r}")
     if init_from and task != "sentiment":
-        raise ValueError(f"init_from is for the sentiment task (a masked-lm checkpoint), received task={task!r}")
+        raise ValueError(f"init_from is for the sentiment task (a pre-trained encoder), received task={task!r}")
     cfg = train_config or TrainConfig()
     loaded = {}
     train = load_examples(task, data, skip_empty=True, report=loaded)
@@ -125,21 +125,32 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
 
 
 def _from_pretrained(init_from, overrides, seed):
-    """A sentiment classifier whose tokenizer and encoder come from a masked-LM checkpoint."""
+    """A sentiment classifier whose tokenizer and encoder come from a pre-trained checkpoint: a
+    masked language model (BERT's recipe) or a translation model's encoder (CoVe's, McCann et al., 2017)."""
     from lmdemo.models import load_model
     from lmdemo.sentiment_model import SentimentModel
 
     pretrained = load_model(init_from)
-    if pretrained.kind != "masked-lm":
-        raise ValueError(f"init_from={init_from!r} is a {pretrained.kind!r} model; give a 'masked-lm' checkpoint")
+    c = pretrained.config
+    if pretrained.kind == "masked-lm":
+        shape = c.to_dict()
+        encoder = pretrained.network.encoder
+    elif pretrained.kind == "encoder-decoder":
+        shape = dict(vocab_size=c.vocab_size, max_length=c.max_source_length, num_layers=c.encoder_layers,
+                     num_heads=c.num_heads, d_model=c.d_model, hidden_dim=c.hidden_dim, activation=c.activation,
+                     dropout=c.dropout, layer_norm_epsilon=c.layer_norm_epsilon)
+        encoder = pretrained.network.encoder
+    else:
+        raise ValueError(f"init_from={init_from!r} is a {pretrained.kind!r} model; give a 'masked-lm' or an "
+                         f"'encoder-decoder' checkpoint")
     fixed = {"vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim", "activation"}
-    clash = sorted(k for k in set(overrides) & fixed if overrides[k] != getattr(pretrained.config, k))
+    clash = sorted(k for k in set(overrides) & fixed if overrides[k] != shape.get(k))
     if clash:
         raise ValueError(f"init_from={init_from!r} fixes {', '.join(clash)}; leave them out")
     keras.utils.set_random_seed(seed)
-    config = ClassifierConfig(**{**pretrained.config.to_dict(), **overrides})
+    config = ClassifierConfig(**{**shape, **overrides})
     model = SentimentModel.create(pretrained.tokenizer, config)
-    model.network.encoder.set_weights(pretrained.network.encoder.get_weights())
+    model.network.encoder.set_weights(encoder.get_weights())
     return model
 
 
@@ -266,7 +277,7 @@ def task_card(model, metrics, cfg, command, name=None):
     if metrics.get("val_data"):
         lines.append(f"- validation: `{metrics['val_data']}` ({metrics['val_examples']:,} examples)")
     if metrics.get("init_from"):
-        lines.append(f"- started from the masked-LM pre-trained encoder `{metrics['init_from']}` (its tokenizer too)")
+        lines.append(f"- started from the pre-trained encoder of `{metrics['init_from']}` (its tokenizer too)")
     lines += ["", "## How it was trained", "```", command or "(trained from Python; no command recorded)", "```",
               f"AdamW (peak learning rate {cfg.learning_rate:g}, {cfg.warmup_steps} warmup steps, cosine decay to "
               f"{cfg.min_learning_rate:g}, weight decay {cfg.weight_decay:g}, gradient norm clipped at {cfg.grad_clip:g}), "

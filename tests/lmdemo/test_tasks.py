@@ -411,7 +411,7 @@ def test_pretrain_then_finetune_copies_the_encoder(tmp_path):
         _from_pretrained(str(tmp_path / "mlm"), {"d_model": 32}, seed=0)
     model = train_task("sentiment", data, str(tmp_path / "s"), val_data=data, train_config=cfg, progress=False,
                        init_from=str(tmp_path / "mlm"))
-    assert "started from the masked-LM pre-trained encoder" in open(tmp_path / "s" / "README.md").read()
+    assert "started from the pre-trained encoder of" in open(tmp_path / "s" / "README.md").read()
     assert model.classify(["good night"])[0]["label"] in ("negative", "positive")
     with pytest.raises(ValueError, match="init_from is for the sentiment task"):
         train_task("translation", data, str(tmp_path / "x"), init_from=str(tmp_path / "mlm"))
