@@ -59,12 +59,11 @@ def _load(name):
 
 
 def get_model(name, kinds=None):
-    """The shared model ``name`` (loaded on first use; one load even when requests arrive together)."""
-    if kinds is None or set(kinds) & set(LM_KINDS):
-        check_model_name(name, kinds)
-    elif name not in [n for k in kinds for n in task_model_names(k)]:
-        raise ValueError(f"model must be one of {[n for k in kinds for n in task_model_names(k)]}, "
-                         f"received model={name!r}")
+    """The shared model ``name`` (of one of ``kinds``, default any), loaded on first use; one load even
+    when requests arrive together."""
+    names = [n for n in lmdemo.available_models() if kinds is None or model_kind(n) in kinds]
+    if name not in names:
+        raise ValueError(f"model must be one of {names}, received model={name!r}")
     with _lock:
         return _load(name)
 

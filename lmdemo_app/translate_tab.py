@@ -5,7 +5,7 @@ import gradio as gr
 from lmdemo.pipeline import pipeline
 from lmdemo_app.checks import check_int, check_text, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import get_model, model_summary, task_model_names
+from lmdemo_app.shared_models import get_model, task_model_names
 
 MAX_LINES = 32  # sentences per request, one per line
 SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
@@ -37,12 +37,10 @@ def build():
         with gr.Column():
             text = gr.Textbox(label=t("english"), value=SAMPLE, lines=5, max_length=10_000, elem_id="tr-text")
             model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
-            info = gr.Markdown(model_summary(names[0]) if names else "")
             beams = gr.Slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"))
             button = gr.Button(t("translate"), variant="primary", elem_id="tr-button")
         with gr.Column():
             out = gr.Textbox(label=t("spanish"), lines=5, buttons=["copy"], elem_id="tr-out")
             note = gr.Markdown()
-    model.change(user_errors(model_summary), model, info, api_visibility="private")
     button.click(translate, [text, model, beams], [out, note], api_name="translate", concurrency_limit=2,
                  concurrency_id="tasks")
