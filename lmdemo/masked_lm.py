@@ -11,7 +11,7 @@ from keras import ops
 
 from lmdemo.config import ClassifierConfig
 from lmdemo.network_model import NetworkModel
-from lmdemo.transformer_encoder import TransformerEncoder
+from lmdemo.transformer_encoder import classifier_encoder
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
@@ -27,8 +27,7 @@ class MaskedLM(keras.Model):
         if isinstance(config, dict):
             config = ClassifierConfig.from_dict(config)
         self.config = c = config
-        self.encoder = TransformerEncoder(c.vocab_size, c.max_length, c.num_layers, c.num_heads, c.d_model,
-                                          c.hidden_dim, c.activation, c.dropout, c.layer_norm_epsilon, name="encoder")
+        self.encoder = classifier_encoder(c)
         self.transform = keras.layers.Dense(c.d_model, activation="gelu", name="mlm_transform")
         self.transform_norm = keras.layers.LayerNormalization(epsilon=c.layer_norm_epsilon, name="mlm_norm")
 
@@ -66,4 +65,4 @@ class MaskedLMModel(NetworkModel):
 
     @property
     def mask_id(self):
-        return int(self.tokenizer.encode(self.tokenizer.start_text)[-1])
+        return self.tokenizer.start_id

@@ -46,7 +46,7 @@ class Seq2SeqModel(NetworkModel):
         if not tokenizer.start_text:
             raise ValueError(f"a {tokenizer.type_name} tokenizer has no start token; sequence-to-sequence models "
                              f"need one (use a BPE tokenizer)")
-        self.start_id = int(tokenizer.encode(tokenizer.start_text)[-1])
+        self.start_id = tokenizer.start_id
 
     def describe(self):
         c = self.config

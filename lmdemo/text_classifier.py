@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import ClassifierConfig
-from lmdemo.transformer_encoder import TransformerEncoder
+from lmdemo.transformer_encoder import classifier_encoder
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
@@ -23,8 +23,7 @@ class TextClassifier(keras.Model):
         if isinstance(config, dict):
             config = ClassifierConfig.from_dict(config)
         self.config = c = config
-        self.encoder = TransformerEncoder(c.vocab_size, c.max_length, c.num_layers, c.num_heads, c.d_model,
-                                          c.hidden_dim, c.activation, c.dropout, c.layer_norm_epsilon, name="encoder")
+        self.encoder = classifier_encoder(c)
         self.pooler = keras.layers.Dense(c.d_model, activation="tanh", name="pooler")
         self.pooled_dropout = keras.layers.Dropout(c.dropout, name="pooled_dropout")
         self.label_head = keras.layers.Dense(c.num_labels, name="label_head")

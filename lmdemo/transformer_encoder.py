@@ -53,3 +53,10 @@ class TransformerEncoder(keras.layers.Layer):
         config = super().get_config()
         config.update(self.args)
         return config
+
+
+def classifier_encoder(config):
+    """The encoder of a ``ClassifierConfig`` (the classifier's and the masked LM's: the same weights fit both)."""
+    c = config
+    return TransformerEncoder(c.vocab_size, c.max_length, c.num_layers, c.num_heads, c.d_model, c.hidden_dim,
+                              c.activation, c.dropout, c.layer_norm_epsilon, name="encoder")

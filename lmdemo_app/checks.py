@@ -44,6 +44,16 @@ def check_text(value, name, max_chars=MAX_TEXT_CHARS, allow_empty=False):
     return value
 
 
+def check_lines(value, name, max_lines):
+    """The non-empty lines of text ``value`` (stripped), at least one and at most ``max_lines``."""
+    lines = [line.strip() for line in check_text(value, name).splitlines() if line.strip()]
+    if not lines:
+        raise ValueError(f"{name} has no words: type at least one sentence")
+    if len(lines) > max_lines:
+        raise ValueError(f"{name} has {len(lines)} lines; give at most {max_lines} at a time")
+    return lines
+
+
 def check_int(value, name, low, high):
     """``value`` as an int in [low, high] (floats with no fraction accepted, as number inputs send)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):

@@ -4,7 +4,7 @@ import gradio as gr
 import pandas as pd
 
 from lmdemo.pipeline import pipeline
-from lmdemo_app.checks import check_text, user_errors
+from lmdemo_app.checks import check_lines, user_errors
 from lmdemo_app.i18n import t
 from lmdemo_app.shared_models import get_model, task_model_names
 
@@ -16,12 +16,7 @@ SAMPLE = ("a gorgeous , witty , seductive movie .\nthe plot is nothing but boile
 @user_errors
 def classify(text, model_name):
     """The first line's label probabilities, and a table with every line's label and score."""
-    text = check_text(text, "text")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ValueError("text has no words: type at least one sentence")
-    if len(lines) > MAX_LINES:
-        raise ValueError(f"text has {len(lines)} lines; classify at most {MAX_LINES} at a time")
+    lines = check_lines(text, "text", MAX_LINES)
     results = pipeline("sentiment", model=get_model(model_name, ["classifier"]))(lines)
     table = pd.DataFrame({"text": [line[:200] for line in lines], "label": [r["label"] for r in results],
                           "score": [round(r["score"], 4) for r in results],

@@ -46,8 +46,10 @@ def transformer_names():
 
 
 def check_model_name(name, kinds=None):
-    """``name`` if it is a shipped model present now (of one of ``kinds``); ValueError otherwise."""
-    names = model_names() if kinds is None else [n for n in model_names() if model_kind(n) in kinds]
+    """``name`` if it is a shipped model present now of one of ``kinds`` (default: the language
+    models); ValueError otherwise."""
+    kinds = LM_KINDS if kinds is None else kinds
+    names = [n for n in lmdemo.available_models() if model_kind(n) in kinds]
     if name not in names:
         raise ValueError(f"model must be one of {names}, received model={name!r}")
     return name
@@ -59,11 +61,9 @@ def _load(name):
 
 
 def get_model(name, kinds=None):
-    """The shared model ``name`` (of one of ``kinds``, default any), loaded on first use; one load even
-    when requests arrive together."""
-    names = [n for n in lmdemo.available_models() if kinds is None or model_kind(n) in kinds]
-    if name not in names:
-        raise ValueError(f"model must be one of {names}, received model={name!r}")
+    """The shared model ``name`` (of one of ``kinds``, default the language models), loaded on first
+    use; one load even when requests arrive together."""
+    check_model_name(name, kinds)
     with _lock:
         return _load(name)
 

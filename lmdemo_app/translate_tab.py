@@ -3,7 +3,7 @@
 import gradio as gr
 
 from lmdemo.pipeline import pipeline
-from lmdemo_app.checks import check_int, check_text, user_errors
+from lmdemo_app.checks import check_int, check_lines, user_errors
 from lmdemo_app.i18n import t
 from lmdemo_app.shared_models import get_model, task_model_names
 
@@ -14,12 +14,7 @@ SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nTh
 @user_errors
 def translate(text, model_name, num_beams):
     """Each non-empty line of ``text`` translated; a note when a line was too long to read whole."""
-    text = check_text(text, "text")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ValueError("text has no words: type at least one English sentence")
-    if len(lines) > MAX_LINES:
-        raise ValueError(f"text has {len(lines)} lines; translate at most {MAX_LINES} at a time")
+    lines = check_lines(text, "text", MAX_LINES)
     num_beams = check_int(num_beams, "num_beams", 1, 8)
     results = pipeline("translation", model=get_model(model_name, ["encoder-decoder"]))(lines, num_beams=num_beams)
     cut = [i + 1 for i, r in enumerate(results) if r["truncated"]]

@@ -31,6 +31,11 @@ class Tokenizer:
     def vocab_size(self):
         raise NotImplementedError
 
+    @property
+    def start_id(self):
+        """The id that ``start_text`` ends with (the start/end token of BPE), or None without a start text."""
+        return int(self.encode(self.start_text)[-1]) if self.start_text else None
+
     def decode_continuation(self, ids):
         """The text of ``ids`` generated after a prompt (word tokenizers add the separating space)."""
         return self.decode(ids)
