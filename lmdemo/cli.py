@@ -92,11 +92,15 @@ def build_parser():
     k.add_argument("task", choices=["translation", "summarization", "sentiment", "masked-lm"])
     k.add_argument("--data", required=True, help="training file (TSV, CSV, JSON, JSON lines; .gz ok) or hf:NAME; "
                                                  "for masked-lm, text files joined by commas")
-    k.add_argument("--init-from", default=None, help="sentiment: start from the encoder of this masked-lm or encoder-decoder checkpoint")
+    k.add_argument("--init-from", default=None, help="sentiment: start from the encoder of this masked-lm or "
+                   "encoder-decoder checkpoint; translation, summarization: continue from this encoder-decoder checkpoint")
     k.add_argument("--val-data", default=None, help="validation file; scored at the end for the model card")
     k.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
     k.add_argument("--name", default=None, help="model name for the card")
     k.add_argument("--bpe-vocab-size", type=int, default=8000)
+    k.add_argument("--tokenizer", choices=["bpe", "word"], default="bpe",
+                   help="sentiment: 'word' = the training words, lower-cased and split as the Penn Treebank does")
+    k.add_argument("--pooling", choices=["mean", "max"], default=None, help="sentiment: how the encoder output becomes one vector")
     for flag, field in [("--encoder-layers", "encoder_layers"), ("--decoder-layers", "decoder_layers"),
                         ("--layers", "num_layers"), ("--heads", "num_heads"), ("--d-model", "d_model"),
                         ("--hidden-dim", "hidden_dim"), ("--max-source-length", "max_source_length"),
@@ -104,6 +108,8 @@ def build_parser():
         k.add_argument(flag, type=int, default=None, dest=field)
     k.add_argument("--activation", choices=["gelu", "relu"], default=None)
     k.add_argument("--dropout", type=float, default=None)
+    k.add_argument("--copy-attention", action=argparse.BooleanOptionalAction, default=None,
+                   help="translation, summarization: a pointer-generator decoder that can copy source tokens")
     k.add_argument("--label-smoothing", type=float, default=0.1)
     k.add_argument("--final-beams", type=int, default=4, help="beam width of the final scores")
     k.add_argument("--max-train-examples", type=int, default=None)
@@ -162,12 +168,13 @@ def _run(args, argv):
         from lmdemo.task_training import train_task
 
         fields = ("encoder_layers", "decoder_layers", "num_layers", "num_heads", "d_model", "hidden_dim",
-                  "max_source_length", "max_target_length", "max_length", "activation", "dropout")
+                  "max_source_length", "max_target_length", "max_length", "activation", "dropout", "copy_attention",
+                  "pooling")
         overrides = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
-        own = {"sentiment": {"num_layers", "max_length"}, "masked-lm": {"num_layers", "max_length"}}.get(args.task, {"encoder_layers", "decoder_layers",
-                                                                          "max_source_length", "max_target_length"})
-        other = {"num_layers", "max_length", "encoder_layers", "decoder_layers", "max_source_length",
-                 "max_target_length"} - own
+        seq2seq = {"encoder_layers", "decoder_layers", "max_source_length", "max_target_length", "copy_attention"}
+        own = {"sentiment": {"num_layers", "max_length", "pooling"},
+               "masked-lm": {"num_layers", "max_length"}}.get(args.task, seq2seq)
+        other = ({"num_layers", "max_length", "pooling"} | seq2seq) - own
         wrong = sorted(set(overrides) & other)
         if wrong:
             raise ValueError(f"train-task {args.task} has no {', '.join(wrong)}")
@@ -176,7 +183,8 @@ def _run(args, argv):
                            model_overrides=overrides, bpe_vocab_size=args.bpe_vocab_size,
                            label_smoothing=args.label_smoothing, resume=not args.no_resume, command=command,
                            model_name=args.name, max_train_examples=args.max_train_examples,
-                           final_beams=args.final_beams, encrypt=args.encrypt, init_from=args.init_from)
+                           final_beams=args.final_beams, encrypt=args.encrypt, init_from=args.init_from,
+                           tokenizer=args.tokenizer)
         print(f"saved {args.out} ({model.num_params():,} parameters)")
         return 0
     if args.command == "half-precision":

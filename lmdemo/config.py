@@ -91,6 +91,7 @@ class EncoderDecoderConfig(_DictIO):
     activation: str = "relu"  # the original Transformer's
     dropout: float = 0.1
     layer_norm_epsilon: float = 1e-5
+    copy_attention: bool = False  # pointer-generator: the decoder may also copy source tokens (See et al., 2017)
 
     def __post_init__(self):
         if not self.hidden_dim:
@@ -98,6 +99,8 @@ class EncoderDecoderConfig(_DictIO):
         _check_positive(self, ("vocab_size", "max_source_length", "max_target_length", "encoder_layers",
                                "decoder_layers", "num_heads", "d_model", "hidden_dim"))
         _check_common(self)
+        if not isinstance(self.copy_attention, bool):
+            raise ValueError(f"copy_attention must be a bool, received copy_attention={self.copy_attention!r}")
 
 
 
@@ -113,11 +116,14 @@ class ClassifierConfig(_DictIO):
     activation: str = "gelu"  # BERT's
     dropout: float = 0.1
     layer_norm_epsilon: float = 1e-5
+    pooling: str = "mean"  # the text vector: "mean" or "max" of the encoder's output over the real tokens
 
     def __post_init__(self):
         if not self.hidden_dim:
             self.hidden_dim = 4 * self.d_model
         _check_positive(self, ("vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim"))
+        if self.pooling not in ("mean", "max"):
+            raise ValueError(f"pooling must be 'mean' or 'max', received pooling={self.pooling!r}")
         self.labels = tuple(self.labels)
         if len(self.labels) < 2 or not all(isinstance(x, str) and x for x in self.labels) or \
                 len(set(self.labels)) != len(self.labels):

@@ -4,8 +4,21 @@ The encoder reads the whole source at once. The decoder writes the target one to
 each step attends causally to the target so far (self-attention, with a KV cache when
 generating) and to every source token (cross-attention), then a linear layer tied to the
 target embeddings gives the logits over the vocabulary.
+
+With ``copy_attention`` the decoder is a pointer-generator (See et al., 2017): besides the
+vocabulary softmax it has one more attention over the source tokens, and a gate p_gen that
+mixes the two,
+
+    P(w) = p_gen · softmax(logits)[w] + (1 − p_gen) · Σ_{source positions s holding w} a_s,
+
+so a name or a number that appears in the source can be written even when the vocabulary
+softmax has barely learned it. ``decode`` then returns ln P(w): log-probabilities that every
+consumer of logits (argmax, log-softmax, the loss) reads as they are.
 """
 
+import math
+
+import jax.numpy as jnp
 import keras
 from keras import ops
 
@@ -37,6 +50,10 @@ class EncoderDecoder(keras.Model):
                                                   c.layer_norm_epsilon, name=f"decoder_block_{i}")
                        for i in range(c.decoder_layers)]
         self.final_norm = keras.layers.LayerNormalization(epsilon=c.layer_norm_epsilon, name="decoder_final_norm")
+        if c.copy_attention:
+            self.copy_query = keras.layers.Dense(c.d_model, use_bias=False, name="copy_query")
+            self.copy_key = keras.layers.Dense(c.d_model, use_bias=False, name="copy_key")
+            self.copy_gate = keras.layers.Dense(1, name="copy_gate")
 
     def build(self, input_shape=None):
         self.encoder.build((None, None))
@@ -44,6 +61,9 @@ class EncoderDecoder(keras.Model):
         for block in self.blocks:
             block.build((None, None, self.config.d_model))
         self.final_norm.build((None, None, self.config.d_model))
+        if self.config.copy_attention:
+            for layer in (self.copy_query, self.copy_key, self.copy_gate):
+                layer.build((None, None, self.config.d_model))
         self.output_bias = self.add_weight(shape=(self.config.vocab_size,), initializer="zeros", name="output_bias")
         self.built = True
 
@@ -53,13 +73,19 @@ class EncoderDecoder(keras.Model):
 
     # -- the two halves ----------------------------------------------------------------------------
     def encode(self, source_ids, source_mask, training=None):
-        """The encoder's output, and each decoder block's cross-attention keys and values of it.
+        """The encoder's output, and what the decoder reads of it at every step.
 
         Returns:
-            (memory (batch, src, d_model), tuple of (batch, 2, heads, src, head_dim) per block).
+            (memory (batch, src, d_model), memory_kv): ``memory_kv`` holds each decoder block's
+            cross-attention keys and values, (batch, 2, heads, src, head_dim); with
+            ``copy_attention`` one more item follows them: the copy attention's keys
+            (batch, src, d_model) and the source ids, which say what each position would copy.
         """
         memory = self.encoder(source_ids, source_mask, training=training)
-        return memory, tuple(block.cross_attention.project_key_value(memory) for block in self.blocks)
+        memory_kv = tuple(block.cross_attention.project_key_value(memory) for block in self.blocks)
+        if self.config.copy_attention:
+            memory_kv += ((self.copy_key(memory), ops.cast(source_ids, "int32")),)
+        return memory, memory_kv
 
     def empty_cache(self, batch_size, dtype="float32"):
         """One zero (batch, 2, heads, max_target_length, head_dim) self-attention cache per decoder block."""
@@ -94,12 +120,29 @@ class EncoderDecoder(keras.Model):
         hidden = self.final_norm(x)
         table = self.target_embedding.token_embedding.embeddings  # output layer tied to the target embeddings
         logits = ops.matmul(hidden, ops.transpose(table)) + self.output_bias
+        if self.config.copy_attention:
+            logits = self._copy_mixture(hidden, logits, memory_kv[-1], source_mask)
         outputs = (logits,)
         if cache is not None:
             outputs += (tuple(new_cache),)
         if return_attention_scores:
             outputs += (weights,)
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def _copy_mixture(self, hidden, logits, copy_memory, source_mask):
+        """ln(p_gen · softmax(logits) + (1 − p_gen) · copy distribution), (batch, tgt, vocab)."""
+        keys, source_ids = copy_memory
+        scores = ops.einsum("btd,bsd->bts", self.copy_query(hidden), keys) / math.sqrt(self.config.d_model)
+        scores = ops.where(source_mask[:, None, :], ops.cast(scores, "float32"), -1e9)
+        weights = ops.softmax(scores, axis=-1)  # (batch, tgt, src): where to copy from
+        gate = ops.sigmoid(ops.cast(self.copy_gate(hidden), "float32"))  # (batch, tgt, 1): p_gen
+        batch, vocab = ops.shape(source_ids)[0], self.config.vocab_size
+        # scatter-add each position's weight onto its source token id: (batch, vocab, tgt)
+        rows = jnp.arange(batch)[:, None]
+        copied = jnp.zeros((batch, vocab, weights.shape[1]), "float32").at[rows, source_ids].add(
+            jnp.swapaxes(weights, 1, 2))
+        probs = gate * ops.softmax(ops.cast(logits, "float32"), axis=-1) + (1.0 - gate) * jnp.swapaxes(copied, 1, 2)
+        return ops.log(ops.maximum(probs, 1e-9))
 
     def call(self, source_ids, target_ids, source_mask=None, training=None):
         """Teacher forcing: logits for every target position at once (training and scoring)."""

@@ -53,7 +53,8 @@ class Seq2SeqModel(NetworkModel):
         return (f"An encoder–decoder Transformer: {c.encoder_layers} encoder and {c.decoder_layers} decoder layers "
                 f"(pre-LayerNorm), {c.num_heads} heads, width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), "
                 f"up to {c.max_source_length} source and {c.max_target_length} target tokens, output layer tied to "
-                f"the target embeddings")
+                f"the target embeddings" + ("; a copy attention over the source mixed in by a learned gate "
+                                            "(pointer-generator)" if c.copy_attention else ""))
 
     def _run(self, params, method, *args, **kwargs):
         """Call ``method`` of the network with the weights ``params`` (pure: usable under ``jax.jit``)."""

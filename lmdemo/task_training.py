@@ -11,6 +11,7 @@ the evaluation harness's own scorers).
 """
 
 import dataclasses
+import json
 import os
 import time
 
@@ -20,7 +21,7 @@ import numpy as np
 from lmdemo.config import ClassifierConfig, EncoderDecoderConfig
 from lmdemo.example_trainer import ClassifierTrainer, Seq2SeqTrainer
 from lmdemo.task_data import TASKS, load_examples
-from lmdemo.tokenizers import BPETokenizer
+from lmdemo.tokenizers import BPETokenizer, WordTokenizer
 from lmdemo.trainer import STATE_DIR, TrainConfig
 from lmdemo.training import machine, storage_note
 
@@ -28,7 +29,7 @@ from lmdemo.training import machine, storage_note
 def train_task(task, data, out_dir, val_data=None, train_config=None, model_overrides=None, bpe_vocab_size=8000,
                label_smoothing=0.1, resume=True, command=None, progress=True, log_fn=None, model_name=None,
                max_train_examples=None, pause_after=None, final_beams=4, should_stop=None, encrypt=False,
-               init_from=None):
+               init_from=None, tokenizer="bpe"):
     """Train the model of ``task`` on ``data`` and write a checkpoint folder to ``out_dir``.
 
     Args:
@@ -36,8 +37,11 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
             (pre-training an encoder for ``sentiment``'s ``init_from``).
         data, val_data: training and validation files (see ``lmdemo.task_data``); for
             ``masked-lm``, text files joined by commas (``load_texts``).
-        init_from: sentiment only: a ``masked-lm`` or ``encoder-decoder`` checkpoint whose
-            tokenizer and encoder weights the classifier starts from (its size comes from there).
+        init_from: a checkpoint to start from, with its tokenizer. Sentiment: a ``masked-lm`` or
+            ``encoder-decoder`` checkpoint whose encoder the classifier starts from (its size
+            comes from there). Translation, summarization: an ``encoder-decoder`` checkpoint
+            whose weights this run continues from (a second stage, with a fresh schedule); only
+            ``dropout`` and ``copy_attention`` may differ, and layers it lacks start fresh.
         train_config: a ``TrainConfig`` (batch size counts examples).
         model_overrides: ``EncoderDecoderConfig`` or ``ClassifierConfig`` fields.
         bpe_vocab_size: the BPE vocabulary learned from the training data.
@@ -48,6 +52,8 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         pause_after, should_stop: stop early, resumably (as ``lmdemo.trainer.Trainer``).
         final_beams: the beam width of the final translation/summary scores (greedy is scored too).
         encrypt: store the checkpoint encrypted (key or passphrase from the environment).
+        tokenizer: ``"bpe"`` (byte-level BPE of ``bpe_vocab_size`` tokens) or, for sentiment,
+            ``"word"``: every training word, lower-cased and split as the Penn Treebank does.
 
     Returns:
         the trained model.
@@ -59,10 +65,11 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
                          resume, command, progress, log_fn, model_name, pause_after, should_stop, encrypt)
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS + ('masked-lm',)}, received task={task!r}")
-    if init_from and task != "sentiment":
-        raise ValueError(f"init_from is for the sentiment task (a pre-trained encoder), received task={task!r}")
+    if tokenizer not in ("bpe", "word") or (tokenizer == "word" and task != "sentiment"):
+        raise ValueError(f"tokenizer must be 'bpe' (or 'word' for sentiment), received tokenizer={tokenizer!r} "
+                         f"for task={task!r}")
     cfg = train_config or TrainConfig()
-    loaded = {}
+    loaded, earlier = {}, []
     train = load_examples(task, data, skip_empty=True, report=loaded)
     if max_train_examples:
         train = train[:max_train_examples]
@@ -72,11 +79,14 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     if resuming:
         model = load_model(out_dir)
     elif init_from:
-        model = _from_pretrained(init_from, model_overrides or {}, cfg.seed)
+        model, earlier = _from_pretrained(init_from, task, model_overrides or {}, cfg.seed)
     else:
         keras.utils.set_random_seed(cfg.seed)
         texts = [x for x, _ in train] + ([y for _, y in train] if task != "sentiment" else [])
-        tok = BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
+        if tokenizer == "word":
+            tok = WordTokenizer.train("\n".join(texts), normalize=True)
+        else:
+            tok = BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
         model = _new_model(task, tok, model_overrides or {})
     if encrypt and model.encryption is None:
         from lmdemo.encryption import for_saving
@@ -95,7 +105,10 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         trainer_class = Seq2SeqTrainer
     train_ids = encode(train)
     val_ids = encode(val) if val else None
+    if resuming:
+        earlier = _earlier_stages(out_dir)
     info = {"task": task, "data": data, "val_data": val_data, "train_examples": len(train), "init_from": init_from,
+            "command": command, "earlier_stages": earlier,
             "skipped_empty_train": loaded["skipped_empty"],
             "val_examples": len(val) if val else 0,
             "truncated_train_inputs": int(sum(len(model.tokenizer.encode(x)) > _input_cap(c) for x, _ in train[:2000])),
@@ -124,13 +137,48 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     return model
 
 
-def _from_pretrained(init_from, overrides, seed):
-    """A sentiment classifier whose tokenizer and encoder come from a pre-trained checkpoint: a
-    masked language model (BERT's recipe) or a translation model's encoder (CoVe's, McCann et al., 2017)."""
+def _from_pretrained(init_from, task, overrides, seed):
+    """The model a run starts from, and the training stages behind it (see ``train_task``'s ``init_from``)."""
     from lmdemo.models import load_model
-    from lmdemo.sentiment_model import SentimentModel
 
     pretrained = load_model(init_from)
+    if task == "sentiment":
+        return _classifier_from(init_from, pretrained, overrides, seed), []
+    if pretrained.kind != "encoder-decoder":
+        raise ValueError(f"init_from={init_from!r} is a {pretrained.kind!r} model; {task} continues from an "
+                         f"'encoder-decoder' checkpoint")
+    from lmdemo.seq2seq_model import Seq2SeqModel
+
+    shape = pretrained.config.to_dict()
+    clash = sorted(k for k in overrides if k not in ("dropout", "copy_attention") and overrides[k] != shape[k])
+    if clash:
+        raise ValueError(f"init_from={init_from!r} fixes {', '.join(clash)}; leave them out")
+    keras.utils.set_random_seed(seed)
+    model = Seq2SeqModel.create(pretrained.tokenizer, EncoderDecoderConfig(**{**shape, **overrides}))
+    inner = lambda v: v.path.split("/", 1)[1]  # noqa: E731  (the path without the network's own name)
+    weights = {inner(v): v for v in pretrained.network.variables}
+    for v in model.network.variables:
+        if inner(v) in weights:
+            v.assign(np.array(weights[inner(v)].numpy()))  # a fresh buffer per variable (the trainer donates them)
+    return model, _earlier_stages(init_from)
+
+
+def _earlier_stages(path):
+    """The training stages recorded in a checkpoint's ``metrics.json``: its own earlier ones, then its run."""
+    metrics_path = os.path.join(path, "metrics.json")
+    if not os.path.isfile(metrics_path):
+        return []
+    with open(metrics_path, encoding="utf-8") as f:
+        metrics = json.load(f)
+    own = {"command": metrics.get("command"), "step": metrics.get("step"), "train_seconds": metrics.get("train_seconds")}
+    return list(metrics.get("earlier_stages") or []) + [own]
+
+
+def _classifier_from(init_from, pretrained, overrides, seed):
+    """A sentiment classifier whose tokenizer and encoder come from a pre-trained checkpoint: a
+    masked language model (BERT's recipe) or a translation model's encoder (CoVe's, McCann et al., 2017)."""
+    from lmdemo.sentiment_model import SentimentModel
+
     c = pretrained.config
     if pretrained.kind == "masked-lm":
         shape = c.to_dict()
@@ -264,11 +312,18 @@ def _rouge_row(rouge, predictions, references):
     return {k: 100 * float(scores[k]) for k in ("rouge1", "rouge2", "rougeL")}
 
 
+def _tokenizer_phrase(tok):
+    if tok.type_name == "word":
+        return (f"word tokenizer ({tok.vocab_size:,} words" + (", lower-cased and split as the Penn Treebank does"
+                                                              if tok.normalize else "") + ")")
+    return f"byte-level BPE tokenizer with {tok.vocab_size:,} tokens"
+
+
 def task_card(model, metrics, cfg, command, name=None):
     """The Markdown card of a task model: what it is, the data, the exact command, measured scores."""
     task = metrics["task"]
     lines = [f"# {name or f'lmdemo {task} model'}", "",
-             f"{model.describe()}; byte-level BPE tokenizer with {model.tokenizer.vocab_size:,} tokens, "
+             f"{model.describe()}; {_tokenizer_phrase(model.tokenizer)}, "
              f"{metrics['params']:,} parameters, trained with lmdemo. " + storage_note(model, ["model.weights.h5", "tokenizer.json"]),
              "", "## Data",
              f"- training: `{metrics['data']}` ({metrics['train_examples']:,} examples"
@@ -276,15 +331,29 @@ def task_card(model, metrics, cfg, command, name=None):
                 else "") + ")"]
     if metrics.get("val_data"):
         lines.append(f"- validation: `{metrics['val_data']}` ({metrics['val_examples']:,} examples)")
-    if metrics.get("init_from"):
+    if metrics.get("init_from") and task == "sentiment":
         lines.append(f"- started from the pre-trained encoder of `{metrics['init_from']}` (its tokenizer too)")
-    lines += ["", "## How it was trained", "```", command or "(trained from Python; no command recorded)", "```",
+    elif metrics.get("init_from"):
+        lines.append(f"- continued from the weights of `{metrics['init_from']}` (its tokenizer too; layers it lacks "
+                     f"started fresh)")
+    lines += ["", "## How it was trained"]
+    stages = metrics.get("earlier_stages") or []
+    for i, stage in enumerate(stages, 1):
+        minutes = f"{stage['train_seconds'] / 60:.1f} minutes" if stage.get("train_seconds") is not None else "time not recorded"
+        lines += [f"Stage {i} ({stage.get('step') or 0:,} steps, {minutes}):", "```",
+                  stage.get("command") or "(no command recorded)", "```"]
+    if stages:
+        lines.append(f"Stage {len(stages) + 1}, this run:")
+    lines += ["```", command or "(trained from Python; no command recorded)", "```",
               f"AdamW (peak learning rate {cfg.learning_rate:g}, {cfg.warmup_steps} warmup steps, cosine decay to "
               f"{cfg.min_learning_rate:g}, weight decay {cfg.weight_decay:g}, gradient norm clipped at {cfg.grad_clip:g}), "
               f"batches of {cfg.batch_size} examples of similar length, dropout {model.config.dropout:g}"
               + (f", label smoothing {metrics['label_smoothing']:g}" if metrics.get("label_smoothing") else "")
               + f", seed {cfg.seed}.", "", "## Measured",
-              f"On {metrics['machine']}, {metrics['step']:,} steps in {metrics['train_seconds'] / 60:.1f} minutes.", ""]
+              f"On {metrics['machine']}, {metrics['step']:,} steps in {metrics['train_seconds'] / 60:.1f} minutes"
+              + (f" (this stage; all {len(stages) + 1} stages: {sum(s.get('step') or 0 for s in stages) + metrics['step']:,} "
+                 f"steps in {(sum(s.get('train_seconds') or 0 for s in stages) + metrics['train_seconds']) / 60:.1f} minutes)"
+                 if stages else "") + ".", ""]
     final = metrics.get("final")
     if final and task == "sentiment":
         lines += ["| validation | accuracy |", "|---|---|", f"| this model | {final['accuracy']:.4f} |",

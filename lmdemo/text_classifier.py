@@ -1,4 +1,4 @@
-"""A BERT-style text classifier network: encoder, mean pooling over the real tokens, softmax over labels."""
+"""A BERT-style text classifier network: encoder, mean (or max) pooling over the real tokens, softmax over labels."""
 
 import keras
 from keras import ops
@@ -12,7 +12,9 @@ class TextClassifier(keras.Model):
     """(batch, seq) ids and padding mask → (batch, num_labels) logits; softmax of them = P(label | text).
 
     The text's vector is the mean of the encoder's output over its real tokens (padding left
-    out), passed through a tanh layer (BERT's pooler) and a linear layer to the label logits.
+    out), or with ``pooling="max"`` its largest value in each dimension (Kim, 2014's
+    max-over-time pooling), passed through a tanh layer (BERT's pooler) and a linear layer to
+    the label logits.
 
     Args:
         config: a ``ClassifierConfig`` or its dict.
@@ -35,11 +37,15 @@ class TextClassifier(keras.Model):
         self.built = True
 
     def pooled(self, token_ids, padding_mask, training=None):
-        """The text vector: mean of the encoder's output over real tokens, then tanh(W h + b)."""
+        """The text vector: mean (or max) of the encoder's output over real tokens, then tanh(W h + b)."""
         hidden = self.encoder(token_ids, padding_mask, training=training)  # (batch, seq, d_model)
-        weights = ops.cast(padding_mask, hidden.dtype)[..., None]
-        mean = ops.sum(hidden * weights, axis=1) / ops.maximum(ops.sum(weights, axis=1), 1.0)
-        return self.pooler(mean)
+        if self.config.pooling == "max":
+            pooled = ops.max(ops.where(padding_mask[..., None], hidden, -1e9), axis=1)
+            pooled = ops.where(ops.any(padding_mask, axis=1)[:, None], pooled, 0.0)  # no tokens: zeros, as the mean
+        else:
+            weights = ops.cast(padding_mask, hidden.dtype)[..., None]
+            pooled = ops.sum(hidden * weights, axis=1) / ops.maximum(ops.sum(weights, axis=1), 1.0)
+        return self.pooler(pooled)
 
     def call(self, token_ids, padding_mask=None, training=None):
         if padding_mask is None:

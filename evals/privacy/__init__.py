@@ -12,10 +12,10 @@ GB 11643, SSA rules), names by name lists and context cues. See `sanitizer.py` f
 from evals.privacy.finding import ENTITY_TYPES, Finding, count_by_type
 from evals.privacy.log_filter import RedactingFilter
 from evals.privacy.operators import OPERATORS, Pseudonymizer
-from evals.privacy.sanitizer import (DEFAULT_MIN_SCORE, RECOGNIZERS, analyze, resolve_overlaps, sanitize,
-                                     sanitize_batch, sanitize_column)
+from evals.privacy.sanitizer import (DEFAULT_MIN_SCORE, RECOGNIZERS, analyze, analyze_batch, resolve_overlaps,
+                                     sanitize, sanitize_batch, sanitize_column)
 
 __all__ = [
     "DEFAULT_MIN_SCORE", "ENTITY_TYPES", "OPERATORS", "RECOGNIZERS", "Finding", "Pseudonymizer", "RedactingFilter",
-    "analyze", "count_by_type", "resolve_overlaps", "sanitize", "sanitize_batch", "sanitize_column",
+    "analyze", "analyze_batch", "count_by_type", "resolve_overlaps", "sanitize", "sanitize_batch", "sanitize_column",
 ]

@@ -6,12 +6,15 @@ one more token, ``<eos>``, that the model must also predict.
 """
 
 import collections
+import re
 
 from lmdemo.tokenizers.char_tokenizer import UNKNOWN_POLICIES
 from lmdemo.tokenizers.tokenizer import Tokenizer
 
 UNK = "<unk>"
 EOS = "<eos>"
+# Penn Treebank-style word splitting: clitics ("does n't", "it 's"), words, and each punctuation mark.
+_TREEBANK = re.compile(r"\w+(?=n't\b)|n't\b|'\w+|\w+|[^\w\s]")
 
 
 class WordTokenizer(Tokenizer):
@@ -25,9 +28,14 @@ class WordTokenizer(Tokenizer):
     Decoding joins words with spaces and turns ``<eos>`` back into a newline, so the text
     round-trips up to whitespace.
 
+    With ``normalize`` the text is first lower-cased and split the way the Penn Treebank (and
+    SST) write it: "Doesn't it?" reads as ``does n't it ?``. Raw text then meets the vocabulary
+    of an already tokenized corpus; decoding gives the normalized words.
+
     Args:
         words: the vocabulary in id order (``<unk>`` and ``<eos>`` first).
         unknown: the policy for words outside the vocabulary.
+        normalize: lower-case and split off punctuation and clitics before looking words up.
 
     Example:
         >>> tok = WordTokenizer.train("the cat sat\\nthe dog sat\\n")
@@ -39,7 +47,9 @@ class WordTokenizer(Tokenizer):
     special_tokens = (UNK, EOS)
     start_text = "\n"  # an empty prompt starts a new sentence
 
-    def __init__(self, words, unknown="unk"):
+    def __init__(self, words, unknown="unk", normalize=False):
+        if not isinstance(normalize, bool):
+            raise ValueError(f"normalize must be a bool, received normalize={normalize!r}")
         if unknown not in UNKNOWN_POLICIES:
             raise ValueError(f"unknown must be one of {UNKNOWN_POLICIES}, received unknown={unknown!r}")
         words = list(words)
@@ -52,22 +62,24 @@ class WordTokenizer(Tokenizer):
             raise ValueError("words must not repeat a word")
         self.words = words
         self.unknown = unknown
+        self.normalize = normalize
         self._ids = {w: i for i, w in enumerate(words)}
         self.unk_id = 0
         self.eos_id = 1
 
     @classmethod
-    def train(cls, text, max_vocab=None, min_count=1, unknown="unk"):
+    def train(cls, text, max_vocab=None, min_count=1, unknown="unk", normalize=False):
         """Build the vocabulary from ``text``'s words.
 
         Args:
             text: the training text.
             max_vocab: keep at most this many tokens in all (``<unk>`` and ``<eos>`` included).
             min_count: drop words seen fewer times.
+            normalize: see the class; the vocabulary is then of normalized words.
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, received {type(text).__name__}")
-        counts = collections.Counter(text.split())
+        counts = collections.Counter(_TREEBANK.findall(text.lower()) if normalize is True else text.split())
         counts.pop(UNK, None)
         counts.pop(EOS, None)
         if not counts:
@@ -77,7 +89,7 @@ class WordTokenizer(Tokenizer):
         ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
         if max_vocab is not None:
             ranked = ranked[: max_vocab - 2]
-        return cls([UNK, EOS] + ranked, unknown=unknown)
+        return cls([UNK, EOS] + ranked, unknown=unknown, normalize=normalize)
 
     @property
     def vocab_size(self):
@@ -89,7 +101,7 @@ class WordTokenizer(Tokenizer):
         for line_no, line in enumerate(text.split("\n")):
             if line_no:
                 out.append(self.eos_id)
-            for word in line.split():
+            for word in _TREEBANK.findall(line.lower()) if self.normalize else line.split():
                 i = ids.get(word)
                 if i is not None:
                     out.append(i)
@@ -123,4 +135,7 @@ class WordTokenizer(Tokenizer):
         return self.words[token_id]
 
     def get_config(self):
-        return {"words": self.words, "unknown": self.unknown}
+        config = {"words": self.words, "unknown": self.unknown}
+        if self.normalize:
+            config["normalize"] = True  # left out otherwise, so older files stay byte-identical
+        return config

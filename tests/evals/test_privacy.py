@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from evals.privacy import (OPERATORS, Finding, Pseudonymizer, RedactingFilter, analyze, count_by_type,
+from evals.privacy import (OPERATORS, Finding, Pseudonymizer, RedactingFilter, analyze, analyze_batch, count_by_type,
                            resolve_overlaps, sanitize, sanitize_batch, sanitize_column)
 from evals.privacy.checksums import cn_id_valid, iban_valid, luhn_valid, shannon_entropy, us_ssn_valid
 
@@ -138,6 +138,19 @@ def test_batch_pseudonyms_consistent_across_texts():
     out, found = sanitize_batch(["ann@x.org", "no pii", "ann@x.org"], operator="pseudonym", salt="k")
     assert out[0] == out[2] and out[1] == "no pii"
     assert count_by_type(found) == {"EMAIL": 2}
+
+
+def test_analyze_batch_equals_analyze_one_by_one():
+    texts = ["Mail ann.lee@example.com or call +1 415 555 0100.", "", "no pii here",
+             "Dear John Smith, your card 4111 1111 1111 1111 and IBAN GB82 WEST 1234 5698 7654 32.",
+             "我叫王小明，手机13812345678，住在北京市朝阳区建国路88号。", "Mr. Xyz lives at 12 Baker Street."]
+    assert analyze_batch(texts) == [analyze(t) for t in texts]
+    assert analyze_batch(texts, types=["PHONE"], min_score=0.9) == [analyze(t, ["PHONE"], 0.9) for t in texts]
+    assert analyze_batch([]) == []
+    with pytest.raises(TypeError, match="texts must be a list of str, received str"):
+        analyze_batch("one text")
+    with pytest.raises(TypeError, match=r"texts\[1\] must be a str, received bytes"):
+        analyze_batch(["ok", b"bytes"])
 
 
 # --- overlaps -------------------------------------------------------------------------------------

@@ -30,6 +30,20 @@ def seq2seq(bpe):
 
 
 @pytest.fixture(scope="module")
+def seq2seq_copy(bpe):
+    keras.utils.set_random_seed(0)
+    return Seq2SeqModel.create(bpe, EncoderDecoderConfig(max_source_length=16, max_target_length=12, encoder_layers=1,
+                                                         decoder_layers=1, num_heads=2, d_model=32, dropout=0.0,
+                                                         copy_attention=True))
+
+
+@pytest.fixture(params=["seq2seq", "seq2seq_copy"])
+def any_seq2seq(request):
+    """Each test that takes it runs on the plain encoder–decoder and on the pointer-generator."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="module")
 def classifier(bpe):
     keras.utils.set_random_seed(0)
     return SentimentModel.create(bpe, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16))
@@ -51,8 +65,8 @@ def test_encoder_block_is_bidirectional_and_ignores_padding():
     np.testing.assert_allclose(np.asarray(block(padded, padding_mask=mask))[0, :3], out[0, :3], atol=1e-6)
 
 
-def test_cached_decoding_equals_teacher_forcing(seq2seq):
-    net = seq2seq.network
+def test_cached_decoding_equals_teacher_forcing(any_seq2seq):
+    net = any_seq2seq.network
     src = np.array([[5, 6, 7, 8, 0, 0]], np.int32)
     mask = src > 0
     tgt = np.array([[0, 11, 12, 13, 14]], np.int32)
@@ -64,8 +78,8 @@ def test_cached_decoding_equals_teacher_forcing(seq2seq):
         np.testing.assert_allclose(np.asarray(logits)[0, 0], full[0, i], atol=1e-5)
 
 
-def test_source_padding_does_not_change_the_target_logits(seq2seq):
-    net = seq2seq.network
+def test_source_padding_does_not_change_the_target_logits(any_seq2seq):
+    net = any_seq2seq.network
     tgt = np.array([[0, 11, 12]], np.int32)
     short = np.asarray(net(np.array([[5, 6, 7]], np.int32), tgt, source_mask=np.ones((1, 3), bool)))
     padded = np.asarray(net(np.array([[5, 6, 7, 9, 9]], np.int32), tgt,
@@ -73,20 +87,43 @@ def test_source_padding_does_not_change_the_target_logits(seq2seq):
     np.testing.assert_allclose(short, padded, atol=1e-5)
 
 
+def test_copy_attention_probabilities_sum_to_one_and_copy_the_source(seq2seq_copy):
+    net = seq2seq_copy.network
+    src = np.array([[5, 6, 5, 7, 0, 0]], np.int32)
+    mask = src > 0
+    tgt = np.array([[0, 11, 12]], np.int32)
+    probs = np.exp(np.asarray(net(src, tgt, source_mask=mask), np.float64))
+    np.testing.assert_allclose(probs.sum(-1), 1.0, atol=1e-5)
+    saved = [v.numpy() for v in (net.copy_query.kernel, net.copy_gate.kernel, net.copy_gate.bias)]
+    try:  # p_gen = sigmoid(-40) ≈ 0 and a uniform copy attention over the 4 real source tokens
+        net.copy_query.kernel.assign(np.zeros_like(saved[0]))
+        net.copy_gate.kernel.assign(np.zeros_like(saved[1]))
+        net.copy_gate.bias.assign(np.full_like(saved[2], -40.0))
+        probs = np.exp(np.asarray(net(src, tgt, source_mask=mask), np.float64))
+    finally:
+        for v, value in zip((net.copy_query.kernel, net.copy_gate.kernel, net.copy_gate.bias), saved):
+            v.assign(value)
+    expected = np.full(net.config.vocab_size, 1e-9)
+    expected[[5, 6, 7]] = [0.5, 0.25, 0.25]  # id 5 twice; padding (id 0) is never copied
+    for row in probs[0]:
+        np.testing.assert_allclose(row, expected, rtol=1e-5)
+
+
 # -- sequence-to-sequence decoding -----------------------------------------------------------------------
-def test_beam_size_one_equals_greedy_and_batch_equals_one_by_one(seq2seq):
+def test_beam_size_one_equals_greedy_and_batch_equals_one_by_one(any_seq2seq):
     texts = ["one two three", "good night and thank you very much", "the red house"]
-    greedy = seq2seq.generate(texts, num_beams=1)
-    assert seq2seq.generate(texts, num_beams=1, length_penalty=0.0) == greedy
-    beam1 = seq2seq.generate(texts, num_beams=1)
+    greedy = any_seq2seq.generate(texts, num_beams=1)
+    assert any_seq2seq.generate(texts, num_beams=1, length_penalty=0.0) == greedy
+    beam1 = any_seq2seq.generate(texts, num_beams=1)
     assert beam1 == greedy
     from lmdemo import seq2seq_model
 
-    tokens_greedy = np.asarray(seq2seq_model._greedy(seq2seq, seq2seq._params(), *_batch(seq2seq, texts), 11))
-    tokens_beam = np.asarray(seq2seq_model._beam(seq2seq, seq2seq._params(), *_batch(seq2seq, texts), 11, 1, 1.0))
+    params, batch = any_seq2seq._params(), _batch(any_seq2seq, texts)
+    tokens_greedy = np.asarray(seq2seq_model._greedy(any_seq2seq, params, *batch, 11))
+    tokens_beam = np.asarray(seq2seq_model._beam(any_seq2seq, params, *batch, 11, 1, 1.0))
     np.testing.assert_array_equal(tokens_greedy, tokens_beam)
-    assert [seq2seq.generate([t])[0] for t in texts] == greedy
-    assert [seq2seq.generate([t], num_beams=3)[0] for t in texts] == seq2seq.generate(texts, num_beams=3)
+    assert [any_seq2seq.generate([t])[0] for t in texts] == greedy
+    assert [any_seq2seq.generate([t], num_beams=3)[0] for t in texts] == any_seq2seq.generate(texts, num_beams=3)
 
 
 def _batch(model, texts):
@@ -165,11 +202,22 @@ def test_classify_batch_equals_one_by_one_and_probabilities_sum_to_one(classifie
     assert [r["truncated"] for r in batch] == [False, False, True]
 
 
-def test_classifier_padding_does_not_change_probabilities(classifier):
+@pytest.mark.parametrize("pooling", ["mean", "max"])
+def test_classifier_padding_does_not_change_probabilities(bpe, pooling):
+    keras.utils.set_random_seed(0)
+    classifier = SentimentModel.create(bpe, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16,
+                                                             pooling=pooling))
     ids = classifier.tokenizer.encode("good film")
     alone = classifier.probabilities_of([ids])
-    with_long = classifier.probabilities_of([ids, ids * 3])
+    with_long = classifier.probabilities_of([ids, ids * 3, []])
     np.testing.assert_allclose(alone[0], with_long[0], atol=1e-6)
+    np.testing.assert_allclose(with_long.sum(axis=1), 1.0, atol=1e-6)
+    if pooling == "max":  # the text vector is the largest encoder output in each dimension
+        net, mask = classifier.network, np.ones((1, len(ids)), bool)
+        hidden = np.asarray(net.encoder(np.array([ids]), mask))
+        np.testing.assert_allclose(np.asarray(net.pooled(np.array([ids]), mask)),
+                                   np.tanh(hidden.max(axis=1) @ net.pooler.kernel.numpy() + net.pooler.bias.numpy()),
+                                   atol=1e-5)
 
 
 @pytest.mark.parametrize("texts, error, message", [
@@ -200,7 +248,8 @@ def _write(path, text):
     return str(path)
 
 
-def test_sentiment_training_learns_a_keyword_task(tmp_path):
+@pytest.mark.parametrize("tokenizer, pooling", [("bpe", "mean"), ("word", "max")])
+def test_sentiment_training_learns_a_keyword_task(tmp_path, tokenizer, pooling):
     rng = np.random.default_rng(0)
     fillers = ["the", "movie", "was", "plot", "actors", "quite", "and", "a", "story", "it"]
 
@@ -220,11 +269,16 @@ def test_sentiment_training_learns_a_keyword_task(tmp_path):
     model = train_task("sentiment", train, str(tmp_path / "m"), val_data=dev, progress=False, bpe_vocab_size=300,
                        train_config=TrainConfig(steps=120, batch_size=16, warmup_steps=10, eval_interval=60,
                                                 learning_rate=3e-3),
-                       model_overrides=dict(num_layers=1, d_model=32, num_heads=2, max_length=16))
+                       model_overrides=dict(num_layers=1, d_model=32, num_heads=2, max_length=16, pooling=pooling),
+                       tokenizer=tokenizer)
+    assert model.tokenizer.type_name == tokenizer and model.config.pooling == pooling
     metrics = json.load(open(tmp_path / "m" / "metrics.json"))
     assert metrics["final"]["accuracy"] == 1.0 and metrics["final"]["baseline_accuracy"] == 1.0
     assert model.classify(["the movie was wonderful"])[0]["label"] == "positive"
+    if tokenizer == "word":  # lower-cased and split before the lookup
+        assert model.classify(["The movie was WONDERFUL!"])[0]["label"] == "positive"
     card = open(tmp_path / "m" / "README.md").read()
+    assert ("word tokenizer (" if tokenizer == "word" else "byte-level BPE tokenizer") in card
     assert "| this model | 1.0000 |" in card
 
 
@@ -403,15 +457,49 @@ def test_pretrain_then_finetune_copies_the_encoder(tmp_path):
     data = _write(tmp_path / "sst.tsv", rows)
     from lmdemo.task_training import _from_pretrained
 
-    fresh = _from_pretrained(str(tmp_path / "mlm"), {"dropout": 0.2}, seed=0)
+    fresh, stages = _from_pretrained(str(tmp_path / "mlm"), "sentiment", {"dropout": 0.2}, seed=0)
+    assert stages == []
     for a, b in zip(fresh.network.encoder.get_weights(), pre.network.encoder.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert fresh.config.dropout == 0.2 and fresh.tokenizer.tokenizer_json == pre.tokenizer.tokenizer_json
     with pytest.raises(ValueError, match="fixes d_model; leave them out"):
-        _from_pretrained(str(tmp_path / "mlm"), {"d_model": 32}, seed=0)
+        _from_pretrained(str(tmp_path / "mlm"), "sentiment", {"d_model": 32}, seed=0)
     model = train_task("sentiment", data, str(tmp_path / "s"), val_data=data, train_config=cfg, progress=False,
                        init_from=str(tmp_path / "mlm"))
     assert "started from the pre-trained encoder of" in open(tmp_path / "s" / "README.md").read()
     assert model.classify(["good night"])[0]["label"] in ("negative", "positive")
-    with pytest.raises(ValueError, match="init_from is for the sentiment task"):
+    with pytest.raises(ValueError, match="tokenizer must be 'bpe' \\(or 'word' for sentiment\\), received tokenizer='word'"):
+        train_task("translation", data, str(tmp_path / "x"), tokenizer="word")
+    with pytest.raises(ValueError, match="is a 'masked-lm' model; translation continues from an 'encoder-decoder'"):
         train_task("translation", data, str(tmp_path / "x"), init_from=str(tmp_path / "mlm"))
+
+
+def test_second_stage_continues_from_a_checkpoint_and_adds_copy_attention(tmp_path):
+    text = "english\tspanish\n" + "\n".join(f"{a}\t{b}" for a, b in PAIRS) + "\n"
+    data = _write(tmp_path / "pairs.tsv", text)
+    from lmdemo.task_training import _from_pretrained, train_task
+    from lmdemo.trainer import TrainConfig
+
+    cfg = TrainConfig(steps=4, batch_size=8, warmup_steps=1, eval_interval=4)
+    overrides = dict(encoder_layers=1, decoder_layers=1, d_model=32, num_heads=2, max_source_length=16,
+                     max_target_length=16)
+    first = train_task("translation", data, str(tmp_path / "a"), train_config=cfg, progress=False, bpe_vocab_size=300,
+                       model_overrides=overrides, command="stage one")
+    model, stages = _from_pretrained(str(tmp_path / "a"), "translation", {"copy_attention": True}, seed=0)
+    assert stages == [{"command": "stage one", "step": 4, "train_seconds": stages[0]["train_seconds"]}]
+    old = {v.path.split("/", 1)[1]: v.numpy() for v in first.network.trainable_variables}
+    new = {v.path.split("/", 1)[1]: v.numpy() for v in model.network.trainable_variables}
+    assert sorted(set(new) - set(old)) == ["copy_gate/bias", "copy_gate/kernel", "copy_key/kernel", "copy_query/kernel"]
+    for name, value in old.items():
+        np.testing.assert_array_equal(new[name], value)
+    with pytest.raises(ValueError, match="fixes d_model; leave them out"):
+        _from_pretrained(str(tmp_path / "a"), "translation", {"d_model": 64}, seed=0)
+    second = train_task("translation", data, str(tmp_path / "b"), train_config=cfg, progress=False, val_data=data,
+                        init_from=str(tmp_path / "a"), model_overrides={"copy_attention": True}, command="stage two",
+                        final_beams=2)
+    assert second.config.copy_attention and isinstance(second.generate(["good night"])[0]["text"], str)
+    card = open(tmp_path / "b" / "README.md").read()
+    assert "Stage 1 (4 steps, " in card and "stage one" in card and "Stage 2, this run:" in card
+    assert "(this stage; all 2 stages: 8 steps in " in card and "pointer-generator" in card
+    metrics = json.load(open(tmp_path / "b" / "metrics.json"))
+    assert [s["command"] for s in metrics["earlier_stages"]] == ["stage one"] and metrics["command"] == "stage two"

@@ -133,6 +133,19 @@ def test_word_generated_text_is_separated_from_the_prompt():
     assert tok.decode_continuation(tok.encode("\na")) == "\na"
 
 
+def test_word_normalize_lowercases_and_splits_like_the_treebank(tmp_path):
+    tok = WordTokenizer.train("it 's a charming film .\ndoes n't work !", normalize=True)
+    assert tok.tokenize("It's a CHARMING film. Doesn't work!") == ["it", "'s", "a", "charming", "film", ".", "does",
+                                                                   "n't", "work", "!"]
+    assert tok.encode("Hello") == [0]  # still <unk> outside the vocabulary
+    tok.save(str(tmp_path / "n.json"))
+    assert load_tokenizer(str(tmp_path / "n.json")).encode("Doesn't WORK") == tok.encode("does n't work")
+    plain = WordTokenizer.train("it 's fine")
+    assert "normalize" not in plain.get_config() and plain.encode("It's") == [0]
+    with pytest.raises(ValueError, match="normalize must be a bool, received normalize='yes'"):
+        WordTokenizer(plain.words, normalize="yes")
+
+
 def test_word_rejects_bad_arguments():
     with pytest.raises(ValueError, match="no words"):
         WordTokenizer.train(" \n ")
