@@ -112,7 +112,7 @@ class Pipeline:
 
             _no_options(f"{self.model} summarization", options)
             return [{key: METHODS[self.model](t), "truncated": False} for t in texts]
-        allowed = {"num_beams", "max_new_tokens", "length_penalty"}
+        allowed = {"num_beams", "max_new_tokens", "length_penalty", "no_repeat_ngram_size"}
         unknown = sorted(set(options) - allowed)
         if unknown:
             raise ValueError(f"{self.task} takes {sorted(allowed)}; unknown: {unknown}")

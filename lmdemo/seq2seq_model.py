@@ -85,7 +85,7 @@ class Seq2SeqModel(NetworkModel):
         return np.asarray(lp[np.arange(len(tgt)), tgt], np.float64)
 
     # -- generation --------------------------------------------------------------------------------
-    def generate(self, texts, num_beams=1, max_new_tokens=None, length_penalty=1.0):
+    def generate(self, texts, num_beams=1, max_new_tokens=None, length_penalty=1.0, no_repeat_ngram_size=0):
         """The output text for each input text.
 
         Args:
@@ -93,6 +93,8 @@ class Seq2SeqModel(NetworkModel):
             num_beams: 1 = greedy decoding; more = beam search with that many beams (≤ 16).
             max_new_tokens: the most tokens written per text (default: ``max_target_length - 1``).
             length_penalty: beam search ranks finished beams by log P / length^length_penalty.
+            no_repeat_ngram_size: n > 0 forbids writing any n tokens in a row twice (as Hugging
+                Face's option of that name); 0 allows repeats.
 
         Returns:
             list of dicts: ``text``, ``truncated`` (the input was longer than
@@ -108,6 +110,9 @@ class Seq2SeqModel(NetworkModel):
             raise ValueError(f"max_new_tokens must be an int in [1, {limit}], received max_new_tokens={max_new_tokens!r}")
         if not is_number(length_penalty) or not 0 <= length_penalty <= 5:
             raise ValueError(f"length_penalty must be a number in [0, 5], received length_penalty={length_penalty!r}")
+        if not is_int(no_repeat_ngram_size) or not 0 <= no_repeat_ngram_size <= 8:
+            raise ValueError(f"no_repeat_ngram_size must be an int in [0, 8], received "
+                             f"no_repeat_ngram_size={no_repeat_ngram_size!r}")
         ids, cut = self.encode_sources(texts)
         params = self._params()
         results = [None] * len(ids)
@@ -117,10 +122,11 @@ class Seq2SeqModel(NetworkModel):
             chunk = order[start:start + batch_size]
             rows = [ids[i] for i in chunk] + [[self.start_id]] * (batch_size - len(chunk))  # fixed batch: one compile
             src, mask = pad_batch(rows, self.config.max_source_length)
+            n = int(no_repeat_ngram_size)
             if num_beams == 1:
-                tokens = _greedy(self, params, src, mask, max_new_tokens)
+                tokens = _greedy(self, params, src, mask, max_new_tokens, n)
             else:
-                tokens = _beam(self, params, src, mask, max_new_tokens, num_beams, float(length_penalty))
+                tokens = _beam(self, params, src, mask, max_new_tokens, num_beams, float(length_penalty), n)
             for i, row in zip(chunk, np.asarray(tokens)):
                 row = row.tolist()
                 finished = self.start_id in row
@@ -138,8 +144,25 @@ class Seq2SeqModel(NetworkModel):
         return logits[:, 0].astype(jnp.float32), cache
 
 
-@functools.partial(jax.jit, static_argnums=(0, 4))
-def _greedy(model, params, src, mask, steps):
+def repeated_ngram_mask(tokens, i, n, vocab_size):
+    """(rows, vocab) True at each token that would complete an n-gram already in ``tokens[:, :i]``.
+
+    Row r bans token w when some earlier n-gram of r is its last n - 1 tokens followed by w.
+    """
+    rows, steps = tokens.shape
+    if n < 1:
+        return jnp.zeros((rows, vocab_size), bool)
+    starts = jnp.arange(steps)
+    match = jnp.broadcast_to(starts[None, :] <= i - n, (rows, steps))  # n-grams that end before i
+    for k in range(n - 1):  # the n-gram at j begins with the last n - 1 tokens
+        last = jnp.take(tokens, jnp.clip(i - (n - 1) + k, 0, steps - 1), axis=1)
+        match = match & (jnp.roll(tokens, -k, axis=1) == last[:, None])
+    following = jnp.roll(tokens, -(n - 1), axis=1)
+    return jnp.zeros((rows, vocab_size), bool).at[jnp.arange(rows)[:, None], following].max(match)
+
+
+@functools.partial(jax.jit, static_argnums=(0, 4, 5))
+def _greedy(model, params, src, mask, steps, no_repeat=0):
     """argmax at every step until every row has written the end token: (batch, steps) ids."""
     batch = src.shape[0]
     memory_kv = model._encode(params, src, mask)
@@ -149,6 +172,8 @@ def _greedy(model, params, src, mask, steps):
     def body(carry):
         i, token, cache, tokens, done = carry
         logits, cache = model._step(params, token, memory_kv, mask, cache, i)
+        if no_repeat:
+            logits = jnp.where(repeated_ngram_mask(tokens, i, no_repeat, logits.shape[-1]), -1e9, logits)
         token = jnp.where(done, model.start_id, jnp.argmax(logits, axis=-1).astype(jnp.int32))
         return i + 1, token, cache, tokens.at[:, i].set(token), done | (token == model.start_id)
 
@@ -157,8 +182,8 @@ def _greedy(model, params, src, mask, steps):
     return lax.while_loop(lambda c: (c[0] < steps) & ~jnp.all(c[4]), body, carry)[3]
 
 
-@functools.partial(jax.jit, static_argnums=(0, 4, 5))
-def _beam(model, params, src, mask, steps, beams, length_penalty):
+@functools.partial(jax.jit, static_argnums=(0, 4, 5, 7))
+def _beam(model, params, src, mask, steps, beams, length_penalty, no_repeat=0):
     """Beam search per source; a finished beam keeps its score (it can only add the end token, at
     probability 1). Returns the best beam's (batch, steps) ids by log P / length^length_penalty."""
     batch = src.shape[0]
@@ -172,6 +197,8 @@ def _beam(model, params, src, mask, steps, beams, length_penalty):
     def body(carry):
         i, token, cache, tokens, scores, done, lengths = carry
         logits, cache = model._step(params, flat(token), memory_kv, mask, cache, i)
+        if no_repeat:
+            logits = jnp.where(repeated_ngram_mask(flat(tokens), i, no_repeat, logits.shape[-1]), -1e9, logits)
         logits = logits.reshape(batch, beams, -1)
         only_end = jnp.full_like(logits, -1e9).at[..., end].set(0.0)
         logits = jnp.where(done[..., None], only_end, logits)

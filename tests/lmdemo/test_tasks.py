@@ -126,6 +126,38 @@ def test_beam_size_one_equals_greedy_and_batch_equals_one_by_one(any_seq2seq):
     assert [any_seq2seq.generate([t], num_beams=3)[0] for t in texts] == any_seq2seq.generate(texts, num_beams=3)
 
 
+def test_repeated_ngram_mask_bans_the_tokens_that_would_repeat_an_ngram():
+    from lmdemo.seq2seq_model import repeated_ngram_mask
+
+    tokens = np.array([[5, 6, 7, 5, 6, 0, 0, 0], [1, 1, 1, 0, 0, 0, 0, 0]], np.int32)  # tokens[:, :i] are written
+    banned = lambda i, n: [np.flatnonzero(row).tolist() for row in np.asarray(repeated_ngram_mask(tokens, i, n, 10))]  # noqa: E731
+    assert banned(5, 3) == [[7], []]  # row 0 ends "5 6", once followed by 7; row 1 ends "0 0", never seen before
+    assert banned(3, 3) == [[], [1]]  # row 1 ends "1 1", once followed by 1
+    assert banned(5, 2) == [[7], [0]]
+    assert banned(5, 1) == [[5, 6, 7], [0, 1]]
+    assert banned(5, 0) == [[], []]
+
+
+def test_no_repeat_ngram_size_leaves_no_repeated_ngram(any_seq2seq):
+    texts = ["one two three", "good night and thank you very much", "the red house"]
+    for beams in (1, 3):
+        plain = any_seq2seq.generate(texts, num_beams=beams, no_repeat_ngram_size=0)
+        assert plain == any_seq2seq.generate(texts, num_beams=beams)
+    from lmdemo import seq2seq_model
+
+    params, batch = any_seq2seq._params(), _batch(any_seq2seq, texts)
+    for tokens in (seq2seq_model._greedy(any_seq2seq, params, *batch, 11, 2),
+                   seq2seq_model._beam(any_seq2seq, params, *batch, 11, 3, 1.0, 2)):
+        for row in np.asarray(tokens).tolist():
+            row = row[:row.index(any_seq2seq.start_id)] if any_seq2seq.start_id in row else row
+            pairs = list(zip(row, row[1:]))
+            assert len(pairs) == len(set(pairs)), row
+    assert any_seq2seq.generate(texts, num_beams=1, no_repeat_ngram_size=2) == \
+        any_seq2seq.generate(texts, num_beams=1, length_penalty=0.0, no_repeat_ngram_size=2)
+    with pytest.raises(ValueError, match=r"no_repeat_ngram_size must be an int in \[0, 8\], received no_repeat_ngram_size=-1"):
+        any_seq2seq.generate(texts, no_repeat_ngram_size=-1)
+
+
 def _batch(model, texts):
     from lmdemo.example_trainer import pad_batch
 
