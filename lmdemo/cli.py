@@ -100,6 +100,7 @@ def build_parser():
     k.add_argument("--bpe-vocab-size", type=int, default=8000)
     k.add_argument("--tokenizer", choices=["bpe", "word"], default="bpe",
                    help="sentiment: 'word' = the training words, lower-cased and split as the Penn Treebank does")
+    k.add_argument("--word-vocab-size", type=int, default=None, help="with --tokenizer word: keep the most frequent words")
     k.add_argument("--pooling", choices=["mean", "max"], default=None, help="sentiment: how the encoder output becomes one vector")
     for flag, field in [("--encoder-layers", "encoder_layers"), ("--decoder-layers", "decoder_layers"),
                         ("--layers", "num_layers"), ("--heads", "num_heads"), ("--d-model", "d_model"),
@@ -184,7 +185,7 @@ def _run(args, argv):
                            label_smoothing=args.label_smoothing, resume=not args.no_resume, command=command,
                            model_name=args.name, max_train_examples=args.max_train_examples,
                            final_beams=args.final_beams, encrypt=args.encrypt, init_from=args.init_from,
-                           tokenizer=args.tokenizer)
+                           tokenizer=args.tokenizer, word_vocab_size=args.word_vocab_size)
         print(f"saved {args.out} ({model.num_params():,} parameters)")
         return 0
     if args.command == "half-precision":

@@ -190,11 +190,22 @@ class MaskedLMTrainer(ExampleTrainer):
         inputs = np.where(chosen & (draw < 0.8), self.mask_id, ids)
         random_tokens = rng.integers(self.vocab_size, size=ids.shape)
         inputs = np.where(chosen & (draw >= 0.8) & (draw < 0.9), random_tokens, inputs).astype(np.int32)
-        return inputs, mask, ids, chosen
+        # The loss needs the chosen positions only: (batch, k) of them, k a multiple of 4 so that
+        # few shapes compile; rows with fewer are padded with position 0 at weight 0.
+        counts = chosen.sum(axis=1)
+        k = int(-(-max(int(counts.max()), 1) // 4) * 4)
+        positions = np.zeros((len(ids), k), np.int32)
+        weights = np.zeros((len(ids), k), np.float32)
+        for row in range(len(ids)):
+            where = np.flatnonzero(chosen[row])
+            positions[row, :len(where)] = where
+            weights[row, :len(where)] = 1.0
+        targets = np.take_along_axis(ids, positions, axis=1)
+        return inputs, mask, positions, targets, weights
 
     def _sums(self, trainable, non_trainable, batch, training):
-        inputs, mask, targets, chosen = batch
+        inputs, mask, positions, targets, weights = batch
         logits, non_trainable = self.model.stateless_call(trainable, non_trainable, inputs, padding_mask=mask,
-                                                          training=training)
-        total, count = cross_entropy(logits, targets, chosen.astype(jnp.float32))
+                                                          training=training, positions=positions)
+        total, count = cross_entropy(logits, targets, weights)
         return total, count, non_trainable

@@ -38,10 +38,18 @@ class MaskedLM(keras.Model):
         self.output_bias = self.add_weight(shape=(self.config.vocab_size,), initializer="zeros", name="mlm_bias")
         self.built = True
 
-    def call(self, token_ids, padding_mask=None, training=None):
+    def call(self, token_ids, padding_mask=None, training=None, positions=None):
+        """Logits at every position, or with ``positions`` (batch, k) only at those: (batch, k, vocab).
+
+        Training needs the logits at the chosen positions only (15% of them), and the output
+        layer over the whole vocabulary costs more than the encoder, so the trainer passes them.
+        """
         if padding_mask is None:
             padding_mask = ops.ones_like(token_ids, dtype="bool")
-        hidden = self.transform_norm(self.transform(self.encoder(token_ids, padding_mask, training=training)))
+        hidden = self.encoder(token_ids, padding_mask, training=training)
+        if positions is not None:
+            hidden = ops.take_along_axis(hidden, ops.cast(positions, "int32")[..., None], axis=1)
+        hidden = self.transform_norm(self.transform(hidden))
         table = self.encoder.embedding.token_embedding.embeddings
         return ops.matmul(hidden, ops.transpose(table)) + self.output_bias
 

@@ -29,7 +29,7 @@ from lmdemo.training import machine, storage_note
 def train_task(task, data, out_dir, val_data=None, train_config=None, model_overrides=None, bpe_vocab_size=8000,
                label_smoothing=0.1, resume=True, command=None, progress=True, log_fn=None, model_name=None,
                max_train_examples=None, pause_after=None, final_beams=4, should_stop=None, encrypt=False,
-               init_from=None, tokenizer="bpe"):
+               init_from=None, tokenizer="bpe", word_vocab_size=None):
     """Train the model of ``task`` on ``data`` and write a checkpoint folder to ``out_dir``.
 
     Args:
@@ -52,22 +52,24 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         pause_after, should_stop: stop early, resumably (as ``lmdemo.trainer.Trainer``).
         final_beams: the beam width of the final translation/summary scores (greedy is scored too).
         encrypt: store the checkpoint encrypted (key or passphrase from the environment).
-        tokenizer: ``"bpe"`` (byte-level BPE of ``bpe_vocab_size`` tokens) or, for sentiment,
-            ``"word"``: every training word, lower-cased and split as the Penn Treebank does.
+        tokenizer: ``"bpe"`` (byte-level BPE of ``bpe_vocab_size`` tokens) or, for sentiment and
+            masked-lm, ``"word"``: the training words, lower-cased and split as the Penn Treebank does.
+        word_vocab_size: with ``tokenizer="word"``, keep only the most frequent words (None: all).
 
     Returns:
         the trained model.
     """
     from lmdemo.models import load_model
 
+    if tokenizer not in ("bpe", "word") or (tokenizer == "word" and task not in ("sentiment", "masked-lm")):
+        raise ValueError(f"tokenizer must be 'bpe' (or 'word' for sentiment and masked-lm), received "
+                         f"tokenizer={tokenizer!r} for task={task!r}")
     if task == "masked-lm":
         return _pretrain(data, out_dir, val_data, train_config or TrainConfig(), model_overrides or {}, bpe_vocab_size,
-                         resume, command, progress, log_fn, model_name, pause_after, should_stop, encrypt)
+                         resume, command, progress, log_fn, model_name, pause_after, should_stop, encrypt, tokenizer,
+                         word_vocab_size)
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS + ('masked-lm',)}, received task={task!r}")
-    if tokenizer not in ("bpe", "word") or (tokenizer == "word" and task != "sentiment"):
-        raise ValueError(f"tokenizer must be 'bpe' (or 'word' for sentiment), received tokenizer={tokenizer!r} "
-                         f"for task={task!r}")
     cfg = train_config or TrainConfig()
     loaded, earlier = {}, []
     train = load_examples(task, data, skip_empty=True, report=loaded)
@@ -84,7 +86,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         keras.utils.set_random_seed(cfg.seed)
         texts = [x for x, _ in train] + ([y for _, y in train] if task != "sentiment" else [])
         if tokenizer == "word":
-            tok = WordTokenizer.train("\n".join(texts), normalize=True)
+            tok = WordTokenizer.train("\n".join(texts), max_vocab=word_vocab_size, normalize=True)
         else:
             tok = BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
         model = _new_model(task, tok, model_overrides or {})
@@ -203,7 +205,7 @@ def _classifier_from(init_from, pretrained, overrides, seed):
 
 
 def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, command, progress, log_fn, model_name,
-              pause_after, should_stop, encrypt):
+              pause_after, should_stop, encrypt, tokenizer="bpe", word_vocab_size=None):
     """Masked-LM pre-training of an encoder on plain texts (one per line)."""
     from lmdemo.example_trainer import MaskedLMTrainer
     from lmdemo.masked_lm import MaskedLMModel
@@ -218,7 +220,10 @@ def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, c
         model = load_model(out_dir)
     else:
         keras.utils.set_random_seed(cfg.seed)
-        tok = BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
+        if tokenizer == "word":
+            tok = WordTokenizer.train("\n".join(texts), max_vocab=word_vocab_size, normalize=True)
+        else:
+            tok = BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
         model = MaskedLMModel.create(tok, ClassifierConfig(**{**overrides, "vocab_size": tok.vocab_size}))
     if encrypt and model.encryption is None:
         from lmdemo.encryption import for_saving

@@ -465,7 +465,16 @@ def test_masking_follows_berts_recipe():
     trainer = MaskedLMTrainer(net, TrainConfig(steps=10, batch_size=4, warmup_steps=1), mask_id=0, max_length=64,
                               vocab_size=50, progress=False)
     rows = [list(range(1, 41)) for _ in range(200)] + [[7]]
-    inputs, mask, targets, chosen = trainer._layout(rows, np.random.default_rng(0))
+    inputs, mask, positions, picked, weights = trainer._layout(rows, np.random.default_rng(0))
+    assert positions.shape[1] % 4 == 0 and set(np.unique(weights)) == {0.0, 1.0}
+    chosen = np.zeros_like(mask)
+    for row, col in zip(*np.nonzero(weights)):
+        chosen[row, positions[row, col]] = True
+    assert (weights.sum(axis=1) == chosen.sum(axis=1)).all()  # each chosen position listed once
+    targets = np.zeros_like(inputs)
+    for i, r in enumerate(rows):
+        targets[i, :len(r)] = r
+    np.testing.assert_array_equal(picked, np.take_along_axis(targets, positions, axis=1))
     assert not chosen[~mask].any() and chosen[-1, 0]  # padding never chosen; a one-token text still is
     assert 0.13 < chosen[:200].mean() / mask[:200].mean() < 0.17
     masked = (inputs == 0) & chosen
@@ -473,7 +482,11 @@ def test_masking_follows_berts_recipe():
     assert 0.05 < ((inputs == targets) & chosen).sum() / chosen.sum() < 0.2  # kept as is (and random hits)
     np.testing.assert_array_equal(inputs[~chosen], targets[~chosen])
     again = trainer._layout(rows)  # evaluation: the same positions every time
-    np.testing.assert_array_equal(again[3], trainer._layout(rows)[3])
+    np.testing.assert_array_equal(again[2], trainer._layout(rows)[2])
+    # the logits at the chosen positions are the full logits taken there
+    full = np.asarray(net(inputs[:3], padding_mask=mask[:3]))
+    some = np.asarray(net(inputs[:3], padding_mask=mask[:3], positions=positions[:3]))
+    np.testing.assert_allclose(some, np.take_along_axis(full, positions[:3, :, None], axis=1), atol=1e-5)
 
 
 def test_pretrain_then_finetune_copies_the_encoder(tmp_path):
@@ -500,7 +513,8 @@ def test_pretrain_then_finetune_copies_the_encoder(tmp_path):
                        init_from=str(tmp_path / "mlm"))
     assert "started from the pre-trained encoder of" in open(tmp_path / "s" / "README.md").read()
     assert model.classify(["good night"])[0]["label"] in ("negative", "positive")
-    with pytest.raises(ValueError, match="tokenizer must be 'bpe' \\(or 'word' for sentiment\\), received tokenizer='word'"):
+    refused = r"tokenizer must be 'bpe' \(or 'word' for sentiment and masked-lm\), received tokenizer='word'"
+    with pytest.raises(ValueError, match=refused):
         train_task("translation", data, str(tmp_path / "x"), tokenizer="word")
     with pytest.raises(ValueError, match="is a 'masked-lm' model; translation continues from an 'encoder-decoder'"):
         train_task("translation", data, str(tmp_path / "x"), init_from=str(tmp_path / "mlm"))
