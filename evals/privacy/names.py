@@ -190,7 +190,8 @@ def _latin_runs(text, out, table):
         if len(group) == 1:
             continue  # a lone word after a sentence break: only the cue pass may take it
         words = [w.rstrip(".") for _, _, w in group]
-        kinds = [_kind(w, table) for w in words]
+        # a dict lookup decides most words; only hyphenated and upper-case ones need `_kind`'s parts
+        kinds = [table.get(w) or (_kind(w, table) if "-" in w or w.isupper() else None) for w in words]
         i = 0
         while i < len(group):
             j, score = i + 1, 0.0

@@ -53,6 +53,18 @@ def test_cli_errors_are_one_line(args, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("args,message", [
+    (["sentiment", "--copy-attention"], "error: train-task sentiment has no copy_attention"),
+    (["translation", "--pooling", "max"], "error: train-task translation has no pooling"),
+    (["summarization", "--tokenizer", "word"],
+     "error: tokenizer must be 'bpe' (or 'word' for sentiment and masked-lm), received tokenizer='word'"),
+])
+def test_cli_train_task_refuses_options_of_other_tasks(tmp_path, args, message):
+    result = cli("train-task", *args, "--data", str(tmp_path / "none.tsv"), "--out", str(tmp_path / "m"))
+    assert result.returncode == 2 and result.stderr.strip().startswith(message), result.stderr
+    assert not (tmp_path / "m").exists()
+
+
 def test_cli_bad_sampler_value(trained):
     result = cli("generate", str(trained), "hi", "--sampler", "top_p", "--top-p", "0")
     assert result.returncode == 2
