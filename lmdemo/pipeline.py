@@ -20,6 +20,10 @@ TASKS = {
     "text-generation": ((), "shakespeare-char", "generated_text"),
 }
 EXTRACTIVE = ("lead-3", "textrank")  # summarization methods that need no model
+# Decoding a task's model uses unless the call says otherwise: for summaries, beam search without
+# repeated 3-grams, as Hugging Face's summarization models set in their generation configs
+# (SAMSum val ROUGE-1 of samsum-summarization: 34.7 this way, 32.4 greedy; see its card).
+DEFAULT_OPTIONS = {"summarization": {"num_beams": 4, "no_repeat_ngram_size": 3}}
 MAX_BATCH = 10_000
 
 
@@ -41,9 +45,10 @@ def pipeline(task, model=None, **options):
             summarization ``"lead-3"`` / ``"textrank"`` (extractive, no model). Default: the
             task's shipped model (``sst2-sentiment``, ``en-es-translation``,
             ``samsum-summarization``, ``shakespeare-char``).
-        **options: defaults for every call: ``num_beams``, ``max_new_tokens`` (translation,
-            summarization, text generation) and the sampler arguments of ``generate``
-            (text generation).
+        **options: defaults for every call: ``num_beams``, ``max_new_tokens``,
+            ``length_penalty``, ``no_repeat_ngram_size`` (translation, summarization; a
+            summarization model defaults to ``DEFAULT_OPTIONS``), and the arguments of
+            ``generate`` (text generation).
 
     Returns:
         a ``Pipeline``: call it with a string or a list of strings.
@@ -62,7 +67,7 @@ def pipeline(task, model=None, **options):
                          f"such as {default!r}")
     if task == "text-generation" and not isinstance(loaded, LanguageModel):
         raise ValueError(f"model={model!r} is a {kind!r} model; text-generation needs a language model")
-    return Pipeline(task, loaded, options)
+    return Pipeline(task, loaded, {**DEFAULT_OPTIONS.get(task, {}), **options})
 
 
 class Pipeline:

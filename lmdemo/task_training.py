@@ -67,7 +67,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     if task == "masked-lm":
         return _pretrain(data, out_dir, val_data, train_config or TrainConfig(), model_overrides or {}, bpe_vocab_size,
                          resume, command, progress, log_fn, model_name, pause_after, should_stop, encrypt, tokenizer,
-                         word_vocab_size)
+                         word_vocab_size, init_from)
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS + ('masked-lm',)}, received task={task!r}")
     cfg = train_config or TrainConfig()
@@ -108,7 +108,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     train_ids = encode(train)
     val_ids = encode(val) if val else None
     if resuming:
-        earlier = _earlier_stages(out_dir)
+        earlier = _earlier_stages(out_dir, include_own=False)
     info = {"task": task, "data": data, "val_data": val_data, "train_examples": len(train), "init_from": init_from,
             "command": command, "earlier_stages": earlier,
             "skipped_empty_train": loaded["skipped_empty"],
@@ -165,15 +165,16 @@ def _from_pretrained(init_from, task, overrides, seed):
     return model, _earlier_stages(init_from)
 
 
-def _earlier_stages(path):
-    """The training stages recorded in a checkpoint's ``metrics.json``: its own earlier ones, then its run."""
+def _earlier_stages(path, include_own=True):
+    """The training stages recorded in a checkpoint's ``metrics.json``: its own earlier ones, then
+    (unless ``include_own`` is False: a resumed run is that run) the run that wrote it."""
     metrics_path = os.path.join(path, "metrics.json")
     if not os.path.isfile(metrics_path):
         return []
     with open(metrics_path, encoding="utf-8") as f:
         metrics = json.load(f)
     own = {"command": metrics.get("command"), "step": metrics.get("step"), "train_seconds": metrics.get("train_seconds")}
-    return list(metrics.get("earlier_stages") or []) + [own]
+    return list(metrics.get("earlier_stages") or []) + ([own] if include_own else [])
 
 
 def _classifier_from(init_from, pretrained, overrides, seed):
@@ -205,8 +206,9 @@ def _classifier_from(init_from, pretrained, overrides, seed):
 
 
 def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, command, progress, log_fn, model_name,
-              pause_after, should_stop, encrypt, tokenizer="bpe", word_vocab_size=None):
-    """Masked-LM pre-training of an encoder on plain texts (one per line)."""
+              pause_after, should_stop, encrypt, tokenizer="bpe", word_vocab_size=None, init_from=None):
+    """Masked-LM pre-training of an encoder on plain texts (one per line); ``init_from`` continues a
+    ``masked-lm`` checkpoint (a second stage with a fresh schedule, its tokenizer and size)."""
     from lmdemo.example_trainer import MaskedLMTrainer
     from lmdemo.masked_lm import MaskedLMModel
     from lmdemo.models import load_model
@@ -216,8 +218,14 @@ def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, c
     val = load_texts(val_data) if val_data else None
     state_dir = os.path.join(out_dir, STATE_DIR)
     resuming = resume and os.path.isfile(os.path.join(state_dir, "state.json"))
+    earlier = _earlier_stages(out_dir, include_own=False) if resuming else _earlier_stages(init_from) if init_from else []
     if resuming:
         model = load_model(out_dir)
+    elif init_from:
+        model = load_model(init_from)
+        if model.kind != "masked-lm":
+            raise ValueError(f"init_from={init_from!r} is a {model.kind!r} model; masked-lm continues a 'masked-lm' "
+                             f"checkpoint")
     else:
         keras.utils.set_random_seed(cfg.seed)
         if tokenizer == "word":
@@ -240,7 +248,8 @@ def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, c
         metrics = {"task": "masked-lm", "step": trainer.step, "train_seconds": round(seconds, 1),
                    "params": model.num_params(), "train_loss": last.get("train_loss"), "val_loss": last.get("val_loss"),
                    "history": trainer.history, "data": data, "val_data": val_data, "train_examples": len(train_ids),
-                   "val_examples": len(val_ids or []), "train_config": dataclasses.asdict(cfg),
+                   "val_examples": len(val_ids or []), "init_from": init_from, "command": command,
+                   "earlier_stages": earlier, "train_config": dataclasses.asdict(cfg),
                    "model_config": c.to_dict(), "machine": machine()}
         model.save(out_dir, card=task_card(model, metrics, cfg, command, model_name), metrics=metrics)
 
@@ -304,9 +313,11 @@ def final_task_scores(task, model, val, train, beams):
 
     out = {"documents": len(docs), "lead-3": _rouge_row(rouge, [lead_k(d, 3) for d in docs], refs),
            "textrank-3": _rouge_row(rouge, [textrank(d, 3) for d in docs], refs)}
-    for name, n in (("greedy", 1), (f"beam{beams}", beams)):
+    # repeated phrases are the abstractive summarizer's commonest fault: also decode without them
+    for name, n, no_repeat in (("greedy", 1, 0), (f"beam{beams}", beams, 0), ("greedy, no repeated 3-gram", 1, 3),
+                               (f"beam{beams}, no repeated 3-gram", beams, 3)):
         t = time.time()
-        results = model.generate(docs, num_beams=n)
+        results = model.generate(docs, num_beams=n, no_repeat_ngram_size=no_repeat)
         out[name] = {**_rouge_row(rouge, [r["text"] for r in results], refs), "seconds": round(time.time() - t, 1),
                      "truncated_inputs": sum(r["truncated"] for r in results)}
     return {"final": out}

@@ -424,6 +424,11 @@ def test_pipeline_single_and_batch(seq2seq, classifier):
     assert set(out) == {"label", "score", "probabilities", "truncated"} and out["label"] in ("negative", "positive")
     summarize = lmdemo.pipeline("summarization", model="lead-3")
     assert summarize("A: hi\nB: hello\nA: bye\nB: bye") == {"summary_text": "A: hi\nB: hello\nA: bye", "truncated": False}
+    abstractive = lmdemo.pipeline("summarization", model=seq2seq)  # beam 4 without repeated 3-grams by default
+    expected = seq2seq.generate(["good night"], num_beams=4, no_repeat_ngram_size=3)[0]["text"]
+    assert abstractive("good night") == {"summary_text": expected, "truncated": False}
+    assert abstractive("good night", num_beams=1, no_repeat_ngram_size=0)["summary_text"] == \
+        seq2seq.generate(["good night"])[0]["text"]
 
 
 def test_text_generation_pipeline_returns_prompt_and_continuation(toy_lm):
@@ -436,7 +441,7 @@ def test_text_generation_pipeline_returns_prompt_and_continuation(toy_lm):
     (lambda p: p(["ok", ""]), ValueError, r"inputs\[1\] is empty"),
     (lambda p: p([]), ValueError, "inputs is an empty list"),
     (lambda p: p(5), TypeError, "inputs must be a string or a list of strings"),
-    (lambda p: p("ok", temperature=2.0), ValueError, r"translation takes \['length_penalty', 'max_new_tokens', 'num_beams'\]"),
+    (lambda p: p("ok", temperature=2.0), ValueError, r"translation takes \['length_penalty', 'max_new_tokens', 'no_repeat_ngram_size', 'num_beams'\]"),
 ])
 def test_pipeline_bad_input(seq2seq, call, error, message):
     with pytest.raises(error, match=message):
