@@ -145,10 +145,12 @@ STRINGS = {
     "translate": ("Translate", "翻译"),
     "tab_summarize": ("Summarize", "摘要"),
     "summarize_help": ("Summarize a chat, one turn per line (\"Name: message\"). The abstractive model writes a new "
-                       "text (trained on SAMSum); lead-3 copies the first three turns; TextRank copies the three most "
-                       "central turns.",
-                       "为一段对话写摘要，每行一轮（“名字: 消息”）。生成式模型会写出新的文本（在 SAMSum 上训练）；"
-                       "lead-3 复制前三轮；TextRank 复制最核心的三轮。"),
+                       "text (trained on SAMSum; it can copy names from the dialogue, and never repeats three tokens "
+                       "in a row); lead-3 copies the first three turns; TextRank copies the three most central turns. "
+                       "Check what it says: it often pairs the right names with the wrong facts.",
+                       "为一段对话写摘要，每行一轮（“名字: 消息”）。生成式模型会写出新的文本（在 SAMSum 上训练；"
+                       "可以从对话中复制人名，且不会重复连续三个词元）；lead-3 复制前三轮；TextRank 复制最核心的三轮。"
+                       "请核对内容：它常把正确的人名配上错误的事实。"),
     "dialogue": ("Dialogue", "对话"),
     "method": ("Method", "方法"),
     "summarize": ("Summarize", "生成摘要"),

@@ -503,6 +503,14 @@ def test_pretrain_then_finetune_copies_the_encoder(tmp_path):
     pre = train_task("masked-lm", texts, str(tmp_path / "mlm"), val_data=texts, train_config=cfg, progress=False,
                      bpe_vocab_size=300, model_overrides=dict(num_layers=1, d_model=16, num_heads=2, max_length=16))
     assert lmdemo.load_model(str(tmp_path / "mlm")).kind == "masked-lm"
+    # a second pre-training stage continues it; pausing and resuming that stage lists stage 1 once
+    more = dict(val_data=texts, progress=False, init_from=str(tmp_path / "mlm"), command="stage two")
+    train_task("masked-lm", texts, str(tmp_path / "mlm2"), train_config=cfg, pause_after=3, **more)
+    second = train_task("masked-lm", texts, str(tmp_path / "mlm2"), train_config=cfg, **more)
+    metrics = json.load(open(tmp_path / "mlm2" / "metrics.json"))
+    assert metrics["step"] == 6 and len(metrics["earlier_stages"]) == 1 and metrics["command"] == "stage two"
+    assert second.tokenizer.tokenizer_json == pre.tokenizer.tokenizer_json
+    assert "Stage 1 (6 steps, " in open(tmp_path / "mlm2" / "README.md").read()
     rows = "sentence\tlabel\n" + "\n".join(["the movie was wonderful\t1", "an awful plot\t0"] * 10) + "\n"
     data = _write(tmp_path / "sst.tsv", rows)
     from lmdemo.task_training import _from_pretrained
