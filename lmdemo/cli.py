@@ -92,16 +92,19 @@ def build_parser():
     k.add_argument("task", choices=["translation", "summarization", "sentiment", "masked-lm"])
     k.add_argument("--data", required=True, help="training file (TSV, CSV, JSON, JSON lines; .gz ok) or hf:NAME; "
                                                  "for masked-lm, text files joined by commas")
-    k.add_argument("--init-from", default=None, help="sentiment: start from the encoder of this masked-lm or "
-                   "encoder-decoder checkpoint; translation, summarization: continue from this encoder-decoder checkpoint")
+    k.add_argument("--init-from", default=None,
+                   help="sentiment: start from the encoder of this masked-lm or encoder-decoder checkpoint; "
+                        "translation, summarization, masked-lm: continue from a checkpoint of the same kind")
     k.add_argument("--val-data", default=None, help="validation file; scored at the end for the model card")
     k.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
     k.add_argument("--name", default=None, help="model name for the card")
     k.add_argument("--bpe-vocab-size", type=int, default=8000)
     k.add_argument("--tokenizer", choices=["bpe", "word"], default="bpe",
                    help="sentiment: 'word' = the training words, lower-cased and split as the Penn Treebank does")
-    k.add_argument("--word-vocab-size", type=int, default=None, help="with --tokenizer word: keep the most frequent words")
-    k.add_argument("--pooling", choices=["mean", "max"], default=None, help="sentiment: how the encoder output becomes one vector")
+    k.add_argument("--word-vocab-size", type=int, default=None,
+                   help="with --tokenizer word: keep the most frequent words")
+    k.add_argument("--pooling", choices=["mean", "max"], default=None,
+                   help="sentiment: how the encoder output becomes one vector")
     for flag, field in [("--encoder-layers", "encoder_layers"), ("--decoder-layers", "decoder_layers"),
                         ("--layers", "num_layers"), ("--heads", "num_heads"), ("--d-model", "d_model"),
                         ("--hidden-dim", "hidden_dim"), ("--max-source-length", "max_source_length"),

@@ -173,7 +173,7 @@ def _earlier_stages(path, include_own=True):
         return []
     with open(metrics_path, encoding="utf-8") as f:
         metrics = json.load(f)
-    own = {"command": metrics.get("command"), "step": metrics.get("step"), "train_seconds": metrics.get("train_seconds")}
+    own = {k: metrics.get(k) for k in ("command", "step", "train_seconds")}
     return list(metrics.get("earlier_stages") or []) + ([own] if include_own else [])
 
 
@@ -218,7 +218,10 @@ def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, c
     val = load_texts(val_data) if val_data else None
     state_dir = os.path.join(out_dir, STATE_DIR)
     resuming = resume and os.path.isfile(os.path.join(state_dir, "state.json"))
-    earlier = _earlier_stages(out_dir, include_own=False) if resuming else _earlier_stages(init_from) if init_from else []
+    if resuming:
+        earlier = _earlier_stages(out_dir, include_own=False)
+    else:
+        earlier = _earlier_stages(init_from) if init_from else []
     if resuming:
         model = load_model(out_dir)
     elif init_from:
@@ -328,6 +331,15 @@ def _rouge_row(rouge, predictions, references):
     return {k: 100 * float(scores[k]) for k in ("rouge1", "rouge2", "rougeL")}
 
 
+def _all_stages(stages, metrics):
+    """The card's note on the total of several training stages; empty for a single stage."""
+    if not stages:
+        return ""
+    steps = sum(s.get("step") or 0 for s in stages) + metrics["step"]
+    minutes = (sum(s.get("train_seconds") or 0 for s in stages) + metrics["train_seconds"]) / 60
+    return f" (this stage; all {len(stages) + 1} stages: {steps:,} steps in {minutes:.1f} minutes)"
+
+
 def _tokenizer_phrase(tok):
     if tok.type_name == "word":
         return (f"word tokenizer ({tok.vocab_size:,} words" + (", lower-cased and split as the Penn Treebank does"
@@ -355,7 +367,8 @@ def task_card(model, metrics, cfg, command, name=None):
     lines += ["", "## How it was trained"]
     stages = metrics.get("earlier_stages") or []
     for i, stage in enumerate(stages, 1):
-        minutes = f"{stage['train_seconds'] / 60:.1f} minutes" if stage.get("train_seconds") is not None else "time not recorded"
+        seconds = stage.get("train_seconds")
+        minutes = "time not recorded" if seconds is None else f"{seconds / 60:.1f} minutes"
         lines += [f"Stage {i} ({stage.get('step') or 0:,} steps, {minutes}):", "```",
                   stage.get("command") or "(no command recorded)", "```"]
     if stages:
@@ -367,9 +380,7 @@ def task_card(model, metrics, cfg, command, name=None):
               + (f", label smoothing {metrics['label_smoothing']:g}" if metrics.get("label_smoothing") else "")
               + f", seed {cfg.seed}.", "", "## Measured",
               f"On {metrics['machine']}, {metrics['step']:,} steps in {metrics['train_seconds'] / 60:.1f} minutes"
-              + (f" (this stage; all {len(stages) + 1} stages: {sum(s.get('step') or 0 for s in stages) + metrics['step']:,} "
-                 f"steps in {(sum(s.get('train_seconds') or 0 for s in stages) + metrics['train_seconds']) / 60:.1f} minutes)"
-                 if stages else "") + ".", ""]
+              + _all_stages(stages, metrics) + ".", ""]
     final = metrics.get("final")
     if final and task == "sentiment":
         lines += ["| validation | accuracy |", "|---|---|", f"| this model | {final['accuracy']:.4f} |",
