@@ -85,10 +85,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     else:
         keras.utils.set_random_seed(cfg.seed)
         texts = [x for x, _ in train] + ([y for _, y in train] if task != "sentiment" else [])
-        if tokenizer == "word":
-            tok = WordTokenizer.train("\n".join(texts), max_vocab=word_vocab_size, normalize=True)
-        else:
-            tok = BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
+        tok = _train_tokenizer(texts, tokenizer, bpe_vocab_size, word_vocab_size)
         model = _new_model(task, tok, model_overrides or {})
     if encrypt and model.encryption is None:
         from lmdemo.encryption import for_saving
@@ -231,10 +228,7 @@ def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, c
                              f"checkpoint")
     else:
         keras.utils.set_random_seed(cfg.seed)
-        if tokenizer == "word":
-            tok = WordTokenizer.train("\n".join(texts), max_vocab=word_vocab_size, normalize=True)
-        else:
-            tok = BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
+        tok = _train_tokenizer(texts, tokenizer, bpe_vocab_size, word_vocab_size)
         model = MaskedLMModel.create(tok, ClassifierConfig(**{**overrides, "vocab_size": tok.vocab_size}))
     if encrypt and model.encryption is None:
         from lmdemo.encryption import for_saving
@@ -264,6 +258,13 @@ def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, c
         previous = trainer.history[-1]["elapsed_s"] if trainer.history else 0.0
     trainer.fit(train_ids, val_ids, pause_after=pause_after)
     return model
+
+
+def _train_tokenizer(texts, tokenizer, bpe_vocab_size, word_vocab_size):
+    """A byte-level BPE (``"bpe"``) or a normalized word tokenizer (``"word"``) learned from ``texts``."""
+    if tokenizer == "word":
+        return WordTokenizer.train("\n".join(texts), max_vocab=word_vocab_size, normalize=True)
+    return BPETokenizer.train(texts, vocab_size=bpe_vocab_size)
 
 
 def _input_cap(config):

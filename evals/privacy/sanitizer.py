@@ -111,6 +111,17 @@ def resolve_overlaps(findings):
     return sorted(kept)
 
 
+def _recognizers(types):
+    """The recognizer functions of ``types`` (None: all), in `ENTITY_TYPES` order."""
+    return _ALL_RECOGNIZERS if types is None else [RECOGNIZERS[t] for t in check_types(types)]
+
+
+def _kept(found, min_score):
+    """The non-empty findings scoring at least ``min_score``, overlaps resolved."""
+    # Findings are (start, end, type, score) tuples: index them instead of going through properties.
+    return resolve_overlaps([f for f in found if f[3] >= min_score and f[1] > f[0]])
+
+
 def analyze(text, types=None, min_score=DEFAULT_MIN_SCORE):
     """Find PII without changing the text.
 
@@ -125,10 +136,9 @@ def analyze(text, types=None, min_score=DEFAULT_MIN_SCORE):
     check_text(text)
     check_min_score(min_score)
     found = []
-    for find in _ALL_RECOGNIZERS if types is None else [RECOGNIZERS[t] for t in check_types(types)]:
+    for find in _recognizers(types):
         found += find(text)
-    # Findings are (start, end, type, score) tuples: index them instead of going through properties.
-    return resolve_overlaps([f for f in found if f[3] >= min_score and f[1] > f[0]])
+    return _kept(found, min_score)
 
 
 def analyze_batch(texts, types=None, min_score=DEFAULT_MIN_SCORE):
@@ -150,10 +160,10 @@ def analyze_batch(texts, types=None, min_score=DEFAULT_MIN_SCORE):
         check_text(t, f"texts[{i}]")
     check_min_score(min_score)
     found = [[] for _ in texts]
-    for find in _ALL_RECOGNIZERS if types is None else [RECOGNIZERS[t] for t in check_types(types)]:
+    for find in _recognizers(types):
         for row, text in zip(found, texts):
             row += find(text)
-    return [resolve_overlaps([f for f in row if f[3] >= min_score and f[1] > f[0]]) for row in found]
+    return [_kept(row, min_score) for row in found]
 
 
 def sanitize(text, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE, *,
