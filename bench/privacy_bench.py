@@ -6,7 +6,9 @@ recall). Names are also measured on a held-out locale (pt_BR) whose names are no
 which come from the same Faker providers. Throughput is UTF-8 megabytes per second, on the Faker
 documents and on ordinary prose from ../shared/data (Wikipedia, English-Chinese sentence pairs, chat
 dialogues), where no labels exist and only the counts of what was found are printed. ``docs`` calls
-`analyze` once per document; ``docs_batch`` gives all documents to one `analyze_batch` call.
+`analyze` once per document; ``docs_batch`` gives all documents to one `analyze_batch` call, and
+``docs_batch_Nproc`` to one call that shares them among N worker processes (``--processes``, default:
+one per CPU core; the workers are started before the timing).
 
     pip install faker && python bench/privacy_bench.py --docs 300 --json
 """
@@ -225,13 +227,14 @@ def throughput(texts, predict, repeats):
     return size / 1e6 / best
 
 
-def batch_throughput(texts, repeats):
+def batch_throughput(texts, repeats, processes=1):
     """Best-of-repeats MB/s of one `analyze_batch` call over all the texts."""
     size = sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
+    analyze_batch(texts[:2 * processes], processes=processes)  # start the worker processes
     best = float("inf")
     for _ in range(repeats):
         t0 = time.perf_counter()
-        analyze_batch(texts)
+        analyze_batch(texts, processes=processes)
         best = min(best, time.perf_counter() - t0)
     return size / 1e6 / best
 
@@ -276,6 +279,8 @@ def main():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--bound", type=float, default=2.0, help="adversarial time bound, seconds per MB")
     p.add_argument("--no-adversarial", action="store_true")
+    p.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                   help="worker processes for the docs_batch_Nproc row (default: one per CPU core)")
     p.add_argument("--real", nargs="*", default=[os.path.join(SHARED, f) for f in REAL_TEXTS],
                    help="plain or .gz text files for throughput on ordinary prose (default: ../shared/data files)")
     p.add_argument("--json", action="store_true", help="print one JSON object as the last line")
@@ -302,6 +307,8 @@ def main():
                  "sparse_docs": throughput(sparse, predict, args.repeats)}
         if name == "lmdemo":
             speed["docs_batch"] = batch_throughput(texts, args.repeats)
+            if args.processes > 1:
+                speed[f"docs_batch_{args.processes}proc"] = batch_throughput(texts, args.repeats, args.processes)
         result["systems"][name] = {"quality": quality, "mb_per_s": speed}
         for t, q in quality.items():
             fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731

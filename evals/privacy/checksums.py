@@ -32,6 +32,10 @@ _CN_PROVINCES = frozenset({
     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 })
 
+_LUHN_DOUBLED = {str(d): d * 2 - 9 if d > 4 else d * 2 for d in range(10)}
+# The IBAN letter encoding: A (or a) is 10, ..., Z is 35, as int(c, 36) reads them.
+_IBAN_DIGITS = str.maketrans({c: str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"})
+
 
 def luhn_valid(digits):
     """Whether a digit string passes the Luhn (mod 10) check used by payment cards.
@@ -46,13 +50,8 @@ def luhn_valid(digits):
         >>> luhn_valid("4111111111111111"), luhn_valid("4111111111111112")
         (True, False)
     """
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    # Every second digit from the right is doubled (minus 9 when that reaches 10 or more).
+    return (sum(map(int, digits[::-2])) + sum(map(_LUHN_DOUBLED.__getitem__, digits[-2::-2]))) % 10 == 0
 
 
 def iban_valid(iban):
@@ -71,8 +70,7 @@ def iban_valid(iban):
     if not (15 <= len(iban) <= 34) or not iban.isalnum() or not iban.isascii():
         return False
     rearranged = iban[4:] + iban[:4]
-    # int(c, 36) maps 0-9 to themselves and A-Z to 10-35, exactly the IBAN letter encoding.
-    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+    return int(rearranged.translate(_IBAN_DIGITS)) % 97 == 1
 
 
 def cn_id_valid(number):

@@ -153,6 +153,25 @@ def test_analyze_batch_equals_analyze_one_by_one():
         analyze_batch(["ok", b"bytes"])
 
 
+
+def test_analyze_batch_in_worker_processes_equals_one_process():
+    texts = ["Mail ann.lee@example.com or call +1 415 555 0100.", "", "no pii here",
+             "Dear John Smith, your card 4111 1111 1111 1111 and IBAN GB82 WEST 1234 5698 7654 32.",
+             "我叫王小明，手机13812345678，住在北京市朝阳区建国路88号。", "Mr. Xyz lives at 12 Baker Street.",
+             "SSN 078-05-1120, server 10.0.0.1, key sk_live_abcdefghijklmnopqrstuvwx"]
+    one = analyze_batch(texts)
+    two = analyze_batch(texts, processes=2)
+    assert two == one and all(type(f) is Finding for row in two for f in row)  # noqa: E721
+    assert analyze_batch(texts, ["EMAIL", "PHONE"], 0.9, processes=3) == analyze_batch(texts, ["EMAIL", "PHONE"], 0.9)
+    assert analyze_batch(texts[:1], processes=2) == one[:1]  # one text: no worker needed
+    out, found = sanitize_batch(texts + texts[:1], operator="pseudonym", salt="k", processes=2)
+    assert (out, found) == sanitize_batch(texts + texts[:1], operator="pseudonym", salt="k")
+    assert out[0] == out[-1]  # pseudonyms are made in this process: consistent across the workers' shares
+    for bad in (0, -1, 1.5, "2", True):
+        message = f"processes must be an int ≥ 1 or None, received processes={bad!r}"
+        with pytest.raises(ValueError, match=re.escape(message)):
+            analyze_batch(texts, processes=bad)
+
 # --- overlaps -------------------------------------------------------------------------------------
 def test_overlap_resolution_is_deterministic():
     findings = [Finding(0, 12, "PHONE", 0.6), Finding(8, 24, "CREDIT_CARD", 0.9), Finding(30, 40, "URL", 0.8),
@@ -195,6 +214,8 @@ def test_sanitize_column():
     assert out["text"].tolist()[0::2] == ["mail [EMAIL]", "call [PHONE]"] and pd.isna(out["text"][1])
     assert counts == {"EMAIL": 1, "PHONE": 1}
     assert df["text"][0] == "mail ann@x.org" and out["id"].tolist() == [1, 2, 3]
+    two, two_counts = sanitize_column(df, "text", processes=2)
+    assert two.equals(out) and two_counts == counts
     with pytest.raises(ValueError, match=r"column must be one of \['id', 'text'\], received column='txt'"):
         sanitize_column(df, "txt")
     with pytest.raises(TypeError, match="column 'id' must hold str or missing values, received int at row 0"):
