@@ -64,6 +64,10 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     if tokenizer not in ("bpe", "word") or (tokenizer == "word" and task not in ("sentiment", "masked-lm")):
         raise ValueError(f"tokenizer must be 'bpe' (or 'word' for sentiment and masked-lm), received "
                          f"tokenizer={tokenizer!r} for task={task!r}")
+    if word_vocab_size is not None and (isinstance(word_vocab_size, bool) or not isinstance(word_vocab_size, int)
+                                        or word_vocab_size < 3):
+        raise ValueError(f"word_vocab_size must be an int ≥ 3 (the words and <unk>, <eos>) or None, received "
+                         f"word_vocab_size={word_vocab_size!r}")
     if task == "masked-lm":
         return _pretrain(data, out_dir, val_data, train_config or TrainConfig(), model_overrides or {}, bpe_vocab_size,
                          resume, command, progress, log_fn, model_name, pause_after, should_stop, encrypt, tokenizer,

@@ -58,6 +58,8 @@ def test_cli_errors_are_one_line(args, message):
     (["translation", "--pooling", "max"], "error: train-task translation has no pooling"),
     (["summarization", "--tokenizer", "word"],
      "error: tokenizer must be 'bpe' (or 'word' for sentiment and masked-lm), received tokenizer='word'"),
+    (["sentiment", "--tokenizer", "word", "--word-vocab-size", "2"],
+     "error: word_vocab_size must be an int ≥ 3 (the words and <unk>, <eos>) or None, received word_vocab_size=2"),
 ])
 def test_cli_train_task_refuses_options_of_other_tasks(tmp_path, args, message):
     result = cli("train-task", *args, "--data", str(tmp_path / "none.tsv"), "--out", str(tmp_path / "m"))
