@@ -31,8 +31,8 @@ class SentimentModel(NetworkModel):
         c = self.config
         return (f"A Transformer-encoder classifier (BERT-style, pre-LayerNorm, bidirectional): {c.num_layers} layers, "
                 f"{c.num_heads} heads, width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), "
-                f"{c.pooling}-pooled "
-                f"over up to {c.max_length} tokens, softmax over {len(c.labels)} labels ({', '.join(c.labels)})")
+                f"{c.pooling}-pooled over up to {c.max_length} tokens, softmax over {len(c.labels)} labels "
+                f"({', '.join(c.labels)})")
 
     @property
     def labels(self):

@@ -83,7 +83,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     state_dir = os.path.join(out_dir, STATE_DIR)
     resuming = resume and os.path.isfile(os.path.join(state_dir, "state.json"))
     if resuming:
-        model = load_model(out_dir)
+        model, earlier = load_model(out_dir), _earlier_stages(out_dir, include_own=False)
     elif init_from:
         model, earlier = _from_pretrained(init_from, task, model_overrides or {}, cfg.seed)
     else:
@@ -108,8 +108,6 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         trainer_class = Seq2SeqTrainer
     train_ids = encode(train)
     val_ids = encode(val) if val else None
-    if resuming:
-        earlier = _earlier_stages(out_dir, include_own=False)
     info = {"task": task, "data": data, "val_data": val_data, "train_examples": len(train), "init_from": init_from,
             "command": command, "earlier_stages": earlier,
             "skipped_empty_train": loaded["skipped_empty"],
@@ -220,17 +218,15 @@ def _pretrain(data, out_dir, val_data, cfg, overrides, bpe_vocab_size, resume, c
     state_dir = os.path.join(out_dir, STATE_DIR)
     resuming = resume and os.path.isfile(os.path.join(state_dir, "state.json"))
     if resuming:
-        earlier = _earlier_stages(out_dir, include_own=False)
-    else:
-        earlier = _earlier_stages(init_from) if init_from else []
-    if resuming:
-        model = load_model(out_dir)
+        model, earlier = load_model(out_dir), _earlier_stages(out_dir, include_own=False)
     elif init_from:
         model = load_model(init_from)
         if model.kind != "masked-lm":
             raise ValueError(f"init_from={init_from!r} is a {model.kind!r} model; masked-lm continues a 'masked-lm' "
                              f"checkpoint")
+        earlier = _earlier_stages(init_from)
     else:
+        earlier = []
         keras.utils.set_random_seed(cfg.seed)
         tok = _train_tokenizer(texts, tokenizer, bpe_vocab_size, word_vocab_size)
         model = MaskedLMModel.create(tok, ClassifierConfig(**{**overrides, "vocab_size": tok.vocab_size}))

@@ -153,7 +153,6 @@ def test_analyze_batch_equals_analyze_one_by_one():
         analyze_batch(["ok", b"bytes"])
 
 
-
 def test_analyze_batch_in_worker_processes_equals_one_process():
     texts = ["Mail ann.lee@example.com or call +1 415 555 0100.", "", "no pii here",
              "Dear John Smith, your card 4111 1111 1111 1111 and IBAN GB82 WEST 1234 5698 7654 32.",
@@ -171,6 +170,7 @@ def test_analyze_batch_in_worker_processes_equals_one_process():
         message = f"processes must be an int ≥ 1 or None, received processes={bad!r}"
         with pytest.raises(ValueError, match=re.escape(message)):
             analyze_batch(texts, processes=bad)
+
 
 # --- overlaps -------------------------------------------------------------------------------------
 def test_overlap_resolution_is_deterministic():
