@@ -6,8 +6,8 @@ and writes the table as Markdown and JSON:
 
     python bench/task_scores.py --out docs/tasks          # docs/tasks.md + docs/tasks.json
 
-- sentiment: SST-2 dev accuracy of ``sst2-sentiment`` and of a bag-of-n-grams logistic
-  regression trained on the same training file;
+- sentiment: SST-2 dev accuracy of ``sst2-sentiment`` (and of each of its two experts alone) and
+  of a bag-of-n-grams logistic regression trained on the same training file;
 - translation: BLEU of ``en-es-translation`` on the Tatoeba validation pairs, every reference
   of a source sentence grouped, greedy and beam search;
 - summarization: ROUGE-1/2/L of ``samsum-summarization`` (greedy and beam), lead-3 and
@@ -39,7 +39,7 @@ def main(argv=None):
 
     import lmdemo
     from lmdemo.task_data import load_examples
-    from lmdemo.task_training import final_task_scores
+    from lmdemo.task_training import final_task_scores, sentiment_rows
 
     results = {}
     for task in args.tasks:
@@ -55,8 +55,7 @@ def main(argv=None):
              " --out docs/tasks` on this machine.", ""]
     if "sentiment" in results:
         r = results["sentiment"]
-        lines += ["## Sentiment (SST-2 dev, 872 sentences)", "", "| model | accuracy |", "|---|---|",
-                  f"| {r['model']} | {r['accuracy']:.4f} |", f"| {r['baseline']} | {r['baseline_accuracy']:.4f} |", ""]
+        lines += ["## Sentiment (SST-2 dev, 872 sentences)", "", f"`{r['model']}`:", ""] + sentiment_rows(r) + [""]
     if "translation" in results:
         r = results["translation"]
         lines += [f"## Translation English→Spanish (Tatoeba valid, {r['sources']:,} sources, {r['references']:,} "

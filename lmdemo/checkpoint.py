@@ -4,11 +4,12 @@
       config.json        {"kind": "transformer", "config": {...}, "format": 1, "encryption": null or {...}}
       tokenizer.json     the tokenizer (lmdemo.tokenizers)
       model.weights.h5   the weights, by Keras' save_weights (arrays only: loading runs no code)
+      ngram_expert.npz   a classifier's bag-of-n-grams expert, when it has one (arrays only)
       README.md          the model card: data, exact command, measured metrics
       metrics.json       the measured metrics, for scripts
 
-With encryption (``lmdemo.encryption``) the tokenizer and weights are stored as
-``tokenizer.json.enc`` and ``model.weights.h5.enc`` (AES-256-GCM) and ``config.json`` records how.
+With encryption (``lmdemo.encryption``) the tokenizer, the weights and any such array file are stored
+as ``tokenizer.json.enc``, ``model.weights.h5.enc``, ... (AES-256-GCM) and ``config.json`` records how.
 
 Writing goes to a temporary folder that replaces the target only when complete, so an
 interrupted save never leaves a half-written checkpoint behind.
@@ -28,11 +29,13 @@ CONFIG_FILE = "config.json"
 TOKENIZER_FILE = "tokenizer.json"
 WEIGHTS_FILE = "model.weights.h5"
 NGRAM_FILE = "ngrams.npz"  # an n-gram model's counts, in place of weights
+NGRAM_EXPERT_FILE = "ngram_expert.npz"  # a classifier's bag-of-n-grams expert, beside its weights
 CARD_FILE = "README.md"
 METRICS_FILE = "metrics.json"
 ENCRYPTED_FILES = (TOKENIZER_FILE, WEIGHTS_FILE)
-CHECKPOINT_FILES = {CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, NGRAM_FILE, CARD_FILE, METRICS_FILE} | {
-    name + ENCRYPTED_SUFFIX for name in (TOKENIZER_FILE, WEIGHTS_FILE, NGRAM_FILE)}
+_STORED = (TOKENIZER_FILE, WEIGHTS_FILE, NGRAM_FILE, NGRAM_EXPERT_FILE)
+# What a save replaces; any other file in the folder (a training log, train_state/) is kept.
+CHECKPOINT_FILES = {CONFIG_FILE, CARD_FILE, METRICS_FILE, *_STORED} | {name + ENCRYPTED_SUFFIX for name in _STORED}
 
 
 def write_checkpoint(path, kind, config, tokenizer, write_weights, card=None, metrics=None, encryption=None,

@@ -122,6 +122,13 @@ def build_parser():
     c = sub.add_parser("half-precision", help="rewrite a checkpoint folder with float16 weights (half the size)")
     c.add_argument("path", help="a checkpoint folder (rewritten in place)")
 
+    e = sub.add_parser("ngram-expert", help="store a bag-of-n-grams expert in a sentiment classifier checkpoint "
+                       "(its probabilities multiply the Transformer's)")
+    e.add_argument("path", help="a classifier checkpoint folder (rewritten in place)")
+    e.add_argument("--data", required=True, help="the training file the expert is fitted on (text, label)")
+    e.add_argument("--val-data", default=None, help="measure the accuracy of the product and of each expert alone")
+    e.add_argument("--C", type=float, default=1.0, help="inverse L2 strength of the logistic regression")
+
     sub.add_parser("models", help="list the shipped models")
     return parser
 
@@ -205,6 +212,15 @@ def _run(args, argv):
         metrics = json.load(open(metrics_path, encoding="utf-8")) if os.path.isfile(metrics_path) else None
         model.save(args.path, card=card, metrics=metrics, half_precision=True)
         print(f"rewrote {args.path} in float16")
+        return 0
+    if args.command == "ngram-expert":
+        from lmdemo.task_training import add_ngram_expert
+
+        command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
+        model = add_ngram_expert(args.path, args.data, val_data=args.val_data, C=args.C, command=command)
+        final = json.load(open(os.path.join(args.path, "metrics.json"), encoding="utf-8")).get("final", {})
+        scores = ", ".join(f"{k} {v:.4f}" for k, v in final.items() if k.endswith("accuracy"))
+        print(f"rewrote {args.path} with {model.ngram_expert.describe()}" + (f"; {scores}" if args.val_data else ""))
         return 0
     if args.command == "models":
         from lmdemo.models import SHIPPED, available_models

@@ -117,8 +117,11 @@ class ClassifierConfig(_DictIO):
     dropout: float = 0.1
     layer_norm_epsilon: float = 1e-5
     pooling: str = "mean"  # the text vector: "mean" or "max" of the encoder's output over the real tokens
+    ngram_expert: bool = False  # a bag-of-n-grams expert is stored beside the weights (its probabilities multiply)
 
     def __post_init__(self):
+        if not isinstance(self.ngram_expert, bool):
+            raise ValueError(f"ngram_expert must be a bool, received ngram_expert={self.ngram_expert!r}")
         if not self.hidden_dim:
             self.hidden_dim = 4 * self.d_model
         _check_positive(self, ("vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim"))

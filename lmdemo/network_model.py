@@ -19,7 +19,6 @@ class NetworkModel:
     config_class = None
     network_class = None
 
-
     def __init__(self, network, tokenizer, card=None, encryption=None):
         if network.config.vocab_size != tokenizer.vocab_size:
             raise ValueError(
@@ -74,15 +73,29 @@ class NetworkModel:
         if half_precision is not None:
             self.half_precision = bool(half_precision)
 
+        extra = self._extra_files()
+
         def write_weights(folder):
             weights = os.path.join(folder, checkpoint.WEIGHTS_FILE)
             self.network.save_weights(weights)
             if self.half_precision:
                 checkpoint.to_half_precision(weights)
+            for name, write in extra.items():
+                write(os.path.join(folder, name))
 
         return checkpoint.write_checkpoint(path, self.kind, self.config.to_dict(), self.tokenizer, write_weights,
                                            card=card if card is not None else self.card, metrics=metrics,
-                                           encryption=self.encryption)
+                                           encryption=self.encryption,
+                                           encrypted_files=checkpoint.ENCRYPTED_FILES + tuple(extra))
+
+    def _extra_files(self):
+        """Files a subclass stores beside the weights (encrypted like them): ``{name: write(path)}``."""
+        return {}
+
+    @classmethod
+    def _extra_file_names(cls, config):
+        """The names ``_extra_files`` wrote, from the checkpoint's config dict (to decrypt them)."""
+        return ()
 
     @classmethod
     def load(cls, path, key=None, passphrase=None):
@@ -91,7 +104,9 @@ class NetworkModel:
         Encrypted checkpoints need ``key`` or ``passphrase`` (or the environment variables of
         ``lmdemo.encryption``); every file is authenticated before anything is loaded.
         """
-        with checkpoint.opened(path, cls.kind, key=key, passphrase=passphrase) as (info, folder, enc):
+        config = checkpoint.read_checkpoint_config(path)["config"]
+        files = checkpoint.ENCRYPTED_FILES + tuple(cls._extra_file_names(config))
+        with checkpoint.opened(path, cls.kind, files=files, key=key, passphrase=passphrase) as (info, folder, enc):
             return cls._load_files(path, info, folder, enc)
 
     @classmethod

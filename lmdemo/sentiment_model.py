@@ -1,10 +1,19 @@
-"""The sentiment classifier: a ``TextClassifier`` network, its tokenizer, and ``classify``."""
+"""The sentiment classifier: a ``TextClassifier`` network, its tokenizer, and ``classify``.
+
+Optionally a second expert rides along: a bag-of-n-grams logistic regression (``lmdemo.bag_of_ngrams``)
+whose label probabilities multiply the Transformer's, P(y | x) ∝ P_transformer(y | x) · P_ngrams(y | x), a
+product of experts (Hinton, 2002). The two make different mistakes: the Transformer reads word order and
+context over at most ``max_length`` tokens, the n-grams see every word pair of the whole text.
+"""
 
 import functools
+import os
 
 import jax
 import numpy as np
 
+from lmdemo import checkpoint
+from lmdemo.bag_of_ngrams import BagOfNgrams
 from lmdemo.config import ClassifierConfig
 from lmdemo.example_trainer import pad_batch
 from lmdemo.network_model import NetworkModel
@@ -26,13 +35,26 @@ class SentimentModel(NetworkModel):
     kind = "classifier"
     config_class = ClassifierConfig
     network_class = TextClassifier
+    ngram_expert = None  # a BagOfNgrams whose probabilities multiply the Transformer's (``set_ngram_expert``)
 
     def describe(self):
         c = self.config
-        return (f"A Transformer-encoder classifier (BERT-style, pre-LayerNorm, bidirectional): {c.num_layers} layers, "
+        text = (f"A Transformer-encoder classifier (BERT-style, pre-LayerNorm, bidirectional): {c.num_layers} layers, "
                 f"{c.num_heads} heads, width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), "
                 f"{c.pooling}-pooled over up to {c.max_length} tokens, softmax over {len(c.labels)} labels "
                 f"({', '.join(c.labels)})")
+        if self.ngram_expert is not None:
+            text += (f"; its probabilities are multiplied by those of a second expert, {self.ngram_expert.describe()},"
+                     " and renormalized")
+        return text
+
+    def set_ngram_expert(self, expert):
+        """Attach a fitted ``BagOfNgrams`` over the same labels (or None to remove it); saved with the model."""
+        if expert is not None and expert.num_labels != self.config.num_labels:
+            raise ValueError(f"the n-gram expert has {expert.num_labels} labels, the classifier "
+                             f"{self.config.num_labels} ({', '.join(self.labels)})")
+        self.ngram_expert = expert
+        self.config.ngram_expert = expert is not None
 
     @property
     def labels(self):
@@ -40,25 +62,36 @@ class SentimentModel(NetworkModel):
 
     def classify(self, texts):
         """One result per text: ``label``, ``label_id``, ``score`` (its probability),
-        ``probabilities`` (every label's) and ``truncated`` (only the first ``max_length``
-        tokens were read).
+        ``probabilities`` (every label's) and ``truncated`` (the Transformer read only the
+        first ``max_length`` tokens). With an n-gram expert, also ``experts``: each expert's
+        own probabilities (``transformer``, ``ngrams``), whose renormalized product is
+        ``probabilities``.
 
         Raises:
             TypeError / ValueError: a text that is not a string, is empty (after stripping
                 spaces) or longer than 100,000 characters (its index is named).
         """
-        rows, cut = [], []
-        for text in check_texts(texts):
-            ids = self.tokenizer.encode(text.strip())
+        rows, cut, texts = [], [], [text.strip() for text in check_texts(texts)]
+        for text in texts:
+            ids = self.tokenizer.encode(text)
             cut.append(len(ids) > self.config.max_length)
             rows.append(ids[:self.config.max_length])
-        probs = self.probabilities_of(rows)
+        experts = {"transformer": self.probabilities_of(rows)}
+        if self.ngram_expert is not None:
+            experts["ngrams"] = self.ngram_expert.probabilities(texts)
+        probs = np.prod(list(experts.values()), axis=0)
+        probs /= probs.sum(axis=1, keepdims=True)
         out = []
-        for p, truncated in zip(probs, cut):
+        for i, (p, truncated) in enumerate(zip(probs, cut)):
             best = int(np.argmax(p))
             out.append({"label": self.labels[best], "label_id": best, "score": float(p[best]),
-                        "probabilities": {name: float(q) for name, q in zip(self.labels, p)}, "truncated": truncated})
+                        "probabilities": self._named(p), "truncated": truncated})
+            if len(experts) > 1:
+                out[-1]["experts"] = {name: self._named(q[i]) for name, q in experts.items()}
         return out
+
+    def _named(self, p):
+        return {name: float(q) for name, q in zip(self.labels, p)}
 
     def probabilities_of(self, rows):
         """softmax(logits) for lists of token ids: (len(rows), num_labels) float64."""
@@ -75,6 +108,27 @@ class SentimentModel(NetworkModel):
             probs = np.asarray(_probabilities(self, params, ids, mask), np.float64)
             out[chunk] = probs[:len(chunk)]
         return out
+
+
+    # -- storage of the n-gram expert beside the weights ----------------------------------------------------
+    def _extra_files(self):
+        self.config.ngram_expert = self.ngram_expert is not None
+        return {checkpoint.NGRAM_EXPERT_FILE: self.ngram_expert.save} if self.ngram_expert is not None else {}
+
+    @classmethod
+    def _extra_file_names(cls, config):
+        return (checkpoint.NGRAM_EXPERT_FILE,) if isinstance(config, dict) and config.get("ngram_expert") else ()
+
+    @classmethod
+    def _load_files(cls, path, info, folder, enc):
+        model = super()._load_files(path, info, folder, enc)
+        if model.config.ngram_expert:
+            expert_path = os.path.join(folder, checkpoint.NGRAM_EXPERT_FILE)
+            if not os.path.isfile(expert_path):
+                raise ValueError(f"not a checkpoint: its config names an n-gram expert, but "
+                                 f"{checkpoint.NGRAM_EXPERT_FILE} is missing in path={path!r}")
+            model.set_ngram_expert(BagOfNgrams.load(expert_path))
+        return model
 
 
 @functools.partial(jax.jit, static_argnums=0)

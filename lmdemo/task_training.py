@@ -13,6 +13,7 @@ the evaluation harness's own scorers).
 import dataclasses
 import json
 import os
+import re
 import time
 
 import keras
@@ -292,11 +293,13 @@ def final_task_scores(task, model, val, train, beams):
         from lmdemo.bag_of_ngrams import BagOfNgrams
 
         texts, labels = [x for x, _ in val], np.asarray([y for _, y in val])
-        predicted = np.asarray([r["label_id"] for r in model.classify(texts)])
+        results = model.classify(texts)
+        scores = {"accuracy": _accuracy([r["probabilities"] for r in results], labels, model.labels)}
+        for name in results[0].get("experts", ()):  # each expert alone, when the model has two
+            scores[f"{name}_accuracy"] = _accuracy([r["experts"][name] for r in results], labels, model.labels)
         baseline = BagOfNgrams.train([x for x, _ in train], [y for _, y in train])
         base_pred = baseline.predict(texts)
-        return {"final": {"accuracy": float(np.mean(predicted == labels)),
-                          "baseline_accuracy": float(np.mean(base_pred == labels)),
+        return {"final": {**scores, "baseline_accuracy": float(np.mean(base_pred == labels)),
                           "baseline": baseline.describe(), "seconds": round(time.time() - started, 1)}}
     if task == "translation":
         grouped = {}
@@ -327,6 +330,11 @@ def final_task_scores(task, model, val, train, beams):
     return {"final": out}
 
 
+def _accuracy(probabilities, labels, names):
+    predicted = np.asarray([max(range(len(names)), key=lambda k: p[names[k]]) for p in probabilities])
+    return float(np.mean(predicted == labels))
+
+
 def _rouge_row(rouge, predictions, references):
     scores = rouge(predictions, references, rouge_types=["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     return {k: 100 * float(scores[k]) for k in ("rouge1", "rouge2", "rougeL")}
@@ -346,6 +354,60 @@ def _tokenizer_phrase(tok):
         return (f"word tokenizer ({tok.vocab_size:,} words" + (", lower-cased and split as the Penn Treebank does"
                                                               if tok.normalize else "") + ")")
     return f"byte-level BPE tokenizer with {tok.vocab_size:,} tokens"
+
+
+def sentiment_rows(final):
+    """The card's accuracy table: the model, each of its experts alone (if it has two), the baseline."""
+    rows = ["| validation | accuracy |", "|---|---|", f"| this model | {final['accuracy']:.4f} |"]
+    if "ngrams_accuracy" in final:
+        rows += [f"| its Transformer alone | {final['transformer_accuracy']:.4f} |",
+                 f"| its n-gram expert alone | {final['ngrams_accuracy']:.4f} |"]
+    return rows + [f"| baseline: {final['baseline']} | {final['baseline_accuracy']:.4f} |"]
+
+
+def add_ngram_expert(path, data, val_data=None, C=1.0, command=None):
+    """Fit a bag-of-n-grams expert on ``data`` and store it in the classifier checkpoint at ``path``.
+
+    The classifier's probabilities are then the renormalized product of its Transformer's and the
+    expert's (see ``lmdemo.sentiment_model``). With ``val_data``, the accuracy of the product, of
+    each expert alone and of the baseline are measured, written to ``metrics.json["final"]`` and to
+    a section of the card. The checkpoint keeps its encryption and precision.
+
+    Returns:
+        the model, with its expert.
+    """
+    from lmdemo.bag_of_ngrams import BagOfNgrams
+    from lmdemo.models import load_model
+
+    model = load_model(path)
+    if model.kind != "classifier":
+        raise ValueError(f"path={path!r} holds a {model.kind!r} model; an n-gram expert joins a 'classifier'")
+    if isinstance(C, bool) or not isinstance(C, (int, float)) or not C > 0:
+        raise ValueError(f"C must be a positive number, received C={C!r}")
+    train = load_examples("sentiment", data)
+    val = load_examples("sentiment", val_data) if val_data else None
+    started = time.time()
+    expert = BagOfNgrams.train([x for x, _ in train], [y for _, y in train], C=C)
+    model.set_ngram_expert(expert)
+    metrics_path = os.path.join(path, "metrics.json")
+    metrics = json.load(open(metrics_path, encoding="utf-8")) if os.path.isfile(metrics_path) else {}
+    section = ["## The n-gram expert", "",
+               f"Added after training: {expert.describe()}, fitted on `{data}` ({len(train):,} examples) in "
+               f"{time.time() - started:.0f} seconds, with", "```", command or "(added from Python)", "```",
+               "The classifier's label probabilities are the renormalized product of the Transformer's and this "
+               "expert's."]
+    metrics["ngram_expert"] = {"data": data, "examples": len(train), "C": expert.C, "features": len(expert.ngrams),
+                               "command": command}
+    card = re.sub(r"\n*## The n-gram expert\n.*?(?=\n## |\Z)", "", model.card or "", flags=re.S).rstrip("\n")
+    if val:
+        old_rows = "\n".join(sentiment_rows(metrics["final"])) if "accuracy" in metrics.get("final", {}) else None
+        metrics["final"] = final_task_scores("sentiment", model, val, train, beams=1)["final"]
+        new_rows = sentiment_rows(metrics["final"])
+        if old_rows and old_rows in card:  # the card's own table now measures the model with its expert
+            card = card.replace(old_rows, "\n".join(new_rows))
+        section += ["", f"On `{val_data}` ({len(val):,} examples):", ""] + new_rows
+    model.save(path, card=card + "\n\n" + "\n".join(section) + "\n", metrics=metrics)
+    return model
 
 
 def task_card(model, metrics, cfg, command, name=None):
@@ -384,8 +446,7 @@ def task_card(model, metrics, cfg, command, name=None):
               + _all_stages(stages, metrics) + ".", ""]
     final = metrics.get("final")
     if final and task == "sentiment":
-        lines += ["| validation | accuracy |", "|---|---|", f"| this model | {final['accuracy']:.4f} |",
-                  f"| baseline: {final['baseline']} | {final['baseline_accuracy']:.4f} |", ""]
+        lines += sentiment_rows(final) + [""]
     elif final and task == "translation":
         lines += [f"BLEU (sacrebleu, 13a tokenization) on the {final['sources']:,} distinct validation sources, "
                   f"each with all its references ({final['references']:,} in all):", "",

@@ -157,9 +157,12 @@ STRINGS = {
     "summary": ("Summary", "摘要"),
     "tab_sentiment": ("Sentiment", "情感分析"),
     "sentiment_help": ("Is a sentence positive or negative? One sentence per line; a Transformer encoder trained on "
-                       "SST-2 movie-review phrases reads each one in both directions and gives P(label).",
+                       "SST-2 movie-review phrases reads each one in both directions and gives P(label). Where the "
+                       "model has a second expert (a logistic regression on word pairs), the two probabilities are "
+                       "multiplied and renormalized; the table shows each expert alone.",
                        "句子是正面还是负面？每行一句；在 SST-2 影评短语上训练的 Transformer 编码器双向读取每句，"
-                       "给出各标签的概率。"),
+                       "给出各标签的概率。若模型带有第二个专家（基于词对的逻辑回归），两者的概率相乘后重新归一化；"
+                       "表格列出每个专家单独的结果。"),
     "sentences": ("Sentences", "句子"),
     "classify": ("Classify", "分类"),
     "first_line": ("First line", "第一行"),

@@ -1,4 +1,5 @@
-"""The Sentiment tab: P(positive), P(negative) for each line, from the shipped Transformer-encoder classifier."""
+"""The Sentiment tab: P(positive), P(negative) for each line, from the shipped Transformer-encoder classifier
+(and, for a classifier with an n-gram expert, what each of its two experts alone gave the chosen label)."""
 
 import gradio as gr
 import pandas as pd
@@ -21,6 +22,8 @@ def classify(text, model_name):
     table = pd.DataFrame({"text": [line[:200] for line in lines], "label": [r["label"] for r in results],
                           "score": [round(r["score"], 4) for r in results],
                           "truncated": [r["truncated"] for r in results]})
+    for expert in results[0].get("experts", ()):  # each expert's own probability of the label chosen
+        table[f"{expert} alone"] = [round(r["experts"][expert][r["label"]], 4) for r in results]
     return results[0]["probabilities"], table
 
 

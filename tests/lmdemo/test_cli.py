@@ -94,3 +94,38 @@ def test_cli_ngram_and_recurrent_options(tmp_path):
     assert result.returncode == 2 and "order must be an int in [1, 10], received order=0" in result.stderr
     result = cli("train", "--model", "lstm", "--heads", "2", "--data", str(data), "--out", str(tmp_path / "l"))
     assert result.returncode == 2 and "--model lstm has no num_heads" in result.stderr
+
+
+def test_cli_ngram_expert_joins_a_classifier_and_measures_both(tmp_path, trained):
+    import keras
+
+    import lmdemo
+    from lmdemo.config import ClassifierConfig
+    from lmdemo.sentiment_model import SentimentModel
+
+    words = ["the", "movie", "was", "plot", "quite", "a"]
+    rows = [f"{' '.join(words[i % 6:] + words[:i % 6])} {'wonderful' if i % 2 else 'awful'}\t{i % 2}"
+            for i in range(40)]
+    data = tmp_path / "train.tsv"
+    data.write_text("sentence\tlabel\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    keras.utils.set_random_seed(0)
+    tok = lmdemo.BPETokenizer.train([r.split("\t")[0] for r in rows], vocab_size=270)
+    SentimentModel.create(tok, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16)).save(
+        str(tmp_path / "c"), card="# toy\n")
+    for _ in range(2):  # a second run replaces the card's section instead of adding one
+        result = cli("ngram-expert", str(tmp_path / "c"), "--data", str(data), "--val-data", str(data))
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert "rewrote" in result.stdout and "ngrams_accuracy 1.0000" in result.stdout
+    final = json.loads((tmp_path / "c" / "metrics.json").read_text())["final"]
+    assert final["ngrams_accuracy"] == 1.0 and final["baseline_accuracy"] == 1.0
+    card = (tmp_path / "c" / "README.md").read_text(encoding="utf-8")
+    assert card.count("## The n-gram expert") == 1 and "| its n-gram expert alone | 1.0000 |" in card
+    assert "python -m lmdemo ngram-expert" in card
+    result = cli("ngram-expert", str(trained), "--data", str(data))
+    assert result.returncode == 2
+    assert "holds a 'transformer' model; an n-gram expert joins a 'classifier'" in result.stderr
+    (tmp_path / "nolabel.tsv").write_text("sentence\tscore\ngood\t1\n", encoding="utf-8")
+    result = cli("ngram-expert", str(tmp_path / "c"), "--data", str(tmp_path / "nolabel.tsv"))
+    assert result.returncode == 2 and "has no column output_column='label'" in result.stderr
+    result = cli("ngram-expert", str(tmp_path / "c"), "--data", str(data), "--C", "0")
+    assert result.returncode == 2 and "C must be a positive number, received C=0.0" in result.stderr

@@ -412,6 +412,106 @@ def test_bag_of_ngrams_baseline():
     assert "1–2-gram" in model.describe()
 
 
+NGRAM_TEXTS = ["not good at all", "very good film", "not bad , really", "very bad plot", "good fun", "a bad mess !"]
+
+
+@pytest.mark.parametrize("labels", [[0, 1, 1, 0, 1, 0], [0, 1, 2, 0, 2, 1]])
+def test_bag_of_ngrams_probabilities_equal_scikit_learn_and_survive_saving(tmp_path, labels):
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from lmdemo.bag_of_ngrams import TOKEN_PATTERN, BagOfNgrams
+
+    texts, labels = NGRAM_TEXTS * 3, labels * 3
+    model = BagOfNgrams.train(texts, labels, C=2.0)
+    vectorizer = CountVectorizer(ngram_range=(1, 2), binary=True, token_pattern=TOKEN_PATTERN)
+    reference = LogisticRegression(C=2.0, max_iter=2000).fit(vectorizer.fit_transform(texts), labels)
+    new = ["Not good , very bad", "an unseen sentence", "GOOD FUN !"]
+    expected = reference.predict_proba(vectorizer.transform(new))
+    np.testing.assert_allclose(model.probabilities(new), expected, atol=1e-6)
+    assert model.ngrams == list(vectorizer.get_feature_names_out()) and model.num_labels == len(set(labels))
+    model.save(str(tmp_path / "e.npz"))
+    loaded = BagOfNgrams.load(str(tmp_path / "e.npz"))
+    np.testing.assert_array_equal(loaded.probabilities(new), model.probabilities(new))
+    assert (loaded.C, loaded.ngram_range, loaded.describe()) == (2.0, (1, 2), model.describe())
+
+
+def test_bag_of_ngrams_refuses_bad_labels_and_damaged_files(tmp_path):
+    from lmdemo.bag_of_ngrams import BagOfNgrams
+
+    with pytest.raises(ValueError, match=r"labels must be the integers 0 … K-1 \(K ≥ 2\), each at least once, "
+                                         r"received the values \[0, 2\]"):
+        BagOfNgrams.train(["a", "b"], [0, 2])
+    with pytest.raises(ValueError, match="received the values \\[1\\]"):
+        BagOfNgrams.train(["a", "b"], [1, 1])
+    (tmp_path / "bad.npz").write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(ValueError, match="corrupt n-gram model: cannot read .*bad.npz"):
+        BagOfNgrams.load(str(tmp_path / "bad.npz"))
+    with pytest.raises(ValueError, match=r"weights must be \(num_labels ≥ 2, len\(ngrams\)=2\)"):
+        BagOfNgrams(["a", "b"], np.zeros((2, 3)), np.zeros(2))
+
+
+@pytest.fixture
+def expert_classifier(bpe):
+    from lmdemo.bag_of_ngrams import BagOfNgrams
+
+    keras.utils.set_random_seed(1)
+    model = SentimentModel.create(bpe, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16))
+    model.set_ngram_expert(BagOfNgrams.train(NGRAM_TEXTS, [0, 1, 1, 0, 1, 0]))
+    return model
+
+
+def test_ngram_expert_multiplies_the_transformers_probabilities(expert_classifier):
+    texts = ["very good film", "not bad", "positive negative good bad film " * 3]
+    results = expert_classifier.classify(texts)
+    alone = expert_classifier.probabilities_of([expert_classifier.tokenizer.encode(t)[:8] for t in texts])
+    ngrams = expert_classifier.ngram_expert.probabilities(texts)
+    product = alone * ngrams / (alone * ngrams).sum(axis=1, keepdims=True)
+    for i, r in enumerate(results):
+        np.testing.assert_allclose([r["probabilities"]["negative"], r["probabilities"]["positive"]], product[i],
+                                   atol=1e-6)
+        np.testing.assert_allclose(list(r["experts"]["transformer"].values()), alone[i], atol=1e-6)
+        np.testing.assert_allclose(list(r["experts"]["ngrams"].values()), ngrams[i], atol=1e-12)
+        assert r["label"] == ("negative", "positive")[int(np.argmax(product[i]))]
+    assert results == [expert_classifier.classify([t])[0] for t in texts]
+    assert "multiplied by those of a second expert, logistic regression" in expert_classifier.describe()
+    from lmdemo.bag_of_ngrams import BagOfNgrams
+
+    with pytest.raises(ValueError, match=r"the n-gram expert has 3 labels, the classifier 2 \(negative, positive\)"):
+        expert_classifier.set_ngram_expert(BagOfNgrams.train(NGRAM_TEXTS, [0, 1, 2, 0, 1, 2]))
+
+
+def test_ngram_expert_is_saved_encrypted_checked_and_removed(expert_classifier, tmp_path):
+    from lmdemo.encryption import new_key
+
+    text = ["very good film", "a bad mess"]
+    plain = str(tmp_path / "plain")
+    expert_classifier.save(plain)
+    assert json.load(open(os.path.join(plain, "config.json")))["config"]["ngram_expert"] is True
+    assert lmdemo.load_model(plain).classify(text) == expert_classifier.classify(text)
+    key = new_key()
+    locked = str(tmp_path / "locked")
+    expert_classifier.save(locked, key=key)
+    assert sorted(n for n in os.listdir(locked) if "ngram" in n) == ["ngram_expert.npz.enc"]
+    assert lmdemo.load_model(locked, key=key).classify(text) == expert_classifier.classify(text)
+    with open(os.path.join(locked, "ngram_expert.npz.enc"), "r+b") as f:
+        f.seek(40)
+        byte = f.read(1)
+        f.seek(40)
+        f.write(bytes([byte[0] ^ 1]))
+    with pytest.raises(ValueError, match="ngram_expert.npz"):
+        lmdemo.load_model(locked, key=key)
+    os.remove(os.path.join(plain, "ngram_expert.npz"))
+    with pytest.raises(ValueError, match="its config names an n-gram expert, but ngram_expert.npz is missing"):
+        lmdemo.load_model(plain)
+    expert_classifier.encryption = None
+    expert_classifier.set_ngram_expert(None)
+    expert_classifier.save(locked)  # over the encrypted folder: the old expert file must not stay behind
+    assert not [n for n in os.listdir(locked) if "ngram" in n]
+    loaded = lmdemo.load_model(locked)
+    assert loaded.ngram_expert is None and "experts" not in loaded.classify(text)[0]
+
+
 # -- the pipeline ------------------------------------------------------------------------------------------
 def test_pipeline_single_and_batch(seq2seq, classifier):
     translate = lmdemo.pipeline("translation_en_to_es", model=seq2seq)
