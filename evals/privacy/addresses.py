@@ -45,6 +45,7 @@ _FR_NAME = (rf"[ \t]+(?:(?:de la|de l'|de|du|des|d'|l')[ \t]*)?[{_UPPER}][{_LATI
 # One pass for French addresses: the pattern starts at the blank before the street type, which is
 # where the engine tries it; the house number before it, if any, is read back in Python.
 _FR = re.compile(rf"[^{_LATIN}0-9_]({literal_alternation(_FR_TYPES)}{_FR_NAME})")
+_FR_AT_START = re.compile(rf"({literal_alternation(_FR_TYPES)}{_FR_NAME})")  # "Rue ..." opening the text
 # Substrings one of which every street type (lower case or capitalized) contains.
 _FR_HINTS = ("rue", "Rue", "enue", "v.", "oulevard", "bd", "Bd", "hemin", "llée", "lace", "mpasse", "uai", "oute",
              "ours", "quare", "assage")
@@ -108,7 +109,8 @@ def _french(text, out):
             break
     else:
         return  # no street type: `in` tests are cheaper than a scan that starts at every blank
-    for m in _FR.finditer(text):
+    first = _FR_AT_START.match(text)
+    for m in ([first] if first else []) + list(_FR.finditer(text)):
         number = _FR_NUMBER.search(text, max(0, m.start(1) - 12), m.start(1))
         if number:
             out.append(Finding(number.start(), m.end(), "ADDRESS", 0.85))
@@ -128,10 +130,10 @@ def _chinese(text, out):
 def find_addresses(text):
     """Street addresses in English, German, French and Chinese formats."""
     out = []
-    if _DIGIT.search(text):  # every English, German and Chinese address has a number
+    if _DIGIT.search(text):  # every English and German address has a house number
         _english(text, out)
         _german(text, out)
-        if not text.isascii():  # O(1) for ASCII text, which holds no Chinese street
-            _chinese(text, out)
+    if not text.isascii():  # O(1) for ASCII text, which holds no Chinese street ("谢路M座" may hold no digit)
+        _chinese(text, out)
     _french(text, out)
     return out

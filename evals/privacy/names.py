@@ -134,8 +134,8 @@ def _cue_boost(text, start):
     0.15 after a verb or preposition that often precedes a name ("contact", "with"), else 0.
     """
     before = text[max(0, start - 16):start].rstrip(" \t:,")
-    if before[before.rfind(" ") + 1:].lower() not in _CUE_LAST_WORDS:
-        return 0.0  # the common case, decided without splitting the context into words
+    if (before.rsplit(None, 1) or ("",))[-1].lower() not in _CUE_LAST_WORDS:
+        return 0.0  # the common case, decided on the last word alone
     words = before.lower().split()
     for k in (3, 2, 1):  # whole words only: "Brito" does not end in the cue "to"
         boost = _CUE_BOOST.get(" ".join(words[-k:])) if len(words) >= k else None

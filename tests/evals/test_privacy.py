@@ -46,6 +46,9 @@ POSITIVE = [
     ("ADDRESS", "Hauptstr. 5 und Walter-Beyer-Ring 3-3", "[ADDRESS] und [ADDRESS]"),
     ("ADDRESS", "Il habite au 81, boulevard de Nicolas.", "Il habite au [ADDRESS]."),
     ("ADDRESS", "我住在北京市朝阳区建国路88号。", "我住在[ADDRESS]。"),
+    ("ADDRESS", "Rue Victor Hugo, Paris", "[ADDRESS], Paris"),  # a street type opening the text
+    ("ADDRESS", "他住在谢路M座。", "他住在[ADDRESS]。"),  # a Chinese address may hold no digit
+    ("PERSON", "Dear\nZxq Vbn, welcome.", "Dear\n[PERSON], welcome."),  # a greeting ending its line
     ("PERSON", "My name is John Smith.", "My name is [PERSON]."),
     ("PERSON", "Dear Mr. Müller, thanks.", "Dear [PERSON], thanks."),
     ("PERSON", "Dear Jennifer, welcome.", "Dear [PERSON], welcome."),
