@@ -79,7 +79,8 @@ class SentimentModel(NetworkModel):
         experts = {"transformer": self.probabilities_of(rows)}
         if self.ngram_expert is not None:
             experts["ngrams"] = self.ngram_expert.probabilities(texts)
-        probs = np.prod(list(experts.values()), axis=0)
+        # floored, so that two experts each certain of a different label cannot make 0 / 0
+        probs = np.prod([np.maximum(p, 1e-30) for p in experts.values()], axis=0)
         probs /= probs.sum(axis=1, keepdims=True)
         out = []
         for i, (p, truncated) in enumerate(zip(probs, cut)):
@@ -108,7 +109,6 @@ class SentimentModel(NetworkModel):
             probs = np.asarray(_probabilities(self, params, ids, mask), np.float64)
             out[chunk] = probs[:len(chunk)]
         return out
-
 
     # -- storage of the n-gram expert beside the weights ----------------------------------------------------
     def _extra_files(self):

@@ -406,6 +406,11 @@ def add_ngram_expert(path, data, val_data=None, C=1.0, command=None):
         if old_rows and old_rows in card:  # the card's own table now measures the model with its expert
             card = card.replace(old_rows, "\n".join(new_rows))
         section += ["", f"On `{val_data}` ({len(val):,} examples):", ""] + new_rows
+    else:
+        if "final" in metrics:  # scores of the model before this expert: not this model's any more
+            metrics["final_before_ngram_expert"] = metrics.pop("final")
+        section += ["", "Not measured with this expert (no validation data given): any scores above are those "
+                        "of the model before it."]
     model.save(path, card=card + "\n\n" + "\n".join(section) + "\n", metrics=metrics)
     return model
 

@@ -121,6 +121,10 @@ def test_cli_ngram_expert_joins_a_classifier_and_measures_both(tmp_path, trained
     card = (tmp_path / "c" / "README.md").read_text(encoding="utf-8")
     assert card.count("## The n-gram expert") == 1 and "| its n-gram expert alone | 1.0000 |" in card
     assert "python -m lmdemo ngram-expert" in card
+    result = cli("ngram-expert", str(tmp_path / "c"), "--data", str(data))  # unmeasured: no stale "final" left
+    metrics = json.loads((tmp_path / "c" / "metrics.json").read_text())
+    assert result.returncode == 0 and "final" not in metrics and metrics["final_before_ngram_expert"] == final
+    assert "Not measured with this expert" in (tmp_path / "c" / "README.md").read_text(encoding="utf-8")
     result = cli("ngram-expert", str(trained), "--data", str(data))
     assert result.returncode == 2
     assert "holds a 'transformer' model; an n-gram expert joins a 'classifier'" in result.stderr
