@@ -117,6 +117,8 @@ def build_parser():
     k.add_argument("--label-smoothing", type=float, default=0.1)
     k.add_argument("--final-beams", type=int, default=4, help="beam width of the final scores")
     k.add_argument("--max-train-examples", type=int, default=None)
+    k.add_argument("--ngram-expert", action="store_true",
+                   help="sentiment: then add a bag-of-n-grams expert (as `python -m lmdemo ngram-expert` does)")
     _add_train_loop_args(k)
 
     c = sub.add_parser("half-precision", help="rewrite a checkpoint folder with float16 weights (half the size)")
@@ -195,7 +197,8 @@ def _run(args, argv):
                            label_smoothing=args.label_smoothing, resume=not args.no_resume, command=command,
                            model_name=args.name, max_train_examples=args.max_train_examples,
                            final_beams=args.final_beams, encrypt=args.encrypt, init_from=args.init_from,
-                           tokenizer=args.tokenizer, word_vocab_size=args.word_vocab_size)
+                           tokenizer=args.tokenizer, word_vocab_size=args.word_vocab_size,
+                           ngram_expert=args.ngram_expert)
         print(f"saved {args.out} ({model.num_params():,} parameters)")
         return 0
     if args.command == "half-precision":

@@ -30,7 +30,7 @@ from lmdemo.training import machine, storage_note
 def train_task(task, data, out_dir, val_data=None, train_config=None, model_overrides=None, bpe_vocab_size=8000,
                label_smoothing=0.1, resume=True, command=None, progress=True, log_fn=None, model_name=None,
                max_train_examples=None, pause_after=None, final_beams=4, should_stop=None, encrypt=False,
-               init_from=None, tokenizer="bpe", word_vocab_size=None):
+               init_from=None, tokenizer="bpe", word_vocab_size=None, ngram_expert=False):
     """Train the model of ``task`` on ``data`` and write a checkpoint folder to ``out_dir``.
 
     Args:
@@ -56,6 +56,8 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         tokenizer: ``"bpe"`` (byte-level BPE of ``bpe_vocab_size`` tokens) or, for sentiment and
             masked-lm, ``"word"``: the training words, lower-cased and split as the Penn Treebank does.
         word_vocab_size: with ``tokenizer="word"``, keep only the most frequent words (None: all).
+        ngram_expert: sentiment: when training ends, add a bag-of-n-grams expert fitted on ``data``
+            (``add_ngram_expert``), whose probabilities multiply the Transformer's.
 
     Returns:
         the trained model.
@@ -69,6 +71,8 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
                                         or word_vocab_size < 3):
         raise ValueError(f"word_vocab_size must be an int ≥ 3 (the words and <unk>, <eos>) or None, received "
                          f"word_vocab_size={word_vocab_size!r}")
+    if ngram_expert and task != "sentiment":
+        raise ValueError(f"ngram_expert is for task='sentiment', received task={task!r}")
     if task == "masked-lm":
         return _pretrain(data, out_dir, val_data, train_config or TrainConfig(), model_overrides or {}, bpe_vocab_size,
                          resume, command, progress, log_fn, model_name, pause_after, should_stop, encrypt, tokenizer,
@@ -136,6 +140,8 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     if val and not trainer.interrupted:
         seconds = time.time() - started + previous
         write(seconds, final_task_scores(task, model, val, train, final_beams))
+    if ngram_expert and not trainer.interrupted:
+        model = add_ngram_expert(out_dir, data, val_data, command=command)
     return model
 
 

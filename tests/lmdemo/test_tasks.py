@@ -302,10 +302,11 @@ def test_sentiment_training_learns_a_keyword_task(tmp_path, tokenizer, pooling):
                        train_config=TrainConfig(steps=120, batch_size=16, warmup_steps=10, eval_interval=60,
                                                 learning_rate=3e-3),
                        model_overrides=dict(num_layers=1, d_model=32, num_heads=2, max_length=16, pooling=pooling),
-                       tokenizer=tokenizer)
+                       tokenizer=tokenizer, ngram_expert=tokenizer == "word", command="train it")
     assert model.tokenizer.type_name == tokenizer and model.config.pooling == pooling
     metrics = json.load(open(tmp_path / "m" / "metrics.json"))
     assert metrics["final"]["accuracy"] == 1.0 and metrics["final"]["baseline_accuracy"] == 1.0
+    assert (model.ngram_expert is not None) == (tokenizer == "word") == ("ngrams_accuracy" in metrics["final"])
     assert model.classify(["the movie was wonderful"])[0]["label"] == "positive"
     if tokenizer == "word":  # lower-cased and split before the lookup
         assert model.classify(["The movie was WONDERFUL!"])[0]["label"] == "positive"
@@ -479,6 +480,31 @@ def test_ngram_expert_multiplies_the_transformers_probabilities(expert_classifie
 
     with pytest.raises(ValueError, match=r"the n-gram expert has 3 labels, the classifier 2 \(negative, positive\)"):
         expert_classifier.set_ngram_expert(BagOfNgrams.train(NGRAM_TEXTS, [0, 1, 2, 0, 1, 2]))
+
+
+def test_add_ngram_expert_rewrites_card_and_metrics_and_refuses_bad_input(expert_classifier, tmp_path):
+    from lmdemo.task_training import add_ngram_expert
+
+    rows = [f"{t}\t{y}" for t, y in zip(NGRAM_TEXTS, [0, 1, 1, 0, 1, 0])]
+    data = _write(tmp_path / "train.tsv", "sentence\tlabel\n" + "\n".join(rows) + "\n")
+    expert_classifier.set_ngram_expert(None)
+    expert_classifier.save(str(tmp_path / "c"), card="# toy\n")
+    for _ in range(2):  # a second run replaces the card's section instead of adding one
+        model = add_ngram_expert(str(tmp_path / "c"), data, val_data=data, command="add it")
+    final = json.load(open(tmp_path / "c" / "metrics.json"))["final"]
+    assert final["ngrams_accuracy"] == 1.0 and set(final) >= {"accuracy", "transformer_accuracy", "baseline"}
+    card = open(tmp_path / "c" / "README.md", encoding="utf-8").read()
+    assert card.count("## The n-gram expert") == 1 and "add it" in card and card.startswith("# toy")
+    assert model.ngram_expert is not None and lmdemo.load_model(str(tmp_path / "c")).ngram_expert is not None
+    add_ngram_expert(str(tmp_path / "c"), data)  # unmeasured: the old scores are not left as this model's
+    metrics = json.load(open(tmp_path / "c" / "metrics.json"))
+    assert "final" not in metrics and metrics["final_before_ngram_expert"] == final
+    assert "Not measured with this expert" in open(tmp_path / "c" / "README.md", encoding="utf-8").read()
+    nolabel = _write(tmp_path / "nolabel.tsv", "sentence\tscore\ngood\t1\n")
+    with pytest.raises(ValueError, match="has no column output_column='label'"):
+        add_ngram_expert(str(tmp_path / "c"), nolabel)
+    with pytest.raises(ValueError, match="C must be a positive number, received C=0"):
+        add_ngram_expert(str(tmp_path / "c"), data, C=0)
 
 
 def test_ngram_expert_is_saved_encrypted_checked_and_removed(expert_classifier, tmp_path):
