@@ -15,7 +15,7 @@ SHIPPED = {
     "ptb-transformer": "word-level GPT trained on Penn Treebank",
     "ptb-lstm": "word-level LSTM trained on Penn Treebank",
     "ptb-5gram": "word 5-gram (Kneser-Ney) counted on Penn Treebank",
-    "sst2-sentiment": "sentiment classifier (Transformer encoder) trained on SST-2",
+    "sst2-sentiment": "sentiment classifier (Transformer encoder × n-gram expert) trained on SST-2",
     "en-es-translation": "English→Spanish encoder–decoder Transformer trained on Tatoeba pairs",
     "samsum-summarization": "dialogue summarizer (encoder–decoder Transformer) trained on SAMSum",
 }
