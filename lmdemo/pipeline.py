@@ -7,7 +7,8 @@
     [{'translation_text': 'Te quiero.', ...}, {...}]
 
 A single string gives one dict; a list gives a list of dicts, in order. Every result says
-whether the input was cut to fit the model (``truncated``).
+whether the input was cut to fit the model (``truncated``). A classifier with an n-gram expert
+also gives each expert's own probabilities (``experts``).
 """
 
 from lmdemo.language_model import LanguageModel
@@ -107,7 +108,7 @@ class Pipeline:
     def _run(self, texts, **options):
         if self.task == "sentiment":
             _no_options(self.task, options)
-            return [{k: r[k] for k in ("label", "score", "probabilities", "truncated")}
+            return [{k: r[k] for k in ("label", "score", "probabilities", "truncated", "experts") if k in r}
                     for r in self.model.classify(texts)]
         if self.task == "text-generation":  # the prompt and its continuation, as Hugging Face's default
             return [{"generated_text": t + self.model.generate(t, **options)} for t in texts]

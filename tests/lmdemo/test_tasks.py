@@ -475,6 +475,8 @@ def test_ngram_expert_multiplies_the_transformers_probabilities(expert_classifie
         np.testing.assert_allclose(list(r["experts"]["ngrams"].values()), ngrams[i], atol=1e-12)
         assert r["label"] == ("negative", "positive")[int(np.argmax(product[i]))]
     assert results == [expert_classifier.classify([t])[0] for t in texts]
+    piped = lmdemo.pipeline("sentiment", model=expert_classifier)(texts[0])
+    assert piped == {k: results[0][k] for k in ("label", "score", "probabilities", "truncated", "experts")}
     assert "multiplied by those of a second expert, logistic regression" in expert_classifier.describe()
     from lmdemo.bag_of_ngrams import BagOfNgrams
 
