@@ -22,8 +22,8 @@ def classify(text, model_name):
     table = pd.DataFrame({"text": [line[:200] for line in lines], "label": [r["label"] for r in results],
                           "score": [round(r["score"], 4) for r in results],
                           "truncated": [r["truncated"] for r in results]})
-    for expert in results[0].get("experts", ()):  # each expert's own probability of the label chosen
-        table[f"{expert} alone"] = [round(r["experts"][expert][r["label"]], 4) for r in results]
+    for k, expert in enumerate(results[0].get("experts", ())):  # each expert's own probability of the label chosen
+        table.insert(3 + k, f"{expert} alone", [round(r["experts"][expert][r["label"]], 4) for r in results])
     return results[0]["probabilities"], table
 
 
@@ -40,6 +40,8 @@ def build():
             button = gr.Button(t("classify"), variant="primary", elem_id="sent-button")
         with gr.Column():
             first = gr.Label(label=t("first_line"), num_top_classes=2, elem_id="sent-label")
-            table = gr.Dataframe(label=t("every_line"), elem_id="sent-table")
+            # text, label, score, the two experts' scores (when the model has them), truncated: all fit
+            table = gr.Dataframe(label=t("every_line"), elem_id="sent-table", wrap=True,
+                                 column_widths=["38%", "12%", "12%", "13%", "13%", "12%"])
     button.click(classify, [text, model], [first, table], api_name="sentiment", concurrency_limit=2,
                  concurrency_id="tasks")

@@ -270,8 +270,8 @@ def test_sentiment_matches_the_pipeline(client):
     assert label["label"] == expected[0]["label"]
     assert [row[1] for row in table["data"]] == [r["label"] for r in expected]
     if model.ngram_expert is not None:  # the shipped classifier has a second expert: each one's own score
-        assert table["headers"][-2:] == ["transformer alone", "ngrams alone"]
-        assert [row[-1] for row in table["data"]] == [round(r["experts"]["ngrams"][r["label"]], 4) for r in expected]
+        assert table["headers"] == ["text", "label", "score", "transformer alone", "ngrams alone", "truncated"]
+        assert [row[4] for row in table["data"]] == [round(r["experts"]["ngrams"][r["label"]], 4) for r in expected]
     with app_error("Value: nope is not in the list of choices"):  # the dropdown's own check
         client.predict("fine", "nope", api_name="/sentiment")
 

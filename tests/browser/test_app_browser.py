@@ -93,6 +93,20 @@ def test_privacy_highlights_personal_data(page, screenshots):
     shot(page, screenshots, "privacy")
 
 
+def test_sentiment_shows_each_experts_score(page, screenshots):
+    import lmdemo
+
+    if "sst2-sentiment" not in lmdemo.available_models():
+        pytest.skip("the shipped sst2-sentiment checkpoint is missing")
+    open_tab(page, "Sentiment")
+    page.locator("#sent-button").click()
+    table = page.locator("#sent-table")
+    table.get_by_text("ngrams alone").wait_for()
+    text = table.inner_text()
+    assert "transformer alone" in text and "positive" in text and "negative" in text
+    shot(page, screenshots, "sentiment")
+
+
 def test_train_then_generate_in_the_same_session(page, screenshots):
     open_tab(page, "Train")
     page.locator("#train-model").get_by_text("transformer", exact=True).click()
