@@ -118,6 +118,15 @@ def read_card(path):
         return f.read()
 
 
+def read_metrics(path):
+    """The measured metrics (``metrics.json``) of a checkpoint folder, or None when it has none."""
+    metrics_path = os.path.join(path, METRICS_FILE)
+    if not os.path.isfile(metrics_path):
+        return None
+    with open(metrics_path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def read_checkpoint_config(path):
     """The parsed ``config.json`` of a checkpoint folder, with clear errors when it is not one."""
     if not isinstance(path, (str, os.PathLike)) or not os.path.isdir(path):

@@ -3,7 +3,6 @@
 import argparse
 import json
 import math
-import os
 import shlex
 import sys
 
@@ -202,6 +201,7 @@ def _run(args, argv):
         print(f"saved {args.out} ({model.num_params():,} parameters)")
         return 0
     if args.command == "half-precision":
+        from lmdemo.checkpoint import read_metrics
         from lmdemo.models import load_model
         from lmdemo.network_model import NetworkModel
 
@@ -211,17 +211,16 @@ def _run(args, argv):
         note = ("\n\nStored in half precision after training, with "
                 f"`python -m lmdemo half-precision {args.path}`: float16 weights, loaded back as float32.\n")
         card = model.card if model.card and "python -m lmdemo half-precision" in model.card else (model.card or "") + note
-        metrics_path = os.path.join(args.path, "metrics.json")
-        metrics = json.load(open(metrics_path, encoding="utf-8")) if os.path.isfile(metrics_path) else None
-        model.save(args.path, card=card, metrics=metrics, half_precision=True)
+        model.save(args.path, card=card, metrics=read_metrics(args.path), half_precision=True)
         print(f"rewrote {args.path} in float16")
         return 0
     if args.command == "ngram-expert":
+        from lmdemo.checkpoint import read_metrics
         from lmdemo.task_training import add_ngram_expert
 
         command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
         model = add_ngram_expert(args.path, args.data, val_data=args.val_data, C=args.C, command=command)
-        final = json.load(open(os.path.join(args.path, "metrics.json"), encoding="utf-8")).get("final", {})
+        final = read_metrics(args.path).get("final", {})
         scores = ", ".join(f"{k} {v:.4f}" for k, v in final.items() if k.endswith("accuracy"))
         print(f"rewrote {args.path} with {model.ngram_expert.describe()}" + (f"; {scores}" if args.val_data else ""))
         return 0

@@ -11,7 +11,6 @@ the evaluation harness's own scorers).
 """
 
 import dataclasses
-import json
 import os
 import re
 import time
@@ -19,6 +18,7 @@ import time
 import keras
 import numpy as np
 
+from lmdemo.checkpoint import read_metrics
 from lmdemo.config import ClassifierConfig, EncoderDecoderConfig
 from lmdemo.example_trainer import ClassifierTrainer, Seq2SeqTrainer
 from lmdemo.task_data import TASKS, load_examples
@@ -174,11 +174,9 @@ def _from_pretrained(init_from, task, overrides, seed):
 def _earlier_stages(path, include_own=True):
     """The training stages recorded in a checkpoint's ``metrics.json``: its own earlier ones, then
     (unless ``include_own`` is False: a resumed run is that run) the run that wrote it."""
-    metrics_path = os.path.join(path, "metrics.json")
-    if not os.path.isfile(metrics_path):
+    metrics = read_metrics(path)
+    if metrics is None:
         return []
-    with open(metrics_path, encoding="utf-8") as f:
-        metrics = json.load(f)
     own = {k: metrics.get(k) for k in ("command", "step", "train_seconds")}
     return list(metrics.get("earlier_stages") or []) + ([own] if include_own else [])
 
@@ -395,8 +393,7 @@ def add_ngram_expert(path, data, val_data=None, C=1.0, command=None):
     started = time.time()
     expert = BagOfNgrams.train([x for x, _ in train], [y for _, y in train], C=C)
     model.set_ngram_expert(expert)
-    metrics_path = os.path.join(path, "metrics.json")
-    metrics = json.load(open(metrics_path, encoding="utf-8")) if os.path.isfile(metrics_path) else {}
+    metrics = read_metrics(path) or {}
     section = ["## The n-gram expert", "",
                f"Added after training: {expert.describe()}, fitted on `{data}` ({len(train):,} examples) in "
                f"{time.time() - started:.0f} seconds, with", "```", command or "(added from Python)", "```",
