@@ -35,7 +35,10 @@ class SentimentModel(NetworkModel):
     kind = "classifier"
     config_class = ClassifierConfig
     network_class = TextClassifier
-    ngram_expert = None  # a BagOfNgrams whose probabilities multiply the Transformer's (``set_ngram_expert``)
+
+    def __init__(self, network, tokenizer, card=None, encryption=None):
+        super().__init__(network, tokenizer, card=card, encryption=encryption)
+        self.ngram_expert = None  # ``config.ngram_expert`` follows it: a network alone has no expert
 
     def describe(self):
         c = self.config
@@ -48,12 +51,18 @@ class SentimentModel(NetworkModel):
                      " and renormalized")
         return text
 
-    def set_ngram_expert(self, expert):
-        """Attach a fitted ``BagOfNgrams`` over the same labels (or None to remove it); saved with the model."""
+    @property
+    def ngram_expert(self):
+        """A fitted ``BagOfNgrams`` over the same labels whose probabilities multiply the Transformer's, or
+        None; setting it also sets ``config.ngram_expert``, so the checkpoint says whether it has one."""
+        return self._ngram_expert
+
+    @ngram_expert.setter
+    def ngram_expert(self, expert):
         if expert is not None and expert.num_labels != self.config.num_labels:
             raise ValueError(f"the n-gram expert has {expert.num_labels} labels, the classifier "
                              f"{self.config.num_labels} ({', '.join(self.labels)})")
-        self.ngram_expert = expert
+        self._ngram_expert = expert
         self.config.ngram_expert = expert is not None
 
     @property
@@ -112,7 +121,6 @@ class SentimentModel(NetworkModel):
 
     # -- storage of the n-gram expert beside the weights ----------------------------------------------------
     def _extra_files(self):
-        self.config.ngram_expert = self.ngram_expert is not None
         return {checkpoint.NGRAM_EXPERT_FILE: self.ngram_expert.save} if self.ngram_expert is not None else {}
 
     @classmethod
@@ -122,12 +130,12 @@ class SentimentModel(NetworkModel):
     @classmethod
     def _load_files(cls, path, info, folder, enc):
         model = super()._load_files(path, info, folder, enc)
-        if model.config.ngram_expert:
+        if info["config"].get("ngram_expert"):
             expert_path = os.path.join(folder, checkpoint.NGRAM_EXPERT_FILE)
             if not os.path.isfile(expert_path):
                 raise ValueError(f"not a checkpoint: its config names an n-gram expert, but "
                                  f"{checkpoint.NGRAM_EXPERT_FILE} is missing in path={path!r}")
-            model.set_ngram_expert(BagOfNgrams.load(expert_path))
+            model.ngram_expert = BagOfNgrams.load(expert_path)
         return model
 
 

@@ -298,9 +298,9 @@ def final_task_scores(task, model, val, train, beams):
 
         texts, labels = [x for x, _ in val], np.asarray([y for _, y in val])
         results = model.classify(texts)
-        scores = {"accuracy": _accuracy([r["probabilities"] for r in results], labels, model.labels)}
+        scores = {"accuracy": float(np.mean([r["label_id"] for r in results] == labels))}
         for name in results[0].get("experts", ()):  # each expert alone, when the model has two
-            scores[f"{name}_accuracy"] = _accuracy([r["experts"][name] for r in results], labels, model.labels)
+            scores[f"{name}_accuracy"] = _accuracy([r["experts"][name] for r in results], labels)
         baseline = BagOfNgrams.train([x for x, _ in train], [y for _, y in train])
         base_pred = baseline.predict(texts)
         return {"final": {**scores, "baseline_accuracy": float(np.mean(base_pred == labels)),
@@ -334,9 +334,9 @@ def final_task_scores(task, model, val, train, beams):
     return {"final": out}
 
 
-def _accuracy(probabilities, labels, names):
-    predicted = np.asarray([max(range(len(names)), key=lambda k: p[names[k]]) for p in probabilities])
-    return float(np.mean(predicted == labels))
+def _accuracy(probabilities, labels):
+    """Accuracy of the most probable label of each ``{label name: probability}`` dict (in label order)."""
+    return float(np.mean(np.argmax([list(p.values()) for p in probabilities], axis=1) == labels))
 
 
 def _rouge_row(rouge, predictions, references):
@@ -392,7 +392,7 @@ def add_ngram_expert(path, data, val_data=None, C=1.0, command=None):
     val = load_examples("sentiment", val_data) if val_data else None
     started = time.time()
     expert = BagOfNgrams.train([x for x, _ in train], [y for _, y in train], C=C)
-    model.set_ngram_expert(expert)
+    model.ngram_expert = expert
     metrics = read_metrics(path) or {}
     section = ["## The n-gram expert", "",
                f"Added after training: {expert.describe()}, fitted on `{data}` ({len(train):,} examples) in "

@@ -458,7 +458,7 @@ def expert_classifier(bpe):
 
     keras.utils.set_random_seed(1)
     model = SentimentModel.create(bpe, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16))
-    model.set_ngram_expert(BagOfNgrams.train(NGRAM_TEXTS, [0, 1, 1, 0, 1, 0]))
+    model.ngram_expert = BagOfNgrams.train(NGRAM_TEXTS, [0, 1, 1, 0, 1, 0])
     return model
 
 
@@ -481,7 +481,7 @@ def test_ngram_expert_multiplies_the_transformers_probabilities(expert_classifie
     from lmdemo.bag_of_ngrams import BagOfNgrams
 
     with pytest.raises(ValueError, match=r"the n-gram expert has 3 labels, the classifier 2 \(negative, positive\)"):
-        expert_classifier.set_ngram_expert(BagOfNgrams.train(NGRAM_TEXTS, [0, 1, 2, 0, 1, 2]))
+        expert_classifier.ngram_expert = BagOfNgrams.train(NGRAM_TEXTS, [0, 1, 2, 0, 1, 2])
 
 
 def test_add_ngram_expert_rewrites_card_and_metrics_and_refuses_bad_input(expert_classifier, tmp_path):
@@ -489,7 +489,7 @@ def test_add_ngram_expert_rewrites_card_and_metrics_and_refuses_bad_input(expert
 
     rows = [f"{t}\t{y}" for t, y in zip(NGRAM_TEXTS, [0, 1, 1, 0, 1, 0])]
     data = _write(tmp_path / "train.tsv", "sentence\tlabel\n" + "\n".join(rows) + "\n")
-    expert_classifier.set_ngram_expert(None)
+    expert_classifier.ngram_expert = None
     expert_classifier.save(str(tmp_path / "c"), card="# toy\n")
     for _ in range(2):  # a second run replaces the card's section instead of adding one
         model = add_ngram_expert(str(tmp_path / "c"), data, val_data=data, command="add it")
@@ -533,7 +533,7 @@ def test_ngram_expert_is_saved_encrypted_checked_and_removed(expert_classifier, 
     with pytest.raises(ValueError, match="its config names an n-gram expert, but ngram_expert.npz is missing"):
         lmdemo.load_model(plain)
     expert_classifier.encryption = None
-    expert_classifier.set_ngram_expert(None)
+    expert_classifier.ngram_expert = None
     expert_classifier.save(locked)  # over the encrypted folder: the old expert file must not stay behind
     assert not [n for n in os.listdir(locked) if "ngram" in n]
     loaded = lmdemo.load_model(locked)
