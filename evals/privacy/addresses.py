@@ -13,7 +13,7 @@ import re
 
 from evals.privacy.finding import Finding
 from evals.privacy.names import name_lists
-from evals.privacy.recognizers import literal_alternation
+from evals.privacy.recognizers import initials, literal_alternation
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # not \w, which would run on into Chinese text
@@ -30,11 +30,13 @@ _EN_ABBREVIATIONS = frozenset("St Ave Av Rd Blvd Dr Ln Ct Pl Sq Ter Terr Pkwy Hw
 # the pattern starts at the number, which is rare in text, and the word is checked in Python.
 _DE_TYPES_ALL = ("straße", "strasse", "str.", "weg", "gasse", "allee", "ring", "platz", "damm", "ufer", "chaussee",
                  "steig", "pfad", "markt")
-# After the cheap look-behind, one fixed-width look-behind per street type (either case of its first
-# letter) keeps only numbers right after a street type, so few candidates reach Python.
+# After a cheap look-behind (the last letter of some street type, then a blank), one fixed-width look-behind
+# per street type (either case of its first letter) keeps only numbers right after a street type, so few
+# candidates reach Python.
 _DE_BEHIND = "|".join(f"(?<={re.escape(t)} [0-9])" for t in
                       sorted({f for t in _DE_TYPES_ALL for f in (t, t.title())}, key=lambda t: (-len(t), t)))
-_DE = re.compile(r"[0-9](?<=[a-zß.] [0-9])(?:" + _DE_BEHIND +
+_DE_LAST = re.escape("".join(sorted({t[-1] for t in _DE_TYPES_ALL})))  # "e" of "straße", "." of "str.", ...
+_DE = re.compile(rf"[0-9](?<=[{_DE_LAST}] [0-9])(?:" + _DE_BEHIND +
                  r")[0-9]{0,3}[a-zA-Z]?(?:[-/][0-9]{1,4})?(?![A-Za-z0-9])")
 _DE_TYPES = _DE_TYPES_ALL
 _DE_TYPES_CASED = _DE_TYPES + tuple(t.title() for t in _DE_TYPES)
@@ -44,7 +46,7 @@ _FR_NAME = (rf"[ \t]+(?:(?:de la|de l'|de|du|des|d'|l')[ \t]*)?[{_UPPER}][{_LATI
             rf"(?:[ \t]+[{_UPPER}][{_LATIN}'’\-]{{0,30}}){{0,3}}")
 # One pass for French addresses: the pattern starts at the blank before the street type, which is
 # where the engine tries it; the house number before it, if any, is read back in Python.
-_FR = re.compile(rf"[^{_LATIN}0-9_]({literal_alternation(_FR_TYPES)}{_FR_NAME})")
+_FR = re.compile(rf"[^{_LATIN}0-9_]{initials(_FR_TYPES)}({literal_alternation(_FR_TYPES)}{_FR_NAME})")
 _FR_AT_START = re.compile(rf"({literal_alternation(_FR_TYPES)}{_FR_NAME})")  # "Rue ..." opening the text
 # Substrings one of which every street type (lower case or capitalized) contains.
 _FR_HINTS = ("rue", "Rue", "enue", "v.", "oulevard", "bd", "Bd", "hemin", "llée", "lace", "mpasse", "uai", "oute",

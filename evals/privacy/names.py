@@ -13,7 +13,7 @@ import os
 import re
 
 from evals.privacy.finding import Finding
-from evals.privacy.recognizers import literal_alternation
+from evals.privacy.recognizers import initials, literal_alternation
 
 _DATA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "names.json")
 
@@ -64,7 +64,7 @@ _CUE_WORDS = frozenset(w.title() for c in _CUE_BOOST for w in c.split())  # "Dea
 # at word starts, not at every h, d, t, m... of the text.
 _CUE_TAIL = (rf"{literal_alternation(_CUES_INTRO + _CUES_GREETING)}[ \t]{{0,2}}[,:]?[ \t]{{1,3}}({_TOKEN})"
              rf"(?![ \t]{{1,3}}[{_UP}])")
-_CUE = re.compile(rf"[^{_LATIN}0-9_'’]{_CUE_TAIL}")
+_CUE = re.compile(rf"[^{_LATIN}0-9_'’]{initials(_CUES_INTRO + _CUES_GREETING)}{_CUE_TAIL}")
 _CUE_AT_START = re.compile(_CUE_TAIL)
 
 _HAN = r"\u4e00-\u9fff"
@@ -150,10 +150,10 @@ def _groups(text, table):
     Runs with no list word, no title and no cue ("United States", "World War") are dropped before
     any offsets are computed: in ordinary prose that is most of them.
     """
+    known = _known_words()
     for m in _RUN.finditer(text):
         run, base, pos = m.group(), m.start(), 0
         words = run.split()
-        known = _known_words()
         if known.isdisjoint(words) and "-" not in run and \
                 ("." not in run or known.isdisjoint([w.rstrip(".") for w in words])) and _cue_boost(text, base) < 0.3:
             continue
@@ -171,17 +171,21 @@ def _groups(text, table):
         yield group
 
 
-def _run_score(kinds, boost):
-    """Score a run of consecutive name tokens by what they are; 0 when they are not a name."""
+def _run_score(kinds, text, start):
+    """Score a run of consecutive name tokens by what they are; 0 when they are not a name.
+
+    The words before ``start`` (`_cue_boost`) are read only when the tokens alone do not decide.
+    """
     strong = [k for k in kinds if k in ("first", "last")]
     if len(kinds) >= 2:
         if "first" in strong and "last" in strong:
             return 0.85
         if kinds[0] != "last" and strong:
             return 0.7  # "Jean Pierre", "April Griffin"
+        boost = _cue_boost(text, start)
         return 0.5 + boost if strong else (0.6 if boost else 0.0)
     if strong:
-        return (0.4 if strong[0] == "first" else 0.3) + boost
+        return (0.4 if strong[0] == "first" else 0.3) + _cue_boost(text, start)
     return 0.0
 
 
@@ -203,7 +207,7 @@ def _latin_runs(text, out, table):
             elif kinds[i]:
                 while j < len(group) and j - i < 4 and kinds[j] in ("first", "last", "weak"):
                     j += 1
-                score = _run_score(kinds[i:j], _cue_boost(text, group[i][0]))
+                score = _run_score(kinds[i:j], text, group[i][0])
                 if j - i == 1 and kinds[i] == "first" and j < len(group) and words[j] not in _STOP:
                     j, score = j + 1, max(0.6, score)  # a known first name and an unknown surname
             elif words[i] not in _STOP and j < len(group) and words[j] not in _STOP:

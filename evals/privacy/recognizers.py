@@ -43,6 +43,15 @@ def literal_alternation(words):
     return emit(trie)
 
 
+def initials(words):
+    """A look-ahead for the first characters of ``words`` (also capitalized): ``(?=[DHdh])``.
+
+    Put before `literal_alternation` where the pattern does not start with it (after a blank, say):
+    one character-set test then turns most positions away, instead of one test per branch.
+    """
+    return "(?=[" + re.escape("".join(sorted({c for w in words for c in (w[:1], w[:1].upper())}))) + "])"
+
+
 _CONTEXT_PATTERNS = {}
 
 

@@ -311,3 +311,38 @@ def test_has_context_accepts_tuples_and_lists():
 
     assert has_context("CALL me at", 10, ("call",)) and has_context("call me at", 10, ["call"])
     assert not has_context("x", 1, ("call",)) and not has_context("call me at", 0, ("call",))
+
+
+def test_literal_alternation_and_initials_match_exactly_the_words():
+    from evals.privacy.recognizers import initials, literal_alternation
+
+    words = ("dear", "de", "hi", "hello")
+    pattern = re.compile(f"{initials(words)}(?:{literal_alternation(words)})")
+    assert initials(words) == "(?=[DHdh])"
+    assert [pattern.fullmatch(w) is not None for w in ("dear", "Dear", "de", "De", "hello", "Hi", "DEAR", "dea", "x")] \
+        == [True, True, True, True, True, True, False, False, False]
+    assert pattern.match("dearest").group() == "dear"  # the longer word is preferred
+
+
+def test_every_street_type_passes_the_look_behind_prefilters():
+    from evals.privacy.addresses import _DE_TYPES_ALL, _FR_TYPES
+
+    for t in _DE_TYPES_ALL:
+        for street in ("Linden" + t, "Linden-" + t.title()):
+            text = f"Sie wohnt {street} 12 hier."
+            assert [(text[f.start:f.end], f.type) for f in analyze(text)] == [(f"{street} 12", "ADDRESS")], street
+    for t in _FR_TYPES:
+        for form in (t, t[:1].upper() + t[1:]):
+            text = f"Au 12 {form} Victor Hugo, ici."
+            assert [(text[f.start:f.end], f.type) for f in analyze(text)] == [(f"12 {form} Victor Hugo", "ADDRESS")]
+
+
+def test_every_introduction_and_greeting_cue_passes_the_initials_prefilter():
+    from evals.privacy.names import _CUES_GREETING, _CUES_INTRO
+
+    # after an introduction any capitalized word is a name; after a greeting, a first name from the lists
+    for cues, name in ((_CUES_INTRO, "Zxqvo"), (_CUES_GREETING, "Jennifer")):
+        for cue in cues:
+            for form in (cue, cue[:1].upper() + cue[1:]):
+                text = f"Ok. {form} {name}, bye"
+                assert (name, "PERSON") in [(text[f.start:f.end], f.type) for f in analyze(text)], form
