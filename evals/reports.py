@@ -79,11 +79,12 @@ def results_frames(document: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs and the scores of a results document as DataFrames.
 
     Returns:
-        ``(runs, scores)``: one row per run (status, rows, dataset hash, PII counts, seconds, error) and
-        one row per reported score (run, metric, key, value, unit, ci_low, ci_high).
+        ``(runs, scores)``: one row per run (what it scored, status, rows, dataset hash, PII counts, seconds,
+        error) and one row per reported score (run, metric, key, value, unit, ci_low, ci_high).
     """
     runs = pd.DataFrame([{
-        "run": r["name"], "task": r["task"], "status": r["status"], "rows": r.get("rows_used"),
+        "run": r["name"], "task": r["task"], "scored": _scored_text(r), "status": r["status"],
+        "rows": r.get("rows_used"),
         "dataset": r["dataset"], "sha256": (r.get("dataset_sha256") or "")[:12],
         "pii": _pii_text(r.get("pii_counts")), "seed": r["seed"], "seconds": r["seconds"],
         "error": r.get("error") or "",
@@ -91,6 +92,13 @@ def results_frames(document: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     scores = pd.DataFrame([dict(run=r["name"], **s) for r in document["runs"] for s in r.get("scores", [])],
                           columns=["run", "metric", "key", "value", "unit", "ci_low", "ci_high"])
     return runs, scores
+
+
+def _scored_text(run: dict) -> str:
+    """What a run scored: the model (perplexity, or the model that made the predictions) or the column."""
+    if run.get("model"):
+        return f"model {run['model']}"
+    return f"column {run['predictions_column']}" if run.get("predictions_column") else ""
 
 
 def _pii_text(counts: Optional[dict]) -> str:
@@ -120,9 +128,9 @@ def markdown_report(document: dict) -> str:
              f"{document['started_utc']}, {document['seconds']} s.", ""]
     runs, _ = results_frames(document)
     lines += ["## Runs", ""]
-    lines += _md_table(["run", "task", "status", "rows used", "dataset", "dataset sha256", "PII removed",
+    lines += _md_table(["run", "task", "scored", "status", "rows used", "dataset", "dataset sha256", "PII removed",
                         "seed", "seconds"],
-                       runs[["run", "task", "status", "rows", "dataset", "sha256", "pii", "seed",
+                       runs[["run", "task", "scored", "status", "rows", "dataset", "sha256", "pii", "seed",
                              "seconds"]].values.tolist())
     for r in document["runs"]:
         lines += [f"## {r['name']} ({r['task']})", ""]
@@ -161,9 +169,9 @@ def html_report(document: dict) -> str:
            f"<p>Suite file <code>{escape(document['suite_file'])}</code> (sha256 "
            f"<code>{document['suite_sha256'][:12]}</code>), {document['started_utc']}, {document['seconds']} s.</p>",
            "<h2>Runs</h2>",
-           _html_table(["run", "task", "status", "rows used", "dataset", "dataset sha256", "PII removed", "seed",
-                        "seconds", "error"],
-                       runs[["run", "task", "status", "rows", "dataset", "sha256", "pii", "seed", "seconds",
+           _html_table(["run", "task", "scored", "status", "rows used", "dataset", "dataset sha256", "PII removed",
+                        "seed", "seconds", "error"],
+                       runs[["run", "task", "scored", "status", "rows", "dataset", "sha256", "pii", "seed", "seconds",
                              "error"]].values.tolist())]
     for r in document["runs"]:
         out.append(f"<h2>{escape(r['name'])} ({escape(r['task'])})</h2>")

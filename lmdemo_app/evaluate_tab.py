@@ -16,19 +16,25 @@ from evals.suite import TASK_COLUMNS, TASK_METRICS
 from lmdemo_app import charts, workspace
 from lmdemo_app.checks import MAX_EVAL_ROWS, check_choice, check_int, check_upload, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import check_model_name
+from lmdemo_app.shared_models import check_model_name, task_models
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "evals", "fixtures")
 
-# built-in samples: file, task, metrics, {suite key: column}
+# built-in samples: file, task, metrics, prediction column ("": the model predicts), model
 SAMPLES = {
-    "lm.txt (language model)": ("lm.txt", "lm", ["perplexity"], {}),
-    "translation.tsv (predictions vs references)": (
-        "translation.tsv", "translation", ["bleu", "rouge"], {"prediction": "prediction"}),
-    "summarization.jsonl (predictions vs references)": (
-        "summarization.jsonl", "summarization", ["rouge"], {"prediction": "prediction"}),
-    "sentiment.csv (predicted vs true labels)": ("sentiment.csv", "sentiment", ["sentiment_accuracy"],
-                                                 {"prediction": "prediction"}),
+    "lm.txt (language model)": ("lm.txt", "lm", ["perplexity"], "", None),
+    "translation.tsv (predictions vs references)": ("translation.tsv", "translation", ["bleu", "rouge"], "prediction",
+                                                    None),
+    "summarization.jsonl (predictions vs references)": ("summarization.jsonl", "summarization", ["rouge"],
+                                                        "prediction", None),
+    "sentiment.csv (predicted vs true labels)": ("sentiment.csv", "sentiment", ["sentiment_accuracy"], "prediction",
+                                                 None),
+    "translation_en_es.tsv (English → Spanish, translated by a model)": (
+        "translation_en_es.tsv", "translation", ["bleu", "rouge"], "", "en-es-translation"),
+    "summarization.jsonl (summarized by a model)": ("summarization.jsonl", "summarization", ["rouge"], "",
+                                                    "samsum-summarization"),
+    "sentiment_movies.csv (movie reviews, classified by a model)": (
+        "sentiment_movies.csv", "sentiment", ["sentiment_accuracy"], "", "sst2-sentiment"),
 }
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".txt")
 TASKS = list(TASK_METRICS)
@@ -43,16 +49,37 @@ def sample_path(sample):
 
 
 def sample_settings(sample):
-    """Task, metrics and prediction column that fit a built-in sample (no change for none)."""
+    """Task, metrics, prediction column and model list that fit a built-in sample (no change for none)."""
     if not sample:
-        return gr.skip(), gr.skip(), gr.skip()
-    _, task, metrics, columns = SAMPLES[check_choice(sample, "sample", list(SAMPLES))]
-    return task, metrics, columns.get("prediction", "")
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    _, task, metrics, prediction_column, model = SAMPLES[check_choice(sample, "sample", list(SAMPLES))]
+    return task, metrics, prediction_column, task_settings(task, model)
+
+
+def task_settings(task, model=None):
+    """The model list shown for ``task``: the models that can do it, ``model`` (or the first) chosen.
+
+    Every model stays a valid value of the dropdown on the server, so the API may send any of them.
+    """
+    names = task_models(check_choice(task, "task", TASKS))
+    return gr.Dropdown(choices=names, value=model if model in names else (names[0] if names else None))
+
+
+def all_models():
+    """Every model any task can use: the language models, then the task models and extractive methods."""
+    names = []
+    for task in TASKS:
+        names += [n for n in task_models(task) if n not in names]
+    return names
 
 
 def build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column, label_column,
-              limit, confidence_interval):
-    """The suite-file mapping of one run, checked against the task (ValueError names the argument)."""
+              limit, confidence_interval, source_column=""):
+    """The suite-file mapping of one run, checked against the task (ValueError names the argument).
+
+    A task other than ``lm`` scores the prediction column when one is named, else the predictions
+    of ``model_name``, which must be able to do the task (`task_models`).
+    """
     check_choice(task, "task", TASKS)
     if not metrics:
         raise ValueError(f"metrics is empty: choose one of {list(TASK_METRICS[task])} for task={task!r}")
@@ -62,24 +89,32 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
     run = {"name": f"app-{task}", "task": task, "dataset": dataset, "metrics": list(metrics),
            "limit": check_int(limit, "limit", 1, MAX_EVAL_ROWS), "confidence_interval": bool(confidence_interval),
            "seed": 0}
-    given = {"text_column": text_column, "reference_column": reference_column, "label_column": label_column}
+    given = {"text_column": text_column, "reference_column": reference_column, "label_column": label_column,
+             "source_column": source_column}
     for key, column in given.items():
         if column and column.strip() and key in TASK_COLUMNS[task]:
             run[key] = column.strip()
     if task == "lm":
         run["model"] = check_model_name(model_name)
-    else:
-        if not prediction_column or not prediction_column.strip():
-            raise ValueError(f"prediction_column is empty: task={task!r} scores a column of predictions "
-                             f"(model-based {task} is not available yet)")
+    elif prediction_column and prediction_column.strip():
         run["predictions_column"] = prediction_column.strip()
+    else:
+        names = task_models(task)
+        if model_name not in names:
+            raise ValueError(f"model must be one of {names} for task={task!r} (or name a prediction_column to score "
+                             f"predictions already in the file), received model={model_name!r}")
+        run["model"] = model_name
     return run
 
 
 @user_errors
 def evaluate(upload, sample, task, model_name, metrics, text_column, reference_column, prediction_column,
-             label_column, limit, confidence_interval, progress=gr.Progress(track_tqdm=True)):
+             label_column, limit, confidence_interval, source_column="", progress=gr.Progress(track_tqdm=True)):
     """Run the harness on the uploaded file (or the sample) and return its scores and reports.
+
+    Without a prediction column, the chosen model predicts first (translation, summarization,
+    sentiment), on the sanitized inputs; ``source_column`` is the column it reads (empty: the task's
+    default, ``source`` or ``document``).
 
     Returns:
         (status Markdown, scores table, chart with intervals, report file paths).
@@ -99,11 +134,12 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         dataset = os.path.join(folder, "data" + os.path.splitext(source)[1].lower())
         shutil.copyfile(source, dataset)
         run = build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column,
-                        label_column, limit, confidence_interval)
+                        label_column, limit, confidence_interval, source_column)
         suite = os.path.join(folder, "app.yaml")
         with open(suite, "w", encoding="utf-8") as f:
             yaml.safe_dump({"name": "app", "runs": [run]}, f, allow_unicode=True)
-        progress(0, desc="sanitizing and scoring")
+        progress(0, desc="sanitizing, predicting and scoring" if "model" in run and task != "lm" else
+                 "sanitizing and scoring")
         document = harness.run_suite(suite, os.path.join(folder, "report"))
     except BaseException:
         workspace.remove(folder)
@@ -116,7 +152,8 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     _, scores = reports.results_frames(document)
     scores = scores.drop(columns=["run"]).round(4)
     pii = ", ".join(f"{k}: {v}" for k, v in sorted(record["pii_counts"].items())) or "none"
-    status = (f"**{document['header']}**: {record['rows_used']} rows, {record['seconds']} s. "
+    source = f" Predictions by **{run['model']}**." if "model" in run and task != "lm" else ""
+    status = (f"**{document['header']}**: {record['rows_used']} rows, {record['seconds']} s.{source} "
               f"Personal data replaced before scoring: {pii}.")
     chart = charts.value_bars([f"{s['key']}" for s in record["scores"]], [s["value"] for s in record["scores"]],
                               lows=[s["ci_low"] for s in record["scores"]],
@@ -126,18 +163,22 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
 
 
 def build(models):
-    """The tab's components and events (inside a ``gr.Blocks`` context)."""
+    """The tab's components and events (inside a ``gr.Blocks`` context); ``models`` are the language
+    models the default task (``lm``) offers."""
     gr.Markdown(t("evaluate_help"))
     with gr.Row():
         with gr.Column():
             upload = gr.File(label=t("upload"), file_types=list(SUFFIXES), type="filepath", elem_id="eval-upload")
             sample = gr.Dropdown(list(SAMPLES), value=None, label=t("sample"), elem_id="eval-sample")
             task = gr.Radio(TASKS, value="lm", label=t("task"), elem_id="eval-task")
-            model = gr.Dropdown(models, value=models[0] if models else None, label=t("model"))
+            # every usable model is a valid value (the API may pick any); the task narrows the list shown
+            model = gr.Dropdown(all_models(), value=models[0] if models else None, label=t("model"),
+                                info=t("eval_model_info"), elem_id="eval-model")
             metrics = gr.CheckboxGroup(ALL_METRICS, value=["perplexity"], label=t("metrics"), elem_id="eval-metrics")
         with gr.Column():
             with gr.Accordion(t("columns"), open=False):
                 text_column = gr.Textbox(label=t("text_column"))
+                source_column = gr.Textbox("", label=t("source_column"))  # "": a default, so API calls may omit it
                 reference_column = gr.Textbox(label=t("reference_column"))
                 prediction_column = gr.Textbox(label=t("prediction_column"), elem_id="eval-prediction-column")
                 label_column = gr.Textbox(label=t("label_column"))
@@ -149,7 +190,9 @@ def build(models):
         scores = gr.Dataframe(label=t("scores"), elem_id="eval-scores")
         chart = gr.Plot(label=t("eval_chart"), elem_id="eval-chart")
     files = gr.File(label=t("reports"), file_count="multiple", interactive=False, elem_id="eval-reports")
-    sample.change(sample_settings, sample, [task, metrics, prediction_column], api_visibility="private")
-    button.click(evaluate, [upload, sample, task, model, metrics, text_column, reference_column, prediction_column,
-                            label_column, limit, ci], [status, scores, chart, files], api_name="evaluate",
+    sample.change(sample_settings, sample, [task, metrics, prediction_column, model], api_visibility="private")
+    task.input(task_settings, task, model, api_visibility="private")
+    inputs = [upload, sample, task, model, metrics, text_column, reference_column, prediction_column, label_column,
+              limit, ci, source_column]  # source_column last: older API calls without it keep working
+    button.click(evaluate, inputs, [status, scores, chart, files], api_name="evaluate",
                  concurrency_limit=1, concurrency_id="evaluate")

@@ -98,17 +98,23 @@ STRINGS = {
     "tab_evaluate": ("Evaluate", "评测"),
     "evaluate_help": ("Upload a CSV, TSV, JSONL or TXT file, or pick a built-in sample, then choose the task. Every "
                       "text passes the PII sanitizer before a model, a metric or a report sees it. Language-model "
-                      "perplexity needs a model; BLEU, ROUGE and accuracy score a predictions column against the "
-                      "references.",
+                      "perplexity needs a model. BLEU, ROUGE and accuracy score a prediction column against the "
+                      "references; leave the prediction column empty and the chosen model translates, summarizes "
+                      "or classifies the file's sources first.",
                       "上传 CSV、TSV、JSONL 或 TXT 文件，或选择内置样例，然后选择任务。"
                       "所有文本在进入模型、指标或报告之前都会先经过个人信息清理。"
-                      "语言模型困惑度需要选择模型；BLEU、ROUGE 和准确率则用预测列与参考答案比较。"),
+                      "语言模型困惑度需要选择模型；BLEU、ROUGE 和准确率用预测列与参考答案比较；"
+                      "预测列留空时，先由所选模型对文件中的原文进行翻译、摘要或分类。"),
+    "eval_model_info": ("Language models for perplexity; for the other tasks, the model that predicts when no "
+                        "prediction column is given",
+                        "困惑度使用语言模型；其他任务在未给出预测列时由该模型生成预测"),
     "upload": ("Data file", "数据文件"),
     "sample": ("…or a built-in sample", "……或内置样例"),
     "task": ("Task", "任务"),
     "metrics": ("Metrics", "指标"),
     "columns": ("Columns (empty: the task's defaults)", "列名（留空则使用任务默认值）"),
     "text_column": ("Text column", "文本列"),
+    "source_column": ("Source column (what the model reads)", "原文列（模型读取的内容）"),
     "reference_column": ("Reference column", "参考答案列"),
     "prediction_column": ("Prediction column", "预测列"),
     "label_column": ("Label column", "标签列"),

@@ -7,7 +7,7 @@ import pandas as pd
 from lmdemo.pipeline import pipeline
 from lmdemo_app.checks import check_lines, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import get_model, task_model_names
+from lmdemo_app.shared_models import get_model, task_models
 
 MAX_LINES = 100
 SAMPLE = ("a gorgeous , witty , seductive movie .\nthe plot is nothing but boilerplate clichés .\n"
@@ -29,7 +29,7 @@ def classify(text, model_name):
 
 def build():
     """The tab's components and events (inside a ``gr.Blocks`` context)."""
-    names = task_model_names("classifier")
+    names = task_models("sentiment")
     gr.Markdown(t("sentiment_help"))
     if not names:
         gr.Markdown(t("task_model_missing"))

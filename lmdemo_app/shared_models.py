@@ -11,6 +11,7 @@ import threading
 import lmdemo
 from lmdemo.checkpoint import read_checkpoint_config
 from lmdemo.models import MODELS_DIR
+from lmdemo.pipeline import EXTRACTIVE
 
 _lock = threading.Lock()
 
@@ -19,13 +20,30 @@ LM_KINDS = ("transformer", "lstm", "rnn", "ngram")
 
 
 def model_names():
-    """The shipped language models present now (the task models are listed by ``task_model_names``)."""
+    """The shipped language models present now (the task models: ``task_models``)."""
     return [n for n in lmdemo.available_models() if model_kind(n) in LM_KINDS]
 
 
 def task_model_names(kind):
     """The shipped models of ``kind`` (``"classifier"``, ``"encoder-decoder"``) present now."""
     return [n for n in lmdemo.available_models() if model_kind(n) == kind]
+
+
+def task_models(task):
+    """What can do ``task`` (``"lm"``, ``"translation"``, ``"summarization"`` or ``"sentiment"``): the
+    shipped models present now, plus for summarization the extractive methods that need no model.
+
+    The two encoder–decoders share a kind; which task each was trained for is in its name, as shipped.
+    """
+    if task == "lm":
+        return model_names()
+    if task == "sentiment":
+        return task_model_names("classifier")
+    if task == "translation":
+        return [n for n in task_model_names("encoder-decoder") if "translation" in n]
+    if task == "summarization":
+        return [n for n in task_model_names("encoder-decoder") if "summar" in n] + list(EXTRACTIVE)
+    raise ValueError(f"task must be one of ['lm', 'translation', 'summarization', 'sentiment'], received task={task!r}")
 
 
 @functools.lru_cache(maxsize=None)

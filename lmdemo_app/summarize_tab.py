@@ -5,7 +5,7 @@ import gradio as gr
 from lmdemo.pipeline import EXTRACTIVE, pipeline
 from lmdemo_app.checks import check_choice, check_int, check_text, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import get_model, task_model_names
+from lmdemo_app.shared_models import get_model, task_models
 
 SAMPLE = ("Hannah: Hey, do you have Betty's number?\nAmanda: Lemme check\nAmanda: Sorry, can't find it.\n"
           "Amanda: Ask Larry\nAmanda: He called her last time we were at the park together\n"
@@ -16,7 +16,7 @@ SAMPLE = ("Hannah: Hey, do you have Betty's number?\nAmanda: Lemme check\nAmanda
 
 def methods():
     """The abstractive models present, then the extractive methods."""
-    return [n for n in task_model_names("encoder-decoder") if "summar" in n] + list(EXTRACTIVE)
+    return task_models("summarization")
 
 
 @user_errors

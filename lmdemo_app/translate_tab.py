@@ -5,7 +5,7 @@ import gradio as gr
 from lmdemo.pipeline import pipeline
 from lmdemo_app.checks import check_int, check_lines, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import get_model, task_model_names
+from lmdemo_app.shared_models import get_model, task_models
 
 MAX_LINES = 32  # sentences per request, one per line
 SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
@@ -24,7 +24,7 @@ def translate(text, model_name, num_beams):
 
 def build():
     """The tab's components and events (inside a ``gr.Blocks`` context)."""
-    names = [n for n in task_model_names("encoder-decoder") if "translation" in n]
+    names = task_models("translation")
     gr.Markdown(t("translate_help"))
     if not names:
         gr.Markdown(t("task_model_missing"))

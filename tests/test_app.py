@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import lmdemo
+from evals.suite import TASK_METRICS
 from tests.conftest import served_app
 
 MODEL = "shakespeare-char"
@@ -299,6 +300,43 @@ def test_evaluate_sample_matches_the_harness(client, tmp_path):
     assert len(plot_data(chart)[0]["x"]) == len(expected)
 
 
+MODEL_SAMPLE = "translation_en_es.tsv (English → Spanish, translated by a model)"
+
+
+@slow
+def test_evaluate_runs_a_task_model_as_the_harness_does(client, tmp_path):
+    from evals.harness import run_suite
+    from lmdemo_app.evaluate_tab import FIXTURES
+
+    if not {"en-es-translation", "sst2-sentiment"} <= set(lmdemo.available_models()):
+        pytest.skip("the shipped task models are missing")
+    status, scores, _, files = client.predict(None, MODEL_SAMPLE, "translation", "en-es-translation",
+                                              ["bleu", "rouge"], "", "", "", "", 100, True, api_name="/evaluate")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(yaml.safe_dump({"runs": [{
+        "name": "t", "task": "translation", "dataset": os.path.join(FIXTURES, "translation_en_es.tsv"),
+        "model": "en-es-translation", "metrics": ["bleu", "rouge"], "limit": 100, "confidence_interval": True,
+        "seed": 0}]}, allow_unicode=True))
+    expected = run_suite(str(suite), str(tmp_path / "out"))["runs"][0]
+    assert status.startswith("**COMPLETE: all 1 runs succeeded**: 12 rows")
+    assert "Predictions by **en-es-translation**" in status and "EMAIL: 2" in status  # source and reference
+    assert [row[:3] for row in scores["data"]] == [[s["metric"], s["key"], round(s["value"], 4)]
+                                                   for s in expected["scores"]]
+    with open(files[2], encoding="utf-8") as f:
+        assert json.load(f)["runs"][0]["model"] == "en-es-translation"
+    # an upload whose sources sit in a column of another name, classified by the sentiment model
+    data = tmp_path / "reviews.csv"
+    data.write_text("review,label\n\"A warm, funny and beautifully acted film.\",positive\n"
+                    "\"Badly written, badly acted and far too long.\",negative\n", encoding="utf-8")
+    from gradio_client import handle_file
+
+    status, scores, _, _ = client.predict(handle_file(str(data)), None, "sentiment", "sst2-sentiment",
+                                          ["sentiment_accuracy"], "review", "", "", "", 100, False, "",
+                                          api_name="/evaluate")
+    row = dict(zip(scores["headers"], scores["data"][0]))
+    assert "Predictions by **sst2-sentiment**" in status and (row["key"], row["value"]) == ("accuracy", 1.0)
+
+
 @slow
 def test_evaluate_upload_is_sanitized_before_scoring(client, tmp_path):
     from gradio_client import handle_file
@@ -327,8 +365,11 @@ def test_evaluate_reports_bad_input(client, tmp_path):
         client.predict(None, None, "lm", MODEL, ["perplexity"], "", "", "", "", 10, False, api_name="/evaluate")
     with app_error(r"metrics \['bleu'\] do not fit task='lm'"):
         client.predict(None, SAMPLE, "lm", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
-    with app_error("prediction_column is empty"):
+    with app_error(r"model must be one of \['en-es-translation'\] for task='translation' \(or name a prediction_column"):
         client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
+    with app_error(r"missing column 'english' \(source_column='english'\)"):
+        client.predict(None, MODEL_SAMPLE, "translation", "en-es-translation", ["bleu"], "", "", "", "", 10, False,
+                       "english", api_name="/evaluate")
     with app_error("missing column 'guess'"):
         client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "guess", "", 10, False,
                        api_name="/evaluate")
@@ -422,6 +463,30 @@ def test_the_app_builds_without_any_model(tmp_path, monkeypatch):
     demo = app.build_demo()
     names = {fn.api_name for fn in demo.fns.values()}
     assert {"generate", "privacy", "evaluate", "train"} <= names and "inspect" not in names
+
+
+def test_evaluate_lists_the_models_each_task_can_use():
+    from lmdemo_app import evaluate_tab
+    from lmdemo_app.shared_models import model_names, task_models
+
+    present = set(lmdemo.available_models())
+    assert task_models("lm") == model_names()
+    assert task_models("summarization")[-2:] == ["lead-3", "textrank"]
+    for sample, (name, task, metrics, prediction_column, model) in evaluate_tab.SAMPLES.items():
+        assert os.path.exists(os.path.join(evaluate_tab.FIXTURES, name)) and set(metrics) <= set(TASK_METRICS[task])
+        if task != "lm":  # a task sample scores a column or runs a model (perplexity runs the chosen LM)
+            assert bool(prediction_column) != bool(model), sample
+        if model in present:
+            assert evaluate_tab.sample_settings(sample)[3].value == model
+    assert set(evaluate_tab.all_models()) == {n for t in evaluate_tab.TASKS for n in task_models(t)}
+    run = evaluate_tab.build_run("d.csv", "summarization", "lead-3", ["rouge"], "", "", " ", "", 5, False, "text")
+    assert (run["model"], run["source_column"], "predictions_column" in run) == ("lead-3", "text", False)
+    run = evaluate_tab.build_run("d.csv", "summarization", "lead-3", ["rouge"], "", "", "guess", "", 5, False)
+    assert (run["predictions_column"], "model" in run) == ("guess", False)
+    with pytest.raises(ValueError, match=r"model must be one of .* for task='sentiment'.*received model='lead-3'"):
+        evaluate_tab.build_run("d.csv", "sentiment", "lead-3", ["sentiment_accuracy"], "", "", "", "", 5, False)
+    with pytest.raises(ValueError, match="task must be one of"):
+        evaluate_tab.task_settings("poetry")
 
 
 def test_every_string_has_english_and_chinese():

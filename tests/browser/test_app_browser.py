@@ -82,6 +82,25 @@ def test_evaluate_an_upload_and_download_the_report(page, screenshots, tmp_path)
     shot(page, screenshots, "evaluate")
 
 
+def test_evaluate_a_task_model_on_a_built_in_sample(page, screenshots):
+    import lmdemo
+
+    if not {"en-es-translation", "sst2-sentiment"} <= set(lmdemo.available_models()):
+        pytest.skip("the shipped task models are missing")
+    open_tab(page, "Evaluate")
+    page.locator("#eval-task").get_by_text("sentiment", exact=True).click()  # the task picks its model
+    page.wait_for_function("() => document.querySelector('#eval-model input').value === 'sst2-sentiment'")
+    page.locator("#eval-sample input").click()
+    page.get_by_role("option", name="translation_en_es.tsv (English → Spanish, translated by a model)").click()
+    page.wait_for_function("() => document.querySelector('#eval-model input').value === 'en-es-translation'")
+    page.locator("#eval-button").click()
+    status = page.locator("#eval-status")
+    status.get_by_text("COMPLETE").wait_for(timeout=120_000)
+    assert "12 rows" in status.inner_text() and "Predictions by en-es-translation" in status.inner_text()
+    page.locator("#eval-scores").get_by_text("bleu").first.wait_for()
+    shot(page, screenshots, "evaluate-model")
+
+
 def test_privacy_highlights_personal_data(page, screenshots):
     open_tab(page, "Privacy")
     page.locator("#pii-text textarea").fill("请联系张伟，电话 13812345678，或 jane.doe@example.com。")

@@ -87,6 +87,9 @@ def test_reports_are_written_atomically_and_complete(fixture_run):
         ElementTree.fromstring("<svg" + chunk.split("</svg>")[0] + "</svg>")  # well-formed inline SVG
     runs_frame, scores_frame = reports.results_frames(fixture_run["doc"])
     assert list(runs_frame["run"]) == list(fixture_run["runs"])
+    # the reports name what each run scored: a column of predictions, or a model
+    assert list(runs_frame["scored"]) == ["column prediction"] * 3 + ["model shakespeare-char"]
+    assert "| lm-fixture | lm | model shakespeare-char | ok |" in md and "<td>model shakespeare-char</td>" in html
     assert set(scores_frame["metric"]) == {"sentiment_accuracy", "bleu", "rouge", "perplexity"}
 
 
