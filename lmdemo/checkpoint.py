@@ -95,7 +95,8 @@ def opened(path, kind, files=ENCRYPTED_FILES, key=None, passphrase=None):
     """Open a checkpoint folder of model ``kind`` for reading: yields (info, folder, encryption).
 
     For an encrypted checkpoint, ``files`` are authenticated and decrypted into a temporary
-    folder that exists only inside the ``with`` block; otherwise ``folder`` is ``path``.
+    folder that exists only inside the ``with`` block; otherwise ``folder`` is ``path``. ``files``
+    may also be a function of the checkpoint's config dict, for files that only some configs have.
     """
     info = read_checkpoint_config(path)
     if info["kind"] != kind:
@@ -103,6 +104,8 @@ def opened(path, kind, files=ENCRYPTED_FILES, key=None, passphrase=None):
     if not info["encryption"]:
         yield info, path, None
         return
+    if callable(files):
+        files = files(info["config"])
     enc = _encryption.for_loading(info["encryption"], path, key, passphrase)
     with tempfile.TemporaryDirectory(prefix="lmdemo-decrypted-") as plain:
         _encryption.decrypt_to(path, files, enc, plain)

@@ -104,8 +104,9 @@ class NetworkModel:
         Encrypted checkpoints need ``key`` or ``passphrase`` (or the environment variables of
         ``lmdemo.encryption``); every file is authenticated before anything is loaded.
         """
-        config = checkpoint.read_checkpoint_config(path)["config"]
-        files = checkpoint.ENCRYPTED_FILES + tuple(cls._extra_file_names(config))
+        def files(config):
+            return checkpoint.ENCRYPTED_FILES + tuple(cls._extra_file_names(config))
+
         with checkpoint.opened(path, cls.kind, files=files, key=key, passphrase=passphrase) as (info, folder, enc):
             return cls._load_files(path, info, folder, enc)
 
