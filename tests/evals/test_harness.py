@@ -259,6 +259,25 @@ def test_model_based_summarization_with_an_extractive_method():
     assert got["rouge1"] == pytest.approx(expected["rouge1"], abs=1e-12)
 
 
+def test_model_based_sentiment_with_label_names_and_label_ids(tmp_path):
+    import lmdemo
+
+    if "sst2-sentiment" not in lmdemo.available_models():
+        pytest.skip("the shipped sst2-sentiment checkpoint is missing")
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[0], model="sst2-sentiment",
+                               predictions_column=None, dataset=os.path.join(FIXTURES, "sentiment_movies.csv"))
+    result = harness.evaluate_run(spec)  # the ten hand-written movie reviews, all classified right
+    assert {r["key"]: r["value"] for r in result["scores"]} == {"accuracy": 1.0, "macro_f1": 1.0}
+    assert result["confusion"]["labels"] == ["negative", "positive"]
+    # GLUE's files give labels as ids: the model's label names become their ids ("negative" is 0)
+    frame = datasets.read_local(spec.dataset)[0]
+    frame["label"] = (frame["label"] == "positive").astype(int)
+    ids = tmp_path / "ids.csv"
+    frame.to_csv(ids, index=False)
+    result = harness.evaluate_run(dataclasses.replace(spec, dataset=str(ids)))
+    assert result["scores"][0]["value"] == 1.0 and result["confusion"]["labels"] == ["0", "1"]
+
+
 def test_gzip_and_txt_slice(tmp_path):
     text = "".join(f"para {i}\n\n" for i in range(10))
     path = tmp_path / "book.txt.gz"
