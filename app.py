@@ -19,6 +19,7 @@ from evals.privacy import RedactingFilter  # noqa: E402
 from lmdemo_app import (  # noqa: E402
     compare_tab, evaluate_tab, generate_tab, inside_tab, privacy_tab, sentiment_tab, summarize_tab, tokenizers_tab,
     train_tab, translate_tab)
+from lmdemo_app.checks import redact_request_tracebacks  # noqa: E402
 from lmdemo_app.i18n import I18N, t  # noqa: E402
 from lmdemo_app.shared_models import model_names, transformer_names  # noqa: E402
 
@@ -51,7 +52,7 @@ def build_demo():
             with gr.Tab(t("tab_sentiment"), id="sentiment"):
                 sentiment_tab.build()
             with gr.Tab(t("tab_evaluate"), id="evaluate"):
-                evaluate_tab.build(models)
+                evaluate_tab.build(models, demo)
             with gr.Tab(t("tab_privacy"), id="privacy"):
                 privacy_tab.build()
             with gr.Tab(t("tab_train"), id="train"):
@@ -60,9 +61,11 @@ def build_demo():
 
 
 def launch(demo, **kwargs):
-    """Serve ``demo`` with the English/Chinese strings; log records pass the PII redactor first."""
+    """Serve ``demo`` with the English/Chinese strings; log records and the tracebacks Gradio prints
+    for failed requests pass the PII redactor first."""
     for name in LOGGERS:
         logging.getLogger(name).addFilter(RedactingFilter())
+    redact_request_tracebacks()
     return demo.launch(i18n=I18N, **kwargs)
 
 

@@ -5,8 +5,8 @@ Prints three tables, each timed as the best of ``--repeats`` calls over the same
 2. each pattern's scan alone (``finditer`` over every document, no Python checks) and its candidates;
 3. experiments that did not pay: the seven digit-started patterns as one combined scan (a look-ahead
    per pattern captures its candidate at each run of digits; the spans are checked equal to the
-   separate scans), and, when the ``pcre2`` package is installed, every pattern compiled with PCRE2's
-   JIT in place of ``re`` (the findings are checked equal).
+   separate scans), and, when the ``pcre2`` package is installed, every module-level pattern compiled
+   with PCRE2's JIT in place of ``re`` (the findings are checked equal).
 
     pip install faker && python bench/privacy_profile.py --docs 300
 """
@@ -88,8 +88,8 @@ def combined_spans(combined, text):
 
 
 def pcre2_time(texts, repeats):
-    """Milliseconds of `analyze_batch` with every pattern compiled by PCRE2 (JIT), and whether the
-    findings equal those of ``re``; None when ``pcre2`` is not installed."""
+    """Milliseconds of `analyze_batch` with every module-level pattern compiled by PCRE2 (JIT), and
+    whether the findings equal those of ``re``; None when ``pcre2`` is not installed."""
     try:
         import pcre2
     except ImportError:

@@ -122,15 +122,27 @@ def evaluate_run(spec: RunSpec) -> dict:
     if spec.task == "lm":
         _score_lm(spec, data, common, result)
     elif spec.task in ("translation", "summarization"):
-        predictions = data.get("prediction") or model_predictions(spec, data["source"])
+        predictions = _predictions(spec, data, "source", result)
         _score_generation(spec, predictions, data["reference"], common, result)
     else:
         _score_sentiment(spec, data, common, result)
     return result
 
 
-def model_predictions(spec: RunSpec, sources: list[str], labels: Optional[list[str]] = None) -> list[str]:
-    """Predictions of ``spec.model`` through ``lmdemo.pipeline`` (inputs already sanitized).
+def _predictions(spec: RunSpec, data: dict, column: str, result: dict) -> list[str]:
+    """The prediction column when the run has one, else the model's predictions from ``data[column]``
+    (sources are only read when a model must predict); records in ``result["truncated_inputs"]`` how
+    many of them were longer than the model reads."""
+    if data.get("prediction"):
+        return data["prediction"]
+    predictions, result["truncated_inputs"] = model_predictions(spec, data[column], data.get("label"))
+    return predictions
+
+
+def model_predictions(spec: RunSpec, sources: list[str],
+                      labels: Optional[list[str]] = None) -> tuple[list[str], int]:
+    """Predictions of ``spec.model`` through ``lmdemo.pipeline`` (inputs already sanitized), and how
+    many sources were cut to fit the model (only their start was read).
 
     For sentiment, the label names (``positive``) are given as ids (``1``) when every
     reference label is a number, as in GLUE's files.
@@ -144,11 +156,12 @@ def model_predictions(spec: RunSpec, sources: list[str], labels: Optional[list[s
     results = []
     for start in tqdm(range(0, len(sources), PREDICT_BATCH), desc=f"{spec.name} predict", leave=False, disable=None):
         results += pipe(sources[start:start + PREDICT_BATCH])
+    truncated = sum(bool(r["truncated"]) for r in results)
     if spec.task != "sentiment":
-        return [r[pipe.output_key] for r in results]
+        return [r[pipe.output_key] for r in results], truncated
     names = list(pipe.model.labels)
     as_ids = labels is not None and all(str(x).strip().isdigit() for x in labels)
-    return [str(names.index(r["label"])) if as_ids else r["label"] for r in results]
+    return [str(names.index(r["label"])) if as_ids else r["label"] for r in results], truncated
 
 
 def _add(result: dict, metric: str, key: str, scores: dict, unit: str) -> None:
@@ -205,7 +218,7 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
 def _score_sentiment(spec: RunSpec, data: dict, common: dict, result: dict) -> None:
     from evals.scoring.classification import classification_scores
 
-    predictions = data.get("prediction") or model_predictions(spec, data["text"], data["label"])
+    predictions = _predictions(spec, data, "text", result)
     labels = data["label"]
     scores = classification_scores(predictions, labels, **spec.metrics["sentiment_accuracy"], **common)
     for key in ("accuracy", "macro_f1"):
@@ -245,7 +258,7 @@ def run_suite(suite_path: str, out_dir: str) -> dict:
     try:
         for spec in tqdm(suite.runs, desc=f"suite {suite.name}", disable=None):
             t0 = time.perf_counter()
-            record = {"name": spec.name, "task": spec.task, "model": spec.model,
+            record = {"name": spec.name, "task": spec.task, "model": _display_model(spec.model, suite.path),
                       "predictions_column": spec.predictions_column,
                       "dataset": _display_path(spec.dataset, suite.path), "split": spec.split,
                       "metrics": spec.metrics, "seed": spec.seed, "confidence_interval": spec.confidence_interval,
@@ -266,6 +279,14 @@ def run_suite(suite_path: str, out_dir: str) -> dict:
     document = reports.build_document(suite.path, suite.name, records, started, time.time())
     reports.write_reports(document, out_dir)
     return document
+
+
+def _display_model(model: Optional[str], suite_path: str) -> Optional[str]:
+    """A shipped model's name as is; a checkpoint folder relative to the suite file, as datasets are
+    (an absolute path can hold a user name)."""
+    if model and os.path.isdir(model):
+        return os.path.relpath(model, os.path.dirname(suite_path))
+    return model
 
 
 def _display_path(dataset: str, suite_path: str) -> str:

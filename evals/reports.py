@@ -95,10 +95,11 @@ def results_frames(document: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _scored_text(run: dict) -> str:
-    """What a run scored: the model (perplexity, or the model that made the predictions) or the column."""
-    if run.get("model"):
-        return f"model {run['model']}"
-    return f"column {run['predictions_column']}" if run.get("predictions_column") else ""
+    """What a run scored: a column of predictions (which the harness prefers to a model when a run
+    names both), else the model (perplexity, or the model that made the predictions)."""
+    if run.get("predictions_column"):
+        return f"column {run['predictions_column']}"
+    return f"model {run['model']}" if run.get("model") else ""
 
 
 def _pii_text(counts: Optional[dict]) -> str:

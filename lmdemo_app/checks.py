@@ -4,13 +4,15 @@ Caps keep one visitor from holding the shared CPU: characters per text, bytes pe
 per generation, steps and seconds per training run. A user's mistake becomes ``gr.Error`` with the
 same text as the ``ValueError`` (naming the argument and the value); an unexpected exception is
 logged by type only, with its message passed through the PII redactor, so pasted personal data
-never reaches the server log.
+never reaches the server log; the tracebacks Gradio itself prints for requests that fail before a
+handler runs go through the redactor too (`redact_request_tracebacks`).
 """
 
 import functools
 import inspect
 import logging
 import os
+import traceback
 
 import gradio as gr
 
@@ -121,3 +123,31 @@ def user_errors(fn):
         except Exception as e:  # every failure reaches the page as a message
             raise translate(e) from None
     return wrapper
+
+
+class _RedactedTraceback:
+    """Stands in for the ``traceback`` module inside Gradio's queue and routes: ``print_exc`` logs
+    the traceback on the ``gradio`` logger, whose `RedactingFilter` sanitizes it, instead of
+    printing it raw; every other name is the real module's."""
+
+    def __getattr__(self, name):
+        return getattr(traceback, name)
+
+    @staticmethod
+    def print_exc(*args, **kwargs):
+        logging.getLogger("gradio").error("a request failed", exc_info=True)
+
+
+def redact_request_tracebacks():
+    """Send the tracebacks Gradio prints for failed requests through the PII redactor.
+
+    Errors raised before a handler runs never reach `user_errors`: Gradio prints them with
+    ``traceback.print_exc()`` straight to stderr, and some quote the raw inputs (a request with too
+    few values lists every value it received). Call once before serving (``app.launch`` does).
+    """
+    import gradio.queueing
+    import gradio.routes
+
+    for module in (gradio.queueing, gradio.routes):
+        if getattr(module, "traceback", None) is traceback:
+            module.traceback = _RedactedTraceback()

@@ -13,6 +13,7 @@ import yaml
 
 from evals import harness, reports
 from evals.suite import TASK_COLUMNS, TASK_METRICS
+from lmdemo.pipeline import EXTRACTIVE
 from lmdemo_app import charts, workspace
 from lmdemo_app.checks import MAX_EVAL_ROWS, check_choice, check_int, check_upload, user_errors
 from lmdemo_app.i18n import t
@@ -40,29 +41,44 @@ SUFFIXES = (".csv", ".tsv", ".jsonl", ".txt")
 TASKS = list(TASK_METRICS)
 ALL_METRICS = sorted({m for metrics in TASK_METRICS.values() for m in metrics})
 MAX_LM_BYTES = 300_000  # perplexity reads every character through the model: keep a run under a minute
+MAX_SUMMARY_ROWS = 100  # the summarizer takes 0.3-0.5 s per document here (beam 4): keep a run under a minute
+
+
+def samples():
+    """The built-in samples that can run now: those naming a model need it present."""
+    return [name for name, (_, task, _, _, model) in SAMPLES.items() if model is None or model in task_models(task)]
 
 
 def sample_path(sample):
     """The file of built-in sample ``sample``."""
-    check_choice(sample, "sample", list(SAMPLES))
+    check_choice(sample, "sample", samples())
     return os.path.join(FIXTURES, SAMPLES[sample][0])
 
 
-def sample_settings(sample):
-    """Task, metrics, prediction column and model list that fit a built-in sample (no change for none)."""
+def sample_settings(sample, model=None):
+    """Task, metrics, prediction column and model list that fit a built-in sample (no change for none).
+
+    A sample that names no model keeps the chosen ``model`` when it can do the sample's task.
+    """
     if not sample:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-    _, task, metrics, prediction_column, model = SAMPLES[check_choice(sample, "sample", list(SAMPLES))]
-    return task, metrics, prediction_column, task_settings(task, model)
+    _, task, metrics, prediction_column, wanted = SAMPLES[check_choice(sample, "sample", samples())]
+    return task, metrics, prediction_column, model_choices(task, wanted or model)
 
 
-def task_settings(task, model=None):
+def model_choices(task, model=None):
     """The model list shown for ``task``: the models that can do it, ``model`` (or the first) chosen.
 
-    Every model stays a valid value of the dropdown on the server, so the API may send any of them.
+    This changes only the list a browser shows; every model stays a valid value of the dropdown for
+    API calls, which are checked by `build_run` instead.
     """
     names = task_models(check_choice(task, "task", TASKS))
     return gr.Dropdown(choices=names, value=model if model in names else (names[0] if names else None))
+
+
+def task_settings(task, model=None):
+    """After the visitor picks ``task``: its model list (keeping ``model`` if it fits) and its metrics."""
+    return model_choices(task, model), list(TASK_METRICS[task])
 
 
 def all_models():
@@ -94,6 +110,9 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
     for key, column in given.items():
         if column and column.strip() and key in TASK_COLUMNS[task]:
             run[key] = column.strip()
+    if source_column and source_column.strip() and "source_column" not in TASK_COLUMNS[task]:
+        raise ValueError(f"source_column={source_column!r} does not apply to task={task!r}: its model reads "
+                         f"text_column (default {TASK_COLUMNS[task]['text_column']!r})")
     if task == "lm":
         run["model"] = check_model_name(model_name)
     elif prediction_column and prediction_column.strip():
@@ -104,6 +123,8 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
             raise ValueError(f"model must be one of {names} for task={task!r} (or name a prediction_column to score "
                              f"predictions already in the file), received model={model_name!r}")
         run["model"] = model_name
+        if task == "summarization" and model_name not in EXTRACTIVE:
+            run["limit"] = min(run["limit"], MAX_SUMMARY_ROWS)
     return run
 
 
@@ -152,8 +173,15 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     _, scores = reports.results_frames(document)
     scores = scores.drop(columns=["run"]).round(4)
     pii = ", ".join(f"{k}: {v}" for k, v in sorted(record["pii_counts"].items())) or "none"
-    source = f" Predictions by **{run['model']}**." if "model" in run and task != "lm" else ""
-    status = (f"**{document['header']}**: {record['rows_used']} rows, {record['seconds']} s.{source} "
+    notes = ""
+    if "model" in run and task != "lm":
+        notes = f" Predictions by **{run['model']}**."
+        if record.get("truncated_inputs"):
+            notes += (f" {record['truncated_inputs']} input(s) were longer than the model reads; only their start "
+                      f"was used.")
+        if run["limit"] < check_int(limit, "limit", 1, MAX_EVAL_ROWS):
+            notes += f" A model summarizes at most {MAX_SUMMARY_ROWS} rows here."
+    status = (f"**{document['header']}**: {record['rows_used']} rows, {record['seconds']} s.{notes} "
               f"Personal data replaced before scoring: {pii}.")
     chart = charts.value_bars([f"{s['key']}" for s in record["scores"]], [s["value"] for s in record["scores"]],
                               lows=[s["ci_low"] for s in record["scores"]],
@@ -162,16 +190,16 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     return status, scores, chart, files
 
 
-def build(models):
-    """The tab's components and events (inside a ``gr.Blocks`` context); ``models`` are the language
-    models the default task (``lm``) offers."""
+def build(models, demo):
+    """The tab's components and events (inside ``demo``); ``models`` are the language models the
+    default task (``lm``) offers."""
     gr.Markdown(t("evaluate_help"))
     with gr.Row():
         with gr.Column():
             upload = gr.File(label=t("upload"), file_types=list(SUFFIXES), type="filepath", elem_id="eval-upload")
-            sample = gr.Dropdown(list(SAMPLES), value=None, label=t("sample"), elem_id="eval-sample")
+            sample = gr.Dropdown(samples(), value=None, label=t("sample"), elem_id="eval-sample")
             task = gr.Radio(TASKS, value="lm", label=t("task"), elem_id="eval-task")
-            # every usable model is a valid value (the API may pick any); the task narrows the list shown
+            # every usable model is a valid value (the API may pick any); a page shows the task's own list
             model = gr.Dropdown(all_models(), value=models[0] if models else None, label=t("model"),
                                 info=t("eval_model_info"), elem_id="eval-model")
             metrics = gr.CheckboxGroup(ALL_METRICS, value=["perplexity"], label=t("metrics"), elem_id="eval-metrics")
@@ -190,9 +218,13 @@ def build(models):
         scores = gr.Dataframe(label=t("scores"), elem_id="eval-scores")
         chart = gr.Plot(label=t("eval_chart"), elem_id="eval-chart")
     files = gr.File(label=t("reports"), file_count="multiple", interactive=False, elem_id="eval-reports")
-    sample.change(sample_settings, sample, [task, metrics, prediction_column, model], api_visibility="private")
-    task.input(task_settings, task, model, api_visibility="private")
+    demo.load(model_choices, [task, model], model, api_visibility="private")
+    sample.change(sample_settings, [sample, model], [task, metrics, prediction_column, model],
+                  api_visibility="private")
+    task.input(task_settings, [task, model], [model, metrics], api_visibility="private")
+    # source_column last: gradio_client calls that leave it out still work (it has a default); raw HTTP
+    # calls must send all 12 values
     inputs = [upload, sample, task, model, metrics, text_column, reference_column, prediction_column, label_column,
-              limit, ci, source_column]  # source_column last: older API calls without it keep working
+              limit, ci, source_column]
     button.click(evaluate, inputs, [status, scores, chart, files], api_name="evaluate",
                  concurrency_limit=1, concurrency_id="evaluate")

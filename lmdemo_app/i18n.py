@@ -114,7 +114,7 @@ STRINGS = {
     "metrics": ("Metrics", "指标"),
     "columns": ("Columns (empty: the task's defaults)", "列名（留空则使用任务默认值）"),
     "text_column": ("Text column", "文本列"),
-    "source_column": ("Source column (what the model reads)", "原文列（模型读取的内容）"),
+    "source_column": ("Source column (what a translation or summarization model reads)", "原文列（翻译或摘要模型读取的内容）"),
     "reference_column": ("Reference column", "参考答案列"),
     "prediction_column": ("Prediction column", "预测列"),
     "label_column": ("Label column", "标签列"),

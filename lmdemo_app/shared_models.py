@@ -9,6 +9,7 @@ import os
 import threading
 
 import lmdemo
+from evals.suite import TASK_METRICS
 from lmdemo.checkpoint import read_checkpoint_config
 from lmdemo.models import MODELS_DIR
 from lmdemo.pipeline import EXTRACTIVE
@@ -43,7 +44,7 @@ def task_models(task):
         return [n for n in task_model_names("encoder-decoder") if "translation" in n]
     if task == "summarization":
         return [n for n in task_model_names("encoder-decoder") if "summar" in n] + list(EXTRACTIVE)
-    raise ValueError(f"task must be one of ['lm', 'translation', 'summarization', 'sentiment'], received task={task!r}")
+    raise ValueError(f"task must be one of {list(TASK_METRICS)}, received task={task!r}")
 
 
 @functools.lru_cache(maxsize=None)

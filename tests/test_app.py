@@ -389,6 +389,20 @@ def test_personal_data_in_a_failing_request_stays_out_of_the_server_log(client, 
     assert "jane.doe@example.com" not in out + err
 
 
+@slow
+def test_a_request_gradio_refuses_does_not_log_its_personal_data(server, capfd, caplog):
+    # too few values over raw HTTP: Gradio refuses the request before any handler runs and prints the
+    # values it received in its traceback, which app.launch sends through the PII redactor
+    request = urllib.request.Request(server + "gradio_api/call/privacy", headers={"Content-Type": "application/json"},
+                                     data=json.dumps({"data": ["Mail jane.doe@example.com now"]}).encode())
+    event = json.load(urllib.request.urlopen(request))["event_id"]
+    body = urllib.request.urlopen(server + f"gradio_api/call/privacy/{event}").read().decode()
+    assert body.startswith("event: error")
+    out, err = capfd.readouterr()
+    logged = out + err + caplog.text  # where the records go: stderr when served, pytest's handler here
+    assert "Mail [EMAIL] now" in logged and "jane.doe@example.com" not in logged
+
+
 # -- Train ---------------------------------------------------------------------------------------------------
 @slow
 def test_train_streams_the_loss_then_generates(server):
@@ -478,15 +492,44 @@ def test_evaluate_lists_the_models_each_task_can_use():
             assert bool(prediction_column) != bool(model), sample
         if model in present:
             assert evaluate_tab.sample_settings(sample)[3].value == model
-    assert set(evaluate_tab.all_models()) == {n for t in evaluate_tab.TASKS for n in task_models(t)}
-    run = evaluate_tab.build_run("d.csv", "summarization", "lead-3", ["rouge"], "", "", " ", "", 5, False, "text")
-    assert (run["model"], run["source_column"], "predictions_column" in run) == ("lead-3", "text", False)
+    every = evaluate_tab.all_models()  # the language models first, then each task's, each once
+    assert every[:len(model_names())] == model_names() and len(every) == len(set(every)) and "textrank" in every
+    run = evaluate_tab.build_run("d.csv", "summarization", "lead-3", ["rouge"], "", "", " ", "", 500, False, "text")
+    assert (run["model"], run["source_column"], "predictions_column" in run, run["limit"]) == ("lead-3", "text",
+                                                                                               False, 500)
     run = evaluate_tab.build_run("d.csv", "summarization", "lead-3", ["rouge"], "", "", "guess", "", 5, False)
     assert (run["predictions_column"], "model" in run) == ("guess", False)
+    if "samsum-summarization" in present:  # an abstractive summarizer reads at most MAX_SUMMARY_ROWS rows
+        run = evaluate_tab.build_run("d.csv", "summarization", "samsum-summarization", ["rouge"], "", "", "", "", 500,
+                                     False)
+        assert run["limit"] == evaluate_tab.MAX_SUMMARY_ROWS == 100
     with pytest.raises(ValueError, match=r"model must be one of .* for task='sentiment'.*received model='lead-3'"):
         evaluate_tab.build_run("d.csv", "sentiment", "lead-3", ["sentiment_accuracy"], "", "", "", "", 5, False)
+    with pytest.raises(ValueError, match=r"source_column='review' does not apply to task='sentiment': its model "
+                                         r"reads text_column \(default 'text'\)"):
+        evaluate_tab.build_run("d.csv", "sentiment", "sst2-sentiment", ["sentiment_accuracy"], "", "", "", "", 5,
+                               False, "review")
     with pytest.raises(ValueError, match="task must be one of"):
         evaluate_tab.task_settings("poetry")
+    # picking a task shows its models (keeping one that fits) and its metrics
+    dropdown, metrics = evaluate_tab.task_settings("summarization", "lead-3")
+    assert (dropdown.value, metrics) == ("lead-3", ["rouge", "bleu"])
+    assert evaluate_tab.task_settings("lm", "lead-3")[0].value == model_names()[0]
+    # a sample that names no model keeps a chosen one that fits its task; one whose model is absent is not offered
+    lm_sample = "lm.txt (language model)"
+    assert evaluate_tab.sample_settings(lm_sample, model_names()[-1])[3].value == model_names()[-1]
+
+
+def test_evaluate_offers_no_sample_whose_model_is_missing(monkeypatch):
+    from lmdemo_app import evaluate_tab
+
+    monkeypatch.setattr(evaluate_tab, "task_models", lambda task: ["lead-3", "textrank"] if task == "summarization"
+                        else [])
+    offered = evaluate_tab.samples()
+    assert "summarization.jsonl (summarized by a model)" not in offered
+    assert [s for s in evaluate_tab.SAMPLES if s not in offered] == [s for s, v in evaluate_tab.SAMPLES.items() if v[4]]
+    with pytest.raises(ValueError, match="sample must be one of"):
+        evaluate_tab.sample_path("sentiment_movies.csv (movie reviews, classified by a model)")
 
 
 def test_every_string_has_english_and_chinese():

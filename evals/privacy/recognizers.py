@@ -49,6 +49,8 @@ def initials(words):
     Put before `literal_alternation` where the pattern does not start with it (after a blank, say):
     one character-set test then turns most positions away, instead of one test per branch.
     """
+    if not words or not all(words):
+        raise ValueError(f"words must be non-empty strings, received words={words!r}")
     return "(?=[" + re.escape("".join(sorted({c for w in words for c in (w[:1], w[:1].upper())}))) + "])"
 
 

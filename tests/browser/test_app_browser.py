@@ -63,10 +63,9 @@ def test_evaluate_an_upload_and_download_the_report(page, screenshots, tmp_path)
                     "\"太差了\",negative,negative\n\"Fine\",neutral,positive\n", encoding="utf-8")
     open_tab(page, "Evaluate")
     page.locator("#eval-upload input[type=file]").set_input_files(str(data))
-    page.locator("#eval-task").get_by_text("sentiment", exact=True).click()
-    metrics = page.locator("#eval-metrics")
-    metrics.get_by_text("perplexity", exact=True).click()
-    metrics.get_by_text("sentiment_accuracy", exact=True).click()
+    page.locator("#eval-task").get_by_text("sentiment", exact=True).click()  # the task sets its metrics
+    page.wait_for_function("() => [...document.querySelectorAll('#eval-metrics input:checked')]"
+                           ".map(e => e.closest('label').innerText.trim()).join() === 'sentiment_accuracy'")
     page.get_by_text("Columns (empty: the task's defaults)").click()
     page.locator("#eval-prediction-column textarea, #eval-prediction-column input").first.fill("prediction")
     page.locator("#eval-button").click()

@@ -276,6 +276,30 @@ def test_model_based_sentiment_with_label_names_and_label_ids(tmp_path):
     frame.to_csv(ids, index=False)
     result = harness.evaluate_run(dataclasses.replace(spec, dataset=str(ids)))
     assert result["scores"][0]["value"] == 1.0 and result["confusion"]["labels"] == ["0", "1"]
+    assert result["truncated_inputs"] == 0
+    # a review longer than the classifier's 64 tokens is counted as cut to fit
+    frame.loc[0, "text"] = " ".join(["A warm, funny and beautifully acted film."] * 20)
+    frame.to_csv(ids, index=False)
+    assert harness.evaluate_run(dataclasses.replace(spec, dataset=str(ids)))["truncated_inputs"] == 1
+
+
+def test_reports_say_what_each_run_scored(tmp_path):
+    # a run naming both a model and a predictions column scores the column, and the report says so;
+    # a checkpoint folder given as the model is shown relative to the suite file, as datasets are
+    folder = os.path.join(REPO, "models", "shakespeare-5gram")
+    if not os.path.isdir(folder):
+        pytest.skip("the shipped shakespeare-5gram checkpoint is missing")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(json.dumps({"name": "s", "runs": [
+        {"name": "both", "task": "sentiment", "dataset": os.path.join(FIXTURES, "sentiment.csv"),
+         "model": "no-such-model", "predictions_column": "prediction", "metrics": ["sentiment_accuracy"]},
+        {"name": "lm", "task": "lm", "dataset": os.path.join(FIXTURES, "lm.txt"), "model": folder,
+         "metrics": ["perplexity"]}]}))
+    document = harness.run_suite(str(suite), str(tmp_path / "out"))
+    assert [r["status"] for r in document["runs"]] == ["ok", "ok"]
+    assert document["runs"][1]["model"] == os.path.relpath(folder, str(tmp_path))
+    runs, _ = reports.results_frames(document)
+    assert list(runs["scored"]) == ["column prediction", "model " + os.path.relpath(folder, str(tmp_path))]
 
 
 def test_gzip_and_txt_slice(tmp_path):
