@@ -87,6 +87,10 @@ def test_evaluate_a_task_model_on_a_built_in_sample(page, screenshots):
     if not {"en-es-translation", "sst2-sentiment"} <= set(lmdemo.available_models()):
         pytest.skip("the shipped task models are missing")
     open_tab(page, "Evaluate")
+    page.locator("#eval-model input").click()  # the page opens on task lm: only language models are offered
+    page.get_by_role("option", name="shakespeare-char").wait_for()
+    assert page.get_by_role("option", name="en-es-translation").count() == 0
+    page.keyboard.press("Escape")
     page.locator("#eval-task").get_by_text("sentiment", exact=True).click()  # the task picks its model
     page.wait_for_function("() => document.querySelector('#eval-model input').value === 'sst2-sentiment'")
     page.locator("#eval-sample input").click()
