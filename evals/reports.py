@@ -112,8 +112,13 @@ def _ci_text(low, high) -> str:
     return "" if low is None or high is None else f"[{low:.4g}, {high:.4g}]"
 
 
+def _md_text(value) -> str:
+    """Text from the data made inert in Markdown: a renderer would pass raw HTML through."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _md_cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return _md_text(value).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_table(header: list, rows: list) -> list[str]:
@@ -136,7 +141,7 @@ def markdown_report(document: dict) -> str:
     for r in document["runs"]:
         lines += [f"## {r['name']} ({r['task']})", ""]
         if r["status"] != "ok":
-            lines += [f"**FAILED**: {r['error']}", ""]
+            lines += [f"**FAILED**: {_md_text(r['error'])}", ""]
             continue
         lines += _md_table(["metric", "score", "value", "unit", "CI"],
                            [[s["metric"], s["key"], f"{s['value']:.4f}", s["unit"], _ci_text(s["ci_low"], s["ci_high"])]

@@ -283,6 +283,15 @@ def test_model_based_sentiment_with_label_names_and_label_ids(tmp_path):
     assert harness.evaluate_run(dataclasses.replace(spec, dataset=str(ids)))["truncated_inputs"] == 1
 
 
+def test_markdown_cells_and_errors_cannot_carry_html():
+    assert reports._md_cell("a|b <script>x</script> & c\nd") == "a\\|b &lt;script&gt;x&lt;/script&gt; &amp; c d"
+    document = {"suite": "s", "header": "INCOMPLETE", "suite_file": "s.yaml", "suite_sha256": "0" * 64,
+                "started_utc": "t", "seconds": 0, "versions": {}, "runs": [
+                    {"name": "r", "task": "lm", "status": "failed", "error": "ValueError: bad <img src=x>",
+                     "dataset": "d", "seed": 0, "seconds": 0}]}
+    assert "**FAILED**: ValueError: bad &lt;img src=x&gt;" in reports.markdown_report(document)
+
+
 def test_reports_say_what_each_run_scored(tmp_path):
     # a run naming both a model and a predictions column scores the column, and the report says so;
     # a checkpoint folder given as the model is shown relative to the suite file, as datasets are
