@@ -12,7 +12,7 @@ import logging
 import os
 import time
 import traceback
-from typing import Optional
+from typing import Any, Optional
 
 import sacrebleu
 from tqdm.auto import tqdm
@@ -106,8 +106,11 @@ def read_run_data(spec: RunSpec, pii: dict) -> tuple[dict, int, Optional[str]]:
     return clean, len(frame), digest
 
 
-def evaluate_run(spec: RunSpec) -> dict:
+def evaluate_run(spec: RunSpec, models: Optional[dict] = None) -> dict:
     """Run one `RunSpec` and return its result record (raises on any problem).
+
+    ``models`` maps model names to models already loaded (as an app keeps them): a run whose
+    ``model`` is one of the names uses that object instead of loading its own copy.
 
     Returns:
         dict with ``scores`` (rows of metric, key, value, unit, ci_low, ci_high), ``pii_counts``,
@@ -119,30 +122,32 @@ def evaluate_run(spec: RunSpec) -> dict:
     result = {"rows_used": rows, "dataset_sha256": digest, "pii_counts": pii, "scores": [], "examples": [],
               "confusion": None, "metric_details": {}}
     common = {"confidence_interval": spec.confidence_interval, "seed": spec.seed}
+    model = (models or {}).get(spec.model, spec.model)
     if spec.task == "lm":
-        _score_lm(spec, data, common, result)
+        _score_lm(spec, model, data, common, result)
     elif spec.task in ("translation", "summarization"):
-        predictions = _predictions(spec, data, "source", result)
+        predictions = _predictions(spec, model, data, "source", result)
         _score_generation(spec, predictions, data["reference"], common, result)
     else:
-        _score_sentiment(spec, data, common, result)
+        _score_sentiment(spec, model, data, common, result)
     return result
 
 
-def _predictions(spec: RunSpec, data: dict, column: str, result: dict) -> list[str]:
+def _predictions(spec: RunSpec, model: Any, data: dict, column: str, result: dict) -> list[str]:
     """The prediction column when the run has one, else the model's predictions from ``data[column]``
     (sources are only read when a model must predict); records in ``result["truncated_inputs"]`` how
     many of them were longer than the model reads."""
     if data.get("prediction"):
         return data["prediction"]
-    predictions, result["truncated_inputs"] = model_predictions(spec, data[column], data.get("label"))
+    predictions, result["truncated_inputs"] = model_predictions(spec, data[column], data.get("label"), model)
     return predictions
 
 
-def model_predictions(spec: RunSpec, sources: list[str],
-                      labels: Optional[list[str]] = None) -> tuple[list[str], int]:
-    """Predictions of ``spec.model`` through ``lmdemo.pipeline`` (inputs already sanitized), and how
-    many sources were cut to fit the model (only their start was read).
+def model_predictions(spec: RunSpec, sources: list[str], labels: Optional[list[str]] = None,
+                      model: Any = None) -> tuple[list[str], int]:
+    """Predictions of ``spec.model`` (or of ``model``, the same model already loaded) through
+    ``lmdemo.pipeline`` (inputs already sanitized), and how many sources were cut to fit the model
+    (only their start was read).
 
     For sentiment, the label names (``positive``) are given as ids (``1``) when every
     reference label is a number, as in GLUE's files.
@@ -150,7 +155,7 @@ def model_predictions(spec: RunSpec, sources: list[str],
     import lmdemo
 
     try:
-        pipe = lmdemo.pipeline(spec.task, model=spec.model)
+        pipe = lmdemo.pipeline(spec.task, model=spec.model if model is None else model)
     except ValueError as e:
         raise ValueError(f"run {spec.name!r}: model={spec.model!r}: {e}") from None
     results = []
@@ -169,11 +174,11 @@ def _add(result: dict, metric: str, key: str, scores: dict, unit: str) -> None:
                              "ci_low": scores.get(f"{key}_ci_low"), "ci_high": scores.get(f"{key}_ci_high")})
 
 
-def _score_lm(spec: RunSpec, data: dict, common: dict, result: dict) -> None:
+def _score_lm(spec: RunSpec, model: Any, data: dict, common: dict, result: dict) -> None:
     from evals.scoring.perplexity import perplexity, resolve_model
 
     try:
-        model = resolve_model(spec.model)
+        model = resolve_model(model)
     except ValueError as e:
         raise ValueError(f"run {spec.name!r}: model={spec.model!r}: {e}") from None
     texts = data["text"]
@@ -215,10 +220,10 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
                            "prediction": predictions[i][:300], "reference": references[i][:300]} for i in worst]
 
 
-def _score_sentiment(spec: RunSpec, data: dict, common: dict, result: dict) -> None:
+def _score_sentiment(spec: RunSpec, model: Any, data: dict, common: dict, result: dict) -> None:
     from evals.scoring.classification import classification_scores
 
-    predictions = _predictions(spec, data, "text", result)
+    predictions = _predictions(spec, model, data, "text", result)
     labels = data["label"]
     scores = classification_scores(predictions, labels, **spec.metrics["sentiment_accuracy"], **common)
     for key in ("accuracy", "macro_f1"):
@@ -230,12 +235,14 @@ def _score_sentiment(spec: RunSpec, data: dict, common: dict, result: dict) -> N
     result["metric_details"]["sentiment_accuracy"] = scores
 
 
-def run_suite(suite_path: str, out_dir: str) -> dict:
+def run_suite(suite_path: str, out_dir: str, models: Optional[dict] = None) -> dict:
     """Run every run of a suite, record failures per run, and write the reports into ``out_dir``.
 
     Args:
         suite_path: The YAML suite file.
         out_dir: Folder for ``results.json``, ``report.md``, ``report.html`` and ``run.log``.
+        models: Optional ``{name: loaded model}``: runs naming one of these models use the object
+            instead of loading the checkpoint again (an app passes the models it keeps loaded).
 
     Returns:
         The results document written to ``results.json`` (``status`` is ``"complete"`` or ``"incomplete"``).
@@ -264,7 +271,7 @@ def run_suite(suite_path: str, out_dir: str) -> dict:
                       "metrics": spec.metrics, "seed": spec.seed, "confidence_interval": spec.confidence_interval,
                       "limit": spec.limit, "slice": spec.slice, "txt_rows": spec.txt_rows}
             try:
-                record.update(evaluate_run(spec))
+                record.update(evaluate_run(spec, models))
                 record.update(status="ok", error=None)
             except Exception as e:  # one bad run must not hide the others; it is reported as failed
                 message = _redact(f"{type(e).__name__}: {e}")

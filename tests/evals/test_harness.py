@@ -283,6 +283,21 @@ def test_model_based_sentiment_with_label_names_and_label_ids(tmp_path):
     assert harness.evaluate_run(dataclasses.replace(spec, dataset=str(ids)))["truncated_inputs"] == 1
 
 
+def test_a_loaded_model_can_stand_in_for_its_name(tmp_path):
+    import lmdemo
+
+    if "sst2-sentiment" not in lmdemo.available_models():
+        pytest.skip("the shipped sst2-sentiment checkpoint is missing")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(json.dumps({"name": "s", "runs": [
+        {"name": "mine", "task": "sentiment", "dataset": os.path.join(FIXTURES, "sentiment_movies.csv"),
+         "model": "my-classifier", "metrics": ["sentiment_accuracy"]}]}))  # no checkpoint has this name
+    assert harness.run_suite(str(suite), str(tmp_path / "no"))["runs"][0]["status"] == "failed"
+    loaded = {"my-classifier": lmdemo.load_model("sst2-sentiment")}
+    run = harness.run_suite(str(suite), str(tmp_path / "yes"), models=loaded)["runs"][0]
+    assert (run["status"], run["model"], run["scores"][0]["value"]) == ("ok", "my-classifier", 1.0)
+
+
 def test_markdown_cells_and_errors_cannot_carry_html():
     assert reports._md_cell("a|b <script>x</script> & c\nd") == "a\\|b &lt;script&gt;x&lt;/script&gt; &amp; c d"
     document = {"suite": "s", "header": "INCOMPLETE", "suite_file": "s.yaml", "suite_sha256": "0" * 64,
