@@ -250,6 +250,8 @@ def run_suite(suite_path: str, out_dir: str, models: Optional[dict] = None) -> d
     Raises:
         ValueError: The suite file itself is invalid (nothing is run then).
     """
+    if models is not None and not isinstance(models, dict):
+        raise TypeError(f"models must be a dict of model name → loaded model, received {type(models).__name__}")
     suite = load_suite(suite_path)
     os.makedirs(out_dir, exist_ok=True)
     handler = logging.FileHandler(os.path.join(out_dir, "run.log"), mode="w", encoding="utf-8")

@@ -17,7 +17,7 @@ from lmdemo.pipeline import EXTRACTIVE
 from lmdemo_app import charts, workspace
 from lmdemo_app.checks import MAX_EVAL_ROWS, check_choice, check_int, check_upload, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import check_model_name, get_model, task_models
+from lmdemo_app.shared_models import TASK_KINDS, check_model_name, get_model, task_models
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "evals", "fixtures")
 
@@ -41,8 +41,6 @@ SUFFIXES = (".csv", ".tsv", ".jsonl", ".txt")
 TASKS = list(TASK_METRICS)
 ALL_METRICS = sorted({m for metrics in TASK_METRICS.values() for m in metrics})
 MAX_LM_BYTES = 300_000  # perplexity reads every character through the model: keep a run under a minute
-MODEL_KINDS = {"lm": None, "translation": ["encoder-decoder"], "summarization": ["encoder-decoder"],
-               "sentiment": ["classifier"]}  # for `get_model` (None: the language models)
 MAX_SUMMARY_ROWS = 100  # the summarizer takes 0.3-0.5 s per document here (beam 4): keep a run under a minute
 
 
@@ -165,7 +163,7 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
                  "sanitizing and scoring")
         # the harness uses the model the other tabs keep loaded instead of loading a copy per click
         name = run.get("model")
-        shared = {name: get_model(name, MODEL_KINDS[task])} if name and name not in EXTRACTIVE else {}
+        shared = {name: get_model(name, TASK_KINDS[task])} if name and name not in EXTRACTIVE else {}
         document = harness.run_suite(suite, os.path.join(folder, "report"), models=shared)
     except BaseException:
         workspace.remove(folder)
@@ -184,7 +182,7 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         if record.get("truncated_inputs"):
             notes += (f" {record['truncated_inputs']} input(s) were longer than the model reads; only their start "
                       f"was used.")
-        if run["limit"] < check_int(limit, "limit", 1, MAX_EVAL_ROWS):
+        if run["limit"] < limit:  # build_run capped it
             notes += f" A model summarizes at most {MAX_SUMMARY_ROWS} rows here."
     status = (f"**{document['header']}**: {record['rows_used']} rows, {record['seconds']} s.{notes} "
               f"Personal data replaced before scoring: {pii}.")

@@ -18,16 +18,14 @@ _lock = threading.Lock()
 
 
 LM_KINDS = ("transformer", "lstm", "rnn", "ngram")
+# the model kinds that can do each task (the two encoder-decoder tasks are told apart by name)
+TASK_KINDS = {"lm": LM_KINDS, "translation": ("encoder-decoder",), "summarization": ("encoder-decoder",),
+              "sentiment": ("classifier",)}
 
 
 def model_names():
     """The shipped language models present now (the task models: ``task_models``)."""
     return [n for n in lmdemo.available_models() if model_kind(n) in LM_KINDS]
-
-
-def task_model_names(kind):
-    """The shipped models of ``kind`` (``"classifier"``, ``"encoder-decoder"``) present now."""
-    return [n for n in lmdemo.available_models() if model_kind(n) == kind]
 
 
 def task_models(task):
@@ -36,15 +34,14 @@ def task_models(task):
 
     The two encoder–decoders share a kind; which task each was trained for is in its name, as shipped.
     """
-    if task == "lm":
-        return model_names()
-    if task == "sentiment":
-        return task_model_names("classifier")
+    if task not in TASK_KINDS:
+        raise ValueError(f"task must be one of {list(TASK_METRICS)}, received task={task!r}")
+    names = [n for n in lmdemo.available_models() if model_kind(n) in TASK_KINDS[task]]
     if task == "translation":
-        return [n for n in task_model_names("encoder-decoder") if "translation" in n]
+        return [n for n in names if "translation" in n]
     if task == "summarization":
-        return [n for n in task_model_names("encoder-decoder") if "summar" in n] + list(EXTRACTIVE)
-    raise ValueError(f"task must be one of {list(TASK_METRICS)}, received task={task!r}")
+        return [n for n in names if "summar" in n] + list(EXTRACTIVE)
+    return names
 
 
 @functools.lru_cache(maxsize=None)

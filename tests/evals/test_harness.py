@@ -296,6 +296,8 @@ def test_a_loaded_model_can_stand_in_for_its_name(tmp_path):
     loaded = {"my-classifier": lmdemo.load_model("sst2-sentiment")}
     run = harness.run_suite(str(suite), str(tmp_path / "yes"), models=loaded)["runs"][0]
     assert (run["status"], run["model"], run["scores"][0]["value"]) == ("ok", "my-classifier", 1.0)
+    with pytest.raises(TypeError, match="models must be a dict of model name → loaded model, received list"):
+        harness.run_suite(str(suite), str(tmp_path / "bad"), models=[loaded["my-classifier"]])
 
 
 def test_markdown_cells_and_errors_cannot_carry_html():
