@@ -70,5 +70,5 @@ def launch(demo, **kwargs):
 
 
 if __name__ == "__main__":
-    launch(build_demo(), server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
+    launch(build_demo(), server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
            server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))

@@ -41,7 +41,7 @@ KIND_NAMES = {"ngram": "5-gram (Kneser-Ney)", "rnn": "RNN (Elman)", "lstm": "LST
 
 
 def validation_text(name, data_dir):
-    from lmdemo.data import read_text, split_text
+    from lmdemo.data.text import read_text, split_text
 
     if name == "shakespeare":
         return split_text(read_text(os.path.join(data_dir, "tinyshakespeare", "input.txt")), 0.1)[1]
@@ -68,7 +68,7 @@ def score(model_name, text, prompt, gen_tokens):
     lp = lm.log_probs(text)
     score_seconds = time.perf_counter() - started
     nats = -float(lp.sum())
-    metrics_path = os.path.join(lmdemo.models.MODELS_DIR, model_name, "metrics.json")
+    metrics_path = os.path.join(lmdemo.registry.MODELS_DIR, model_name, "metrics.json")
     with open(metrics_path, encoding="utf-8") as f:
         trained = json.load(f)
     return {

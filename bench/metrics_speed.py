@@ -118,7 +118,7 @@ def bench_perplexity(stride):
         return None, f"skipped: {SHAKESPEARE} not found"
     import lmdemo
     from evals.scoring.perplexity import perplexity
-    from lmdemo.data import split_text
+    from lmdemo.data.text import split_text
 
     try:
         lm = lmdemo.load_model(MODEL)

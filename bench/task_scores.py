@@ -1,7 +1,7 @@
 """The three applications scored on their validation sets, each beside its baseline.
 
 Re-measures the shipped task models with the same function their training ran at the end
-(``lmdemo.task_training.final_task_scores``: the evaluation harness's BLEU, ROUGE and accuracy)
+(``lmdemo.training.task_scores.final_task_scores`` with the evaluation harness's BLEU and ROUGE)
 and writes the table as Markdown and JSON:
 
     python bench/task_scores.py --out docs/tasks          # docs/tasks.md + docs/tasks.json
@@ -38,8 +38,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import lmdemo
-    from lmdemo.task_data import load_examples
-    from lmdemo.task_training import final_task_scores, sentiment_rows
+    from lmdemo.data.examples import load_examples
+    from evals.scoring.task_scores import task_scores
+    from lmdemo.training.cards import sentiment_rows
+    from lmdemo.training.task_scores import final_task_scores
 
     results = {}
     for task in args.tasks:
@@ -50,7 +52,7 @@ def main(argv=None):
         model = lmdemo.load_model(name)
         val = load_examples(task, os.path.join(args.data, val_file))
         train = load_examples(task, os.path.join(args.data, train_file)) if train_file else None
-        results[task] = {"model": name, **final_task_scores(task, model, val, train, args.beams)["final"]}
+        results[task] = {"model": name, **final_task_scores(task, model, val, train, args.beams, task_scores)["final"]}
     lines = ["# The applications on their validation sets", "", "Measured with `python bench/task_scores.py"
              " --out docs/tasks` on this machine.", ""]
     if "sentiment" in results:

@@ -16,8 +16,8 @@ def main():
     p.add_argument("--steps", type=int, default=20, help="timed steps (after 2 warm-up steps)")
     args = p.parse_args()
 
-    from lmdemo.data import random_windows
-    from lmdemo.trainer import Trainer, TrainConfig
+    from lmdemo.data.batching import random_windows
+    from lmdemo.training.trainer import Trainer, TrainConfig
 
     lm = random_char_lm(args)
     trainer = Trainer(lm.network, TrainConfig(steps=1000, batch_size=args.batch), args.context, progress=False)

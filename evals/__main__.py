@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Run lmdemo evaluation suites.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a YAML suite and write results.json, report.md, report.html")
-    run.add_argument("suite", help="path of the suite file (e.g. evals/suites/fixtures.yaml)")
+    run.add_argument("suite", help="path of the suite file (e.g. evals/suites/samples.yaml)")
     run.add_argument("--out", required=True, help="folder for the reports (created if missing)")
     run.add_argument("--quiet", action="store_true", help="only warnings and errors on stderr")
     return parser

@@ -5,21 +5,21 @@ Privacy seam: every text read from a dataset (inputs, references, predictions, l
 and per-type counts leave that function; the removed values are never stored.
 
     >>> from evals.harness import run_suite            # doctest: +SKIP
-    >>> results = run_suite("evals/suites/fixtures.yaml", "out/")
+    >>> results = run_suite("evals/suites/samples.yaml", "out/")
 """
 
 import logging
 import os
 import time
 import traceback
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import sacrebleu
 from tqdm.auto import tqdm
 
 from evals import datasets, reports
 from evals.privacy import RedactingFilter, count_by_type, sanitize, sanitize_batch
-from evals.suite import RunSpec, load_suite
+from evals.suite import TASK_COLUMNS, RunSpec, Suite, load_suite
 
 log = logging.getLogger("evals.harness")
 # on the logger itself, not only on our handlers: records are redacted before they propagate to any
@@ -84,10 +84,10 @@ def read_run_data(spec: RunSpec, pii: dict) -> tuple[dict, int, Optional[str]]:
                                           txt_rows=spec.txt_rows)
     source = spec.dataset
     raw = {}
-    for key, column in spec.columns.items():
+    for key in TASK_COLUMNS[spec.task]:
         if spec.task in ("translation", "summarization") and key == "source_column" and spec.model is None:
             continue  # sources are only read when a model must translate/summarize them
-        raw[key.replace("_column", "")] = datasets.column_values(frame, column, source, key)
+        raw[key.replace("_column", "")] = datasets.column_values(frame, spec.column(key, frame.columns), source, key)
     if spec.predictions_column:
         if spec.predictions_file:
             pframe, _ = datasets.read_local(spec.predictions_file, lines=True)
@@ -235,11 +235,11 @@ def _score_sentiment(spec: RunSpec, model: Any, data: dict, common: dict, result
     result["metric_details"]["sentiment_accuracy"] = scores
 
 
-def run_suite(suite_path: str, out_dir: str, models: Optional[dict] = None) -> dict:
+def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = None) -> dict:
     """Run every run of a suite, record failures per run, and write the reports into ``out_dir``.
 
     Args:
-        suite_path: The YAML suite file.
+        suite: The YAML suite file, or a `Suite` (``evals.suite.parse_suite`` builds one from a dict).
         out_dir: Folder for ``results.json``, ``report.md``, ``report.html`` and ``run.log``.
         models: Optional ``{name: loaded model}``: runs naming one of these models use the object
             instead of loading the checkpoint again (an app passes the models it keeps loaded).
@@ -252,7 +252,7 @@ def run_suite(suite_path: str, out_dir: str, models: Optional[dict] = None) -> d
     """
     if models is not None and not isinstance(models, dict):
         raise TypeError(f"models must be a dict of model name → loaded model, received {type(models).__name__}")
-    suite = load_suite(suite_path)
+    suite = suite if isinstance(suite, Suite) else load_suite(suite)
     os.makedirs(out_dir, exist_ok=True)
     handler = logging.FileHandler(os.path.join(out_dir, "run.log"), mode="w", encoding="utf-8")
     handler.addFilter(RedactingFilter())
@@ -285,7 +285,7 @@ def run_suite(suite_path: str, out_dir: str, models: Optional[dict] = None) -> d
         root.removeHandler(handler)
         root.setLevel(old_level)
         handler.close()
-    document = reports.build_document(suite.path, suite.name, records, started, time.time())
+    document = reports.build_document(suite.path, suite.name, records, started, time.time(), suite.sha256)
     reports.write_reports(document, out_dir)
     return document
 

@@ -4,7 +4,7 @@ A suite file is either a list of runs or a mapping with a ``runs`` list (and an 
 
     - name: sentiment-fixture
       task: sentiment
-      dataset: ../../tests/evals/fixtures/sentiment.csv
+      dataset: ../samples/sentiment.csv
       predictions_column: prediction
       label_column: label
       metrics: [sentiment_accuracy]
@@ -16,12 +16,16 @@ Relative dataset paths are resolved against the suite file's folder.
 """
 
 import dataclasses
+import hashlib
+import json
 import os
 from typing import Any, Optional
 
 import yaml
 
-TASKS = ("lm", "translation", "summarization", "sentiment")
+from lmdemo.registry import TASKS as TASK_REGISTRY
+
+TASKS = tuple(TASK_REGISTRY)  # the task names are lmdemo's, one list for the library, the harness and the app
 
 # which metrics make sense for which task; the harness knows how to call each one
 TASK_METRICS = {
@@ -31,13 +35,21 @@ TASK_METRICS = {
     "sentiment": ("sentiment_accuracy",),
 }
 
-# columns each task reads, with the default column name
+# the suite keys that name the columns each task reads, and each column's role in ``lmdemo.registry.Task``
+# (whose default names a dataset's columns are matched against when the suite names none)
 TASK_COLUMNS = {
-    "lm": {"text_column": "text"},
-    "translation": {"source_column": "source", "reference_column": "reference"},
-    "summarization": {"source_column": "document", "reference_column": "summary"},
-    "sentiment": {"text_column": "text", "label_column": "label"},
+    "lm": {"text_column": "input"},
+    "translation": {"source_column": "input", "reference_column": "target"},
+    "summarization": {"source_column": "input", "reference_column": "target"},
+    "sentiment": {"text_column": "input", "label_column": "target"},
 }
+
+
+def default_column(task: str, key: str) -> str:
+    """The column ``key`` reads when a suite names none (the registry's first name for its role)."""
+    spec = TASK_REGISTRY[task]
+    names = spec.input_columns if TASK_COLUMNS[task][key] == "input" else spec.target_columns
+    return names[0]
 
 RUN_KEYS = (
     "name", "task", "model", "predictions_column", "predictions_file", "dataset", "split", "text_column",
@@ -59,7 +71,8 @@ class RunSpec:
         predictions_column: Column holding predictions already in the dataset.
         predictions_file: Absolute path of a separate file of predictions (one per row/line).
         split: Split of a Hugging Face dataset.
-        columns: ``{key: column name}`` for the columns the task reads (``text_column``...).
+        columns: ``{key: column name}`` for the columns the suite names (``text_column``...); ``column``
+            finds the others.
         limit: Use at most this many rows (None: all).
         slice: For TXT files, a fraction range of the characters such as ``"0.9:"``.
         txt_rows: For TXT files, one row per ``"paragraph"``, ``"line"`` or the whole ``"document"``.
@@ -84,14 +97,22 @@ class RunSpec:
     seed: int = 0
     suite_path: str = ""
 
+    def column(self, key: str, available: list) -> str:
+        """The column ``key`` (``text_column``...) reads in a dataset with ``available`` columns: the one the
+        suite names, else the first of the task's default names the dataset has (``lmdemo.registry.TASKS``)."""
+        if key in self.columns:
+            return self.columns[key]
+        return TASK_REGISTRY[self.task].column(TASK_COLUMNS[self.task][key], [str(c) for c in available])
+
 
 @dataclasses.dataclass
 class Suite:
-    """A parsed suite file: its path, display name and runs."""
+    """A parsed suite: its path, display name, runs, and the SHA-256 of what it was parsed from."""
 
     path: str
     name: str
     runs: list
+    sha256: str = ""  # of the file's bytes, or of the canonical JSON of a suite built in memory
 
 
 def load_suite(path: str) -> Suite:
@@ -110,11 +131,28 @@ def load_suite(path: str) -> Suite:
     path = os.path.abspath(os.fspath(path))
     if not os.path.isfile(path):
         raise ValueError(f"suite file not found: path={path!r}")
+    with open(path, "rb") as f:
+        raw = f.read()
     try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+        data = yaml.safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise ValueError(f"{path}: not a valid YAML suite file: {e}") from None
+    return parse_suite(data, path, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def parse_suite(data: Any, path: str, sha256: Optional[str] = None) -> Suite:
+    """A `Suite` from what a suite file holds (a mapping with ``name`` and ``runs``, or a list of runs).
+
+    Args:
+        data: The parsed suite: ``{"name": ..., "runs": [{...}, ...]}`` or ``[{...}, ...]``.
+        path: Where the suite lives: relative dataset paths are read from its folder and reports show
+            paths relative to it. The file itself need not exist (an app builds suites in memory).
+        sha256: The digest reports record (default: of ``data`` as canonical JSON).
+
+    Raises:
+        ValueError: A malformed suite or run, naming the run and the key.
+    """
+    path = os.path.abspath(os.fspath(path))
     name = os.path.splitext(os.path.basename(path))[0]
     if isinstance(data, dict):
         unknown = sorted(set(data) - {"name", "runs"})
@@ -131,7 +169,9 @@ def load_suite(path: str) -> Suite:
         if run.name in seen:
             raise ValueError(f"{path}: run {run.name!r}: key 'name': duplicate run name {run.name!r}")
         seen.add(run.name)
-    return Suite(path=path, name=name, runs=runs)
+    if sha256 is None:
+        sha256 = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    return Suite(path=path, name=name, runs=runs, sha256=sha256)
 
 
 def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
@@ -170,7 +210,7 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     if task not in TASKS:
         raise fail("task", f"must be one of {list(TASKS)}, received task={task!r}")
 
-    columns = dict(TASK_COLUMNS[task])
+    columns = {}  # the columns the suite names; the others are found by ``RunSpec.column``
     for key in ("text_column", "reference_column", "label_column", "source_column", "predictions_column",
                 "model", "split", "slice", "predictions_file"):
         if key in entry and (not isinstance(entry[key], str) or not entry[key].strip()):

@@ -10,13 +10,13 @@ from lmdemo.tokenizers import BPETokenizer, CharTokenizer, WordTokenizer, load_t
 __all__ = ["BPETokenizer", "CharTokenizer", "PRESETS", "RecurrentConfig", "TransformerConfig", "WordTokenizer",
            "load_tokenizer", "preset_config"]
 
-from lmdemo.models import available_models, load_model  # noqa: E402
-from lmdemo.ngram_lm import NGramLM  # noqa: E402
-from lmdemo.pipeline import pipeline  # noqa: E402
-from lmdemo.recurrent_lm import LSTMLM, RNNLM  # noqa: E402
-from lmdemo.seq2seq_model import Seq2SeqModel  # noqa: E402
-from lmdemo.sentiment_model import SentimentModel  # noqa: E402
-from lmdemo.transformer_lm import TransformerLM  # noqa: E402
+from lmdemo.registry import available_models, load_model  # noqa: E402
+from lmdemo.lm.ngram_lm import NGramLM  # noqa: E402
+from lmdemo.tasks.pipeline import pipeline  # noqa: E402
+from lmdemo.lm.recurrent_lm import LSTMLM, RNNLM  # noqa: E402
+from lmdemo.tasks.seq2seq_model import Seq2SeqModel  # noqa: E402
+from lmdemo.tasks.sentiment_model import SentimentModel  # noqa: E402
+from lmdemo.lm.transformer_lm import TransformerLM  # noqa: E402
 
 __all__ += ["LSTMLM", "NGramLM", "RNNLM", "Seq2SeqModel", "SentimentModel", "TransformerLM", "available_models",
             "load_model", "pipeline"]

@@ -38,7 +38,7 @@ def _add_train_loop_args(p):
 
 
 def _train_config(args):
-    from lmdemo.trainer import TrainConfig
+    from lmdemo.training.trainer import TrainConfig
 
     return TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,
                        min_learning_rate=args.min_lr, warmup_steps=args.warmup, weight_decay=args.weight_decay,
@@ -144,6 +144,16 @@ def main(argv=None):
         return 2
 
 
+def _harness_scorer():
+    """The evaluation harness's BLEU and ROUGE for the final scores of ``train-task``: the one place where
+    lmdemo reaches into ``evals`` (the library itself never imports it). None when evals is not installed."""
+    try:
+        from evals.scoring.task_scores import task_scores
+    except ImportError:
+        return None
+    return task_scores
+
+
 def _recurrent_overrides(overrides, args):
     """Map the shared flags to ``RecurrentConfig`` fields; refuse the Transformer-only ones."""
     names = {"num_layers": "num_layers", "d_model": "hidden_dim", "max_length": "train_length", "dropout": "dropout",
@@ -160,7 +170,7 @@ def _run(args, argv):
 
     enable_compile_cache()
     if args.command == "train":
-        from lmdemo.training import train_language_model
+        from lmdemo.training.lm_training import train_language_model
 
         overrides = {k: getattr(args, k) for k in ("num_layers", "num_heads", "d_model", "max_length", "hidden_dim",
                                                    "activation", "position", "dropout", "tie_embeddings")
@@ -177,7 +187,7 @@ def _run(args, argv):
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
         return 0
     if args.command == "train-task":
-        from lmdemo.task_training import train_task
+        from lmdemo.training.task_training import train_task
 
         fields = ("encoder_layers", "decoder_layers", "num_layers", "num_heads", "d_model", "hidden_dim",
                   "max_source_length", "max_target_length", "max_length", "activation", "dropout", "copy_attention",
@@ -197,26 +207,28 @@ def _run(args, argv):
                            model_name=args.name, max_train_examples=args.max_train_examples,
                            final_beams=args.final_beams, encrypt=args.encrypt, init_from=args.init_from,
                            tokenizer=args.tokenizer, word_vocab_size=args.word_vocab_size,
-                           ngram_expert=args.ngram_expert)
+                           ngram_expert=args.ngram_expert, scorer=_harness_scorer())
         print(f"saved {args.out} ({model.num_params():,} parameters)")
         return 0
     if args.command == "half-precision":
-        from lmdemo.checkpoint import read_metrics
-        from lmdemo.models import load_model
-        from lmdemo.network_model import NetworkModel
+        from lmdemo.storage.checkpoint import read_metrics
+        from lmdemo.registry import load_model
+        from lmdemo.storage.network_model import NetworkModel
 
         model = load_model(args.path)
         if not isinstance(model, NetworkModel):
             raise ValueError(f"path={args.path!r} holds a {model.kind!r} model, which has no weights to convert")
-        note = ("\n\nStored in half precision after training, with "
-                f"`python -m lmdemo half-precision {args.path}`: float16 weights, loaded back as float32.\n")
-        card = model.card if model.card and "python -m lmdemo half-precision" in model.card else (model.card or "") + note
+        from lmdemo.training.cards import with_section
+
+        card = with_section(model.card, "Half precision", [
+            f"Stored in half precision after training, with `python -m lmdemo half-precision {args.path}`: "
+            f"float16 weights, loaded back as float32."])
         model.save(args.path, card=card, metrics=read_metrics(args.path), half_precision=True)
         print(f"rewrote {args.path} in float16")
         return 0
     if args.command == "ngram-expert":
-        from lmdemo.checkpoint import read_metrics
-        from lmdemo.task_training import add_ngram_expert
+        from lmdemo.storage.checkpoint import read_metrics
+        from lmdemo.training.task_training import add_ngram_expert
 
         command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
         model = add_ngram_expert(args.path, args.data, val_data=args.val_data, C=args.C, command=command)
@@ -225,13 +237,13 @@ def _run(args, argv):
         print(f"rewrote {args.path} with {model.ngram_expert.describe()}" + (f"; {scores}" if args.val_data else ""))
         return 0
     if args.command == "models":
-        from lmdemo.models import SHIPPED, available_models
+        from lmdemo.registry import SHIPPED, available_models
 
         present = set(available_models())
         for name, what in SHIPPED.items():
             print(f"{name:24s} {what}{'' if name in present else '  (missing)'}")
         return 0
-    from lmdemo.models import load_model
+    from lmdemo.registry import load_model
 
     lm = load_model(args.model)
     if args.command == "generate":
@@ -241,7 +253,7 @@ def _run(args, argv):
         print()
         return 0
     if args.command == "score":
-        from lmdemo.data import read_text
+        from lmdemo.data.text import read_text
 
         text = args.text if args.text is not None else read_text(args.file)
         lp = lm.log_probs(text, stride=args.stride)

@@ -144,6 +144,10 @@ def redact_request_tracebacks():
     Errors raised before a handler runs never reach `user_errors`: Gradio prints them with
     ``traceback.print_exc()`` straight to stderr, and some quote the raw inputs (a request with too
     few values lists every value it received). Call once before serving (``app.launch`` does).
+
+    Gradio 6 has no public hook for these tracebacks (no option or logger carries them; they go to
+    stderr through the ``traceback`` module its ``queueing`` and ``routes`` import), so this is the one
+    place where the app replaces a name inside Gradio: that module reference, in those two modules.
     """
     import gradio.queueing
     import gradio.routes

@@ -1,7 +1,7 @@
 """The Evaluate tab: one harness run on an uploaded file or a built-in sample, with its reports.
 
-The handler writes a one-run suite file and calls ``evals.harness.run_suite``, so the app scores
-exactly as ``python -m evals run`` does: the data passes the PII sanitizer first, and the same
+The handler builds a one-run suite (``evals.suite.parse_suite``, checked as a suite file is) and calls
+``evals.harness.run_suite`` with it, so the app scores exactly as ``python -m evals run`` does: the data passes the PII sanitizer first, and the same
 ``results.json``, ``report.md`` and ``report.html`` come back for download.
 """
 
@@ -9,17 +9,16 @@ import os
 import shutil
 
 import gradio as gr
-import yaml
 
 from evals import harness, reports
-from evals.suite import TASK_COLUMNS, TASK_METRICS
-from lmdemo.pipeline import EXTRACTIVE
+from evals.suite import TASK_COLUMNS, TASK_METRICS, default_column, parse_suite
+from lmdemo.tasks.pipeline import EXTRACTIVE
 from lmdemo_app import charts, workspace
 from lmdemo_app.checks import MAX_EVAL_ROWS, check_choice, check_int, check_upload, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import TASK_KINDS, check_model_name, get_model, task_models
+from lmdemo_app.shared_models import check_model_name, get_model, task_models
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "evals", "fixtures")
+SAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "evals", "samples")
 
 # built-in samples: file, task, metrics, prediction column ("": the model predicts), model
 SAMPLES = {
@@ -52,7 +51,7 @@ def samples():
 def sample_path(sample):
     """The file of built-in sample ``sample``."""
     check_choice(sample, "sample", samples())
-    return os.path.join(FIXTURES, SAMPLES[sample][0])
+    return os.path.join(SAMPLES_DIR, SAMPLES[sample][0])
 
 
 def sample_settings(sample, model=None):
@@ -112,7 +111,7 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
             run[key] = column.strip()
     if source_column and source_column.strip() and "source_column" not in TASK_COLUMNS[task]:
         raise ValueError(f"source_column={source_column!r} does not apply to task={task!r}: its model reads "
-                         f"text_column (default {TASK_COLUMNS[task]['text_column']!r})")
+                         f"text_column (default {default_column(task, 'text_column')!r})")
     if task == "lm":
         run["model"] = check_model_name(model_name)
     elif prediction_column and prediction_column.strip():
@@ -156,14 +155,12 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         shutil.copyfile(source, dataset)
         run = build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column,
                         label_column, limit, confidence_interval, source_column)
-        suite = os.path.join(folder, "app.yaml")
-        with open(suite, "w", encoding="utf-8") as f:
-            yaml.safe_dump({"name": "app", "runs": [run]}, f, allow_unicode=True)
+        suite = parse_suite({"name": "app", "runs": [run]}, os.path.join(folder, "app.yaml"))
         progress(0, desc="sanitizing, predicting and scoring" if "model" in run and task != "lm" else
                  "sanitizing and scoring")
         # the harness uses the model the other tabs keep loaded instead of loading a copy per click
         name = run.get("model")
-        shared = {name: get_model(name, TASK_KINDS[task])} if name and name not in EXTRACTIVE else {}
+        shared = {name: get_model(name, task)} if name and name not in EXTRACTIVE else {}
         document = harness.run_suite(suite, os.path.join(folder, "report"), models=shared)
     except BaseException:
         workspace.remove(folder)

@@ -4,7 +4,7 @@
 import gradio as gr
 import pandas as pd
 
-from lmdemo.pipeline import pipeline
+from lmdemo.tasks.pipeline import pipeline
 from lmdemo_app.checks import check_lines, user_errors
 from lmdemo_app.i18n import t
 from lmdemo_app.shared_models import get_model, task_models
@@ -18,7 +18,7 @@ SAMPLE = ("a gorgeous , witty , seductive movie .\nthe plot is nothing but boile
 def classify(text, model_name):
     """The first line's label probabilities, and a table with every line's label and score."""
     lines = check_lines(text, "text", MAX_LINES)
-    results = pipeline("sentiment", model=get_model(model_name, ["classifier"]))(lines)
+    results = pipeline("sentiment", model=get_model(model_name, "sentiment"))(lines)
     table = pd.DataFrame({"text": [line[:200] for line in lines], "label": [r["label"] for r in results],
                           "score": [round(r["score"], 4) for r in results],
                           "truncated": [r["truncated"] for r in results]})

@@ -5,49 +5,40 @@ a single weight; the first request for a model pays its loading time.
 """
 
 import functools
-import os
 import threading
 
 import lmdemo
-from evals.suite import TASK_METRICS
-from lmdemo.checkpoint import read_checkpoint_config
-from lmdemo.models import MODELS_DIR
-from lmdemo.pipeline import EXTRACTIVE
+from lmdemo.registry import KIND_TASKS, TASKS, model_path
+from lmdemo.storage.checkpoint import read_checkpoint_config
+from lmdemo.tasks.pipeline import EXTRACTIVE
 
 _lock = threading.Lock()
 
 
-LM_KINDS = ("transformer", "lstm", "rnn", "ngram")
-# the model kinds that can do each task (the two encoder-decoder tasks are told apart by name)
-TASK_KINDS = {"lm": LM_KINDS, "translation": ("encoder-decoder",), "summarization": ("encoder-decoder",),
-              "sentiment": ("classifier",)}
-
-
 def model_names():
     """The shipped language models present now (the task models: ``task_models``)."""
-    return [n for n in lmdemo.available_models() if model_kind(n) in LM_KINDS]
+    return task_models("lm")
 
 
 def task_models(task):
-    """What can do ``task`` (``"lm"``, ``"translation"``, ``"summarization"`` or ``"sentiment"``): the
-    shipped models present now, plus for summarization the extractive methods that need no model.
+    """What can do ``task`` (a name of ``lmdemo.registry.TASKS``): the shipped models present now whose
+    checkpoint says it does that task, plus for summarization the extractive methods that need no model."""
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {list(TASKS)}, received task={task!r}")
+    names = [n for n in lmdemo.available_models() if model_task(n) == task]
+    return names + list(EXTRACTIVE) if task == "summarization" else names
 
-    The two encoder–decoders share a kind; which task each was trained for is in its name, as shipped.
-    """
-    if task not in TASK_KINDS:
-        raise ValueError(f"task must be one of {list(TASK_METRICS)}, received task={task!r}")
-    names = [n for n in lmdemo.available_models() if model_kind(n) in TASK_KINDS[task]]
-    if task == "translation":
-        return [n for n in names if "translation" in n]
-    if task == "summarization":
-        return [n for n in names if "summar" in n] + list(EXTRACTIVE)
-    return names
+
+def model_task(name):
+    """The task shipped model ``name`` does, from its checkpoint's config alone (no weights are read)."""
+    info = checkpoint_config(name)
+    return info.get("task") or KIND_TASKS.get(info["kind"])
 
 
 @functools.lru_cache(maxsize=None)
 def checkpoint_config(name):
     """The ``config.json`` of shipped model ``name`` (kind and hyperparameters; no weights are read)."""
-    return read_checkpoint_config(os.path.join(MODELS_DIR, name))
+    return read_checkpoint_config(model_path(name))
 
 
 def model_kind(name):
@@ -61,11 +52,10 @@ def transformer_names():
     return [n for n in model_names() if model_kind(n) == "transformer"]
 
 
-def check_model_name(name, kinds=None):
-    """``name`` if it is a shipped model present now of one of ``kinds`` (default: the language
-    models); ValueError otherwise."""
-    kinds = LM_KINDS if kinds is None else kinds
-    names = [n for n in lmdemo.available_models() if model_kind(n) in kinds]
+def check_model_name(name, task="lm", kinds=None):
+    """``name`` if it is a shipped model present now that does ``task`` (and, with ``kinds``, is of one of
+    them); ValueError naming the choices otherwise."""
+    names = [n for n in task_models(task) if n not in EXTRACTIVE and (kinds is None or model_kind(n) in kinds)]
     if name not in names:
         raise ValueError(f"model must be one of {names}, received model={name!r}")
     return name
@@ -76,10 +66,10 @@ def _load(name):
     return lmdemo.load_model(name)
 
 
-def get_model(name, kinds=None):
-    """The shared model ``name`` (of one of ``kinds``, default the language models), loaded on first
+def get_model(name, task="lm", kinds=None):
+    """The shared model ``name`` (one that does ``task``, as ``check_model_name`` checks), loaded on first
     use; one load even when requests arrive together."""
-    check_model_name(name, kinds)
+    check_model_name(name, task, kinds)
     with _lock:
         return _load(name)
 

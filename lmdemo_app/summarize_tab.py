@@ -2,7 +2,7 @@
 
 import gradio as gr
 
-from lmdemo.pipeline import EXTRACTIVE, pipeline
+from lmdemo.tasks.pipeline import EXTRACTIVE, pipeline
 from lmdemo_app.checks import check_choice, check_int, check_text, user_errors
 from lmdemo_app.i18n import t
 from lmdemo_app.shared_models import get_model, task_models
@@ -30,7 +30,7 @@ def summarize(text, method, num_beams):
     if method in EXTRACTIVE:
         result = pipeline("summarization", model=method)(text)
     else:
-        result = pipeline("summarization", model=get_model(method, ["encoder-decoder"]))(text, num_beams=num_beams)
+        result = pipeline("summarization", model=get_model(method, "summarization"))(text, num_beams=num_beams)
     note = "The dialogue was longer than the model reads; only its start was summarized." if result["truncated"] else ""
     return result["summary_text"], note
 

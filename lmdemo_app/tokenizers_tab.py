@@ -1,13 +1,12 @@
 """The Tokenizers tab: how character, byte-level BPE and word tokenizers split the same text."""
 
 import functools
-import os
 
 import gradio as gr
 import pandas as pd
 
 import lmdemo
-from lmdemo.models import MODELS_DIR
+from lmdemo.registry import load_model_tokenizer
 from lmdemo.tokenizers import WordTokenizer
 from lmdemo_app.checks import check_int, check_text, user_errors
 from lmdemo_app.i18n import t
@@ -41,11 +40,8 @@ def segments(text, pieces, ids):
 
 @functools.lru_cache(maxsize=None)
 def shipped_tokenizer(name):
-    """The tokenizer of shipped model ``name``, read from its checkpoint folder (no weights loaded)."""
-    path = os.path.join(MODELS_DIR, check_model_name(name), "tokenizer.json")
-    if not os.path.isfile(path):
-        raise ValueError(f"model={name!r} has no readable tokenizer.json (is the checkpoint encrypted?)")
-    return lmdemo.load_tokenizer(path)
+    """The tokenizer of shipped model ``name`` (its checkpoint's, decrypted if need be; no weights loaded)."""
+    return load_model_tokenizer(check_model_name(name))
 
 
 @user_errors

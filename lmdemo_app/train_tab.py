@@ -1,6 +1,6 @@
 """The Train tab: train a small model on the visitor's text, watch the loss, then generate from it.
 
-Training runs ``lmdemo.training.train_language_model`` in a worker thread; its evaluation records
+Training runs ``lmdemo.training.lm_training.train_language_model`` in a worker thread; its evaluation records
 arrive through ``log_fn`` and are streamed to the page as a loss curve. The text and the checkpoint
 live in a temporary folder that is deleted as soon as training ends; the trained model stays in
 memory in the visitor's ``gr.State`` (dropped after `STATE_SECONDS`).
@@ -13,8 +13,8 @@ import time
 
 import gradio as gr
 
-from lmdemo.trainer import TrainConfig
-from lmdemo.training import train_language_model
+from lmdemo.training.trainer import TrainConfig
+from lmdemo.training.lm_training import train_language_model
 from lmdemo_app import charts, workspace
 from lmdemo_app.checks import (
     MAX_NEW_TOKENS,

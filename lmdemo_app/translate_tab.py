@@ -2,7 +2,7 @@
 
 import gradio as gr
 
-from lmdemo.pipeline import pipeline
+from lmdemo.tasks.pipeline import pipeline
 from lmdemo_app.checks import check_int, check_lines, user_errors
 from lmdemo_app.i18n import t
 from lmdemo_app.shared_models import get_model, task_models
@@ -16,7 +16,7 @@ def translate(text, model_name, num_beams):
     """Each non-empty line of ``text`` translated; a note when a line was too long to read whole."""
     lines = check_lines(text, "text", MAX_LINES)
     num_beams = check_int(num_beams, "num_beams", 1, 8)
-    results = pipeline("translation", model=get_model(model_name, ["encoder-decoder"]))(lines, num_beams=num_beams)
+    results = pipeline("translation", model=get_model(model_name, "translation"))(lines, num_beams=num_beams)
     cut = [i + 1 for i, r in enumerate(results) if r["truncated"]]
     note = f"Line(s) {cut} were longer than the model reads; only their start was translated." if cut else ""
     return "\n".join(r["translation_text"] for r in results), note

@@ -18,7 +18,6 @@ from evals.suite import TASK_METRICS
 from tests.conftest import served_app
 
 MODEL = "shakespeare-char"
-slow = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +49,12 @@ def plot_data(plot):
 
 
 # -- the page -------------------------------------------------------------------------------------
-@slow
 def test_every_tab_has_its_endpoint(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
     assert {"/generate", "/next_token", "/inspect", "/tokenize", "/compare", "/evaluate", "/privacy", "/train",
             "/train_generate", "/translate", "/summarize", "/sentiment"} <= names
 
 
-@slow
 def test_config_serves_english_and_chinese_strings(server):
     from lmdemo_app.i18n import STRINGS
 
@@ -71,7 +68,6 @@ def test_config_serves_english_and_chinese_strings(server):
 
 
 # -- Generate ---------------------------------------------------------------------------------------
-@slow
 def test_generate_endpoint_streams_reproducible_text(client, lm):
     args = dict(prompt="ROMEO:", model_name=MODEL, sampler="top_k", max_new_tokens=30,
                 temperature=0.8, top_k=20, top_p=0.9, num_beams=4, seed=7, api_name="/generate")
@@ -83,14 +79,12 @@ def test_generate_endpoint_streams_reproducible_text(client, lm):
     assert chunks[-1] == lm.generate("ROMEO:", 30, sampler="top_k", temperature=0.8, top_k=20, top_p=0.9, seed=7)
 
 
-@slow
 def test_generate_endpoint_continues_chinese_prompt(client, lm):
     text = client.predict("生存还是毁灭", MODEL, "greedy", 12, 1.0, 10, 0.9, 4, 0, api_name="/generate")
     assert text == lm.generate("生存还是毁灭", 12, sampler="greedy")
     assert len(text) == 12
 
 
-@slow
 def test_generate_endpoint_reports_bad_input(client):
     with app_error("Value 0 is less than minimum value 1"):  # Gradio's slider check
         client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
@@ -100,7 +94,6 @@ def test_generate_endpoint_reports_bad_input(client):
         client.predict("ROMEO:", "no-such-model", "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
 
 
-@slow
 def test_next_token_chart_shows_the_models_top_probabilities(client, lm):
     from lmdemo_app.charts import show_token
 
@@ -112,14 +105,12 @@ def test_next_token_chart_shows_the_models_top_probabilities(client, lm):
     np.testing.assert_allclose(bars["x"][::-1], probs[order], rtol=1e-6)
 
 
-@slow
 def test_model_info_describes_the_model(client, lm):
     assert client.predict(MODEL, api_name="/model_info") == (
         f"**{MODEL}** (transformer): {lm.describe()}; {lm.num_params():,} parameters.")
 
 
 # -- Inside the Transformer ---------------------------------------------------------------------------
-@slow
 def test_inspect_shows_the_models_own_numbers(client, lm):
     out = client.predict("To be, or not", MODEL, 2, 3, api_name="/inspect")
     tokens, embeddings, q, k, v, scores, weights, combined, ffn, top, chart = out
@@ -138,14 +129,12 @@ def test_inspect_shows_the_models_own_numbers(client, lm):
     assert top["data"][0][3] == round(float(probs.max()), 4)
 
 
-@slow
 def test_inspect_reads_chinese_as_unknown_characters(client, lm):
     tokens = client.predict("生存 be", MODEL, 1, 1, api_name="/inspect")[0]
     unk = lm.tokenizer.encode("生")[0]
     assert tokens["data"] == [[0, "<unk>", unk], [1, "<unk>", unk], [2, "␣", 1], [3, "b", 40], [4, "e", 43]]
 
 
-@slow
 def test_inspect_reports_bad_input(client):
     with app_error("text has 40 tokens; look inside at most 32"):
         client.predict("x" * 40, MODEL, 1, 1, api_name="/inspect")
@@ -156,7 +145,6 @@ def test_inspect_reports_bad_input(client):
 
 
 # -- Tokenizers --------------------------------------------------------------------------------------
-@slow
 def test_tokenize_splits_english_and_chinese(client, lm):
     text = "To be 生存"
     char, bpe, word, shipped, counts = client.predict(text, 300, MODEL, api_name="/tokenize")
@@ -170,7 +158,6 @@ def test_tokenize_splits_english_and_chinese(client, lm):
                                                   3, 8]
 
 
-@slow
 def test_tokenize_reports_bad_input(client):
     with app_error("text is empty"):
         client.predict("", 300, MODEL, api_name="/tokenize")
@@ -179,7 +166,6 @@ def test_tokenize_reports_bad_input(client):
 
 
 # -- Compare models ------------------------------------------------------------------------------------
-@slow
 def test_compare_scores_like_the_perplexity_metric(client, lm):
     from evals.scoring.perplexity import perplexity
 
@@ -195,7 +181,6 @@ def test_compare_scores_like_the_perplexity_metric(client, lm):
                                                        seed=3)]]
 
 
-@slow
 def test_compare_reports_bad_input(client):
     with app_error("models is empty"):
         client.predict("some text", [], "ROMEO:", 20, 0, api_name="/compare")
@@ -204,7 +189,6 @@ def test_compare_reports_bad_input(client):
 
 
 # -- Privacy ---------------------------------------------------------------------------------------------
-@slow
 def test_privacy_highlights_and_replaces(client):
     found, clean, counts = client.predict("Mail jane.doe@example.com or call +1 415-555-0100.", "placeholder",
                                           ["EMAIL", "PHONE"], api_name="/privacy")
@@ -217,7 +201,6 @@ def test_privacy_highlights_and_replaces(client):
     assert masked == "请联系**，电话 ***********。"
 
 
-@slow
 def test_privacy_reports_bad_input(client):
     with app_error("types is empty"):
         client.predict("jane@example.com", "placeholder", [], api_name="/privacy")
@@ -235,7 +218,6 @@ def needs(name):
     return lmdemo.load_model(name)
 
 
-@slow
 def test_translate_matches_the_pipeline(client):
     model = needs("en-es-translation")
     text = "Where is the station?\n\nI like cats."
@@ -250,7 +232,6 @@ def test_translate_matches_the_pipeline(client):
         client.predict("hi", "en-es-translation", 9, api_name="/translate")
 
 
-@slow
 def test_summarize_extractive_and_abstractive(client):
     dialogue = "Ann: lunch at noon?\nBob: sure\nAnn: great\nBob: see you"
     out, note = client.predict(dialogue, "lead-3", 1, api_name="/summarize")
@@ -262,7 +243,6 @@ def test_summarize_extractive_and_abstractive(client):
     assert out == lmdemo.pipeline("summarization", model=model)(dialogue, num_beams=1)["summary_text"]
 
 
-@slow
 def test_sentiment_matches_the_pipeline(client):
     model = needs("sst2-sentiment")
     label, table = client.predict("a gorgeous , witty movie .\nan awful bore .", "sst2-sentiment",
@@ -277,16 +257,15 @@ def test_sentiment_matches_the_pipeline(client):
         client.predict("fine", "nope", api_name="/sentiment")
 
 
-@slow
 def test_evaluate_sample_matches_the_harness(client, tmp_path):
     from evals.harness import run_suite
-    from lmdemo_app.evaluate_tab import FIXTURES
+    from lmdemo_app.evaluate_tab import SAMPLES_DIR
 
     status, scores, chart, files = client.predict(None, SAMPLE, "translation", MODEL, ["bleu", "rouge"], "", "",
                                                   "prediction", "", 100, True, api_name="/evaluate")
     suite = tmp_path / "suite.yaml"
     suite.write_text(yaml.safe_dump({"runs": [{
-        "name": "t", "task": "translation", "dataset": os.path.join(FIXTURES, "translation.tsv"),
+        "name": "t", "task": "translation", "dataset": os.path.join(SAMPLES_DIR, "translation.tsv"),
         "predictions_column": "prediction", "metrics": ["bleu", "rouge"], "limit": 100, "confidence_interval": True,
         "seed": 0}]}))
     expected = run_suite(str(suite), str(tmp_path / "out"))["runs"][0]["scores"]
@@ -303,10 +282,9 @@ def test_evaluate_sample_matches_the_harness(client, tmp_path):
 MODEL_SAMPLE = "translation_en_es.tsv (English → Spanish, translated by a model)"
 
 
-@slow
 def test_evaluate_runs_a_task_model_as_the_harness_does(client, tmp_path):
     from evals.harness import run_suite
-    from lmdemo_app.evaluate_tab import FIXTURES
+    from lmdemo_app.evaluate_tab import SAMPLES_DIR
 
     if not {"en-es-translation", "sst2-sentiment"} <= set(lmdemo.available_models()):
         pytest.skip("the shipped task models are missing")
@@ -314,7 +292,7 @@ def test_evaluate_runs_a_task_model_as_the_harness_does(client, tmp_path):
                                               ["bleu", "rouge"], "", "", "", "", 100, True, api_name="/evaluate")
     suite = tmp_path / "suite.yaml"
     suite.write_text(yaml.safe_dump({"runs": [{
-        "name": "t", "task": "translation", "dataset": os.path.join(FIXTURES, "translation_en_es.tsv"),
+        "name": "t", "task": "translation", "dataset": os.path.join(SAMPLES_DIR, "translation_en_es.tsv"),
         "model": "en-es-translation", "metrics": ["bleu", "rouge"], "limit": 100, "confidence_interval": True,
         "seed": 0}]}, allow_unicode=True))
     expected = run_suite(str(suite), str(tmp_path / "out"))["runs"][0]
@@ -337,7 +315,6 @@ def test_evaluate_runs_a_task_model_as_the_harness_does(client, tmp_path):
     assert "Predictions by **sst2-sentiment**" in status and (row["key"], row["value"]) == ("accuracy", 1.0)
 
 
-@slow
 def test_evaluate_upload_is_sanitized_before_scoring(client, tmp_path):
     from gradio_client import handle_file
 
@@ -357,7 +334,6 @@ def test_evaluate_upload_is_sanitized_before_scoring(client, tmp_path):
     assert "jane.doe@example.com" not in report and "13812345678" not in report and "mine.csv" not in report
 
 
-@slow
 def test_evaluate_reports_bad_input(client, tmp_path):
     from gradio_client import handle_file
 
@@ -380,7 +356,6 @@ def test_evaluate_reports_bad_input(client, tmp_path):
                        api_name="/evaluate")
 
 
-@slow
 def test_personal_data_in_a_failing_request_stays_out_of_the_server_log(client, capfd):
     with app_error(r"missing column '\[EMAIL\]'"):  # the harness redacts its own error messages too
         client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "jane.doe@example.com", "", 10, False,
@@ -389,7 +364,6 @@ def test_personal_data_in_a_failing_request_stays_out_of_the_server_log(client, 
     assert "jane.doe@example.com" not in out + err
 
 
-@slow
 def test_a_request_gradio_refuses_does_not_log_its_personal_data(server, capfd, caplog):
     # too few values over raw HTTP: Gradio refuses the request before any handler runs and prints the
     # values it received in its traceback, which app.launch sends through the PII redactor
@@ -404,7 +378,7 @@ def test_a_request_gradio_refuses_does_not_log_its_personal_data(server, capfd, 
 
 
 # -- Train ---------------------------------------------------------------------------------------------------
-@slow
+@pytest.mark.slow
 def test_train_streams_the_loss_then_generates(server):
     from gradio_client import Client
 
@@ -422,7 +396,6 @@ def test_train_streams_the_loss_then_generates(server):
     assert len(first) == 30 and client.predict("To be", 30, 5, api_name="/train_generate") == first
 
 
-@slow
 def test_train_ngram_counts_and_generates(server):
     from gradio_client import Client
 
@@ -434,7 +407,6 @@ def test_train_ngram_counts_and_generates(server):
     assert client.predict("生存还是", 9, 0, api_name="/train_generate") != ""
 
 
-@slow
 def test_train_reports_bad_input(client):
     with app_error("training text has 10 characters; give at least 1,000"):
         client.predict("too short.", None, "transformer", 20, 60, api_name="/train")
@@ -442,7 +414,6 @@ def test_train_reports_bad_input(client):
         client.predict("x" * 2000, None, "transformer", 9999, 60, api_name="/train")
 
 
-@slow
 def test_train_stops_when_the_visitor_leaves(monkeypatch):
     from lmdemo_app import train_tab, workspace
 
@@ -471,9 +442,9 @@ def test_train_stops_when_the_visitor_leaves(monkeypatch):
 # -- the app without models, and the helpers -------------------------------------------------------
 def test_the_app_builds_without_any_model(tmp_path, monkeypatch):
     import app
-    import lmdemo.models
+    import lmdemo.registry
 
-    monkeypatch.setattr(lmdemo.models, "MODELS_DIR", str(tmp_path))
+    monkeypatch.setattr(lmdemo.registry, "MODELS_DIR", str(tmp_path))
     demo = app.build_demo()
     names = {fn.api_name for fn in demo.fns.values()}
     assert {"generate", "privacy", "evaluate", "train"} <= names and "inspect" not in names
@@ -487,7 +458,7 @@ def test_evaluate_lists_the_models_each_task_can_use():
     assert task_models("lm") == model_names()
     assert task_models("summarization")[-2:] == ["lead-3", "textrank"]
     for sample, (name, task, metrics, prediction_column, model) in evaluate_tab.SAMPLES.items():
-        assert os.path.exists(os.path.join(evaluate_tab.FIXTURES, name)) and set(metrics) <= set(TASK_METRICS[task])
+        assert os.path.exists(os.path.join(evaluate_tab.SAMPLES_DIR, name)) and set(metrics) <= set(TASK_METRICS[task])
         if task != "lm":  # a task sample scores a column or runs a model (perplexity runs the chosen LM)
             assert bool(prediction_column) != bool(model), sample
         if model in present:

@@ -5,8 +5,8 @@ import math
 import keras
 from keras import ops
 
-# Added to the scores of masked positions: exp(-1e9 - max) underflows to exactly 0 in float32.
-MASK_VALUE = -1e9
+from lmdemo.layers.logits import MASK_VALUE
+
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")

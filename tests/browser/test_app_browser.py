@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser]
 
 
 def shot(page, screenshots, name):
@@ -129,6 +129,7 @@ def test_sentiment_shows_each_experts_score(page, screenshots):
     shot(page, screenshots, "sentiment")
 
 
+@pytest.mark.slow
 def test_train_then_generate_in_the_same_session(page, screenshots):
     open_tab(page, "Train")
     page.locator("#train-model").get_by_text("transformer", exact=True).click()

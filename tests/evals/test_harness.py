@@ -20,7 +20,7 @@ from evals.suite import load_suite
 from tests.conftest import REPO, shared_data
 
 SUITES = os.path.join(REPO, "evals", "suites")
-FIXTURES = os.path.join(REPO, "tests", "evals", "fixtures")
+SAMPLES = os.path.join(REPO, "evals", "samples")
 EMAIL = "jane.doe@example.com"
 OUTPUT_FILES = ("results.json", "report.md", "report.html", "run.log")
 
@@ -38,7 +38,7 @@ def fixture_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("fixtures_out")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(harness, "sanitize_inputs", recording)
-        status = main(["run", os.path.join(SUITES, "fixtures.yaml"), "--out", str(out), "--quiet"])
+        status = main(["run", os.path.join(SUITES, "samples.yaml"), "--out", str(out), "--quiet"])
     with open(out / "results.json", encoding="utf-8") as f:
         document = json.load(f)
     return {"status": status, "out": out, "doc": document, "calls": calls,
@@ -59,7 +59,7 @@ def test_fixture_suite_runs_end_to_end(fixture_run):
     assert _score(runs["sentiment-fixture"], "accuracy")["value"] == pytest.approx(4 / 6)
     assert runs["sentiment-fixture"]["confusion"]["labels"] == ["negative", "neutral", "positive"]
     # translation BLEU equals sacrebleu on the same columns
-    rows = [line.split("\t") for line in open(os.path.join(FIXTURES, "translation.tsv"), encoding="utf-8")][1:]
+    rows = [line.split("\t") for line in open(os.path.join(SAMPLES, "translation.tsv"), encoding="utf-8")][1:]
     expected = sacrebleu.corpus_bleu([r[2].strip() for r in rows], [[r[1] for r in rows]]).score
     bleu = _score(runs["translation-fixture"], "score")
     assert bleu["value"] == pytest.approx(expected)
@@ -68,7 +68,7 @@ def test_fixture_suite_runs_end_to_end(fixture_run):
     assert lm["rows_used"] == 3 and _score(lm, "bits_per_char")["unit"] == "bits per character"
     assert 0 < _score(lm, "bits_per_char")["value"] < 8
     for name, path in [("sentiment-fixture", "sentiment.csv"), ("lm-fixture", "lm.txt")]:
-        with open(os.path.join(FIXTURES, path), "rb") as f:
+        with open(os.path.join(SAMPLES, path), "rb") as f:
             assert runs[name]["dataset_sha256"] == hashlib.sha256(f.read()).hexdigest()
     assert doc["versions"]["sacrebleu"] == sacrebleu.__version__
     assert {r["seed"] for r in runs.values()} == {0, 1}
@@ -97,10 +97,10 @@ def test_hook_sees_every_input_and_reference(fixture_run):
     by_column = {}
     for column, texts in fixture_run["calls"]:
         by_column.setdefault(column, []).extend(texts)
-    sentiment = datasets.read_local(os.path.join(FIXTURES, "sentiment.csv"))[0]
-    translation = datasets.read_local(os.path.join(FIXTURES, "translation.tsv"))[0]
-    summaries = datasets.read_local(os.path.join(FIXTURES, "summarization.jsonl"))[0]
-    lm = datasets.read_local(os.path.join(FIXTURES, "lm.txt"))[0]
+    sentiment = datasets.read_local(os.path.join(SAMPLES, "sentiment.csv"))[0]
+    translation = datasets.read_local(os.path.join(SAMPLES, "translation.tsv"))[0]
+    summaries = datasets.read_local(os.path.join(SAMPLES, "summarization.jsonl"))[0]
+    lm = datasets.read_local(os.path.join(SAMPLES, "lm.txt"))[0]
     assert by_column["text"] == list(sentiment["text"]) + list(lm["text"])
     assert by_column["label"] == list(sentiment["label"])
     assert by_column["reference"] == list(translation["reference"]) + list(summaries["summary"])
@@ -131,7 +131,7 @@ def _write_suite(tmp_path, runs_yaml):
 SENTIMENT_RUN = f"""
 - name: good
   task: sentiment
-  dataset: {os.path.join(FIXTURES, "sentiment.csv")}
+  dataset: {os.path.join(SAMPLES, "sentiment.csv")}
   predictions_column: prediction
   metrics: [sentiment_accuracy]
 """
@@ -141,7 +141,7 @@ def test_failed_run_marks_every_report_incomplete(tmp_path):
     suite = _write_suite(tmp_path, SENTIMENT_RUN + f"""
 - name: broken
   task: sentiment
-  dataset: {os.path.join(FIXTURES, "sentiment.csv")}
+  dataset: {os.path.join(SAMPLES, "sentiment.csv")}
   predictions_column: guess
   metrics: [sentiment_accuracy]
 """)
@@ -182,21 +182,21 @@ def test_suite_errors_name_file_run_and_key(tmp_path, run_yaml, key, message):
 
 
 def test_relative_dataset_paths_follow_the_suite_file():
-    suite = load_suite(os.path.join(SUITES, "fixtures.yaml"))
-    assert suite.runs[0].dataset == os.path.join(FIXTURES, "sentiment.csv")
+    suite = load_suite(os.path.join(SUITES, "samples.yaml"))
+    assert suite.runs[0].dataset == os.path.join(SAMPLES, "sentiment.csv")
     dev = load_suite(os.path.join(SUITES, "lm_dev.yaml")).runs[0]
     assert dev.dataset == os.path.join(os.path.dirname(REPO), "shared", "data", "tinyshakespeare", "input.txt")
     assert dev.slice == "0.9:"
 
 
 def _spec(dataset, **changes):
-    base = load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[0]  # the sentiment run
+    base = load_suite(os.path.join(SUITES, "samples.yaml")).runs[0]  # the sentiment run
     return dataclasses.replace(base, dataset=str(dataset), confidence_interval=False, **changes)
 
 
 def test_missing_column_names_file_and_column(tmp_path):
     with pytest.raises(ValueError, match=r"sentiment\.csv.*missing column 'grade' \(label_column='grade'\)"):
-        harness.evaluate_run(_spec(os.path.join(FIXTURES, "sentiment.csv"),
+        harness.evaluate_run(_spec(os.path.join(SAMPLES, "sentiment.csv"),
                                    columns={"text_column": "text", "label_column": "grade"}))
 
 
@@ -226,20 +226,20 @@ def test_non_utf8_names_byte_offset_and_line(tmp_path):
 def test_prediction_reference_count_mismatch(tmp_path):
     predictions = tmp_path / "predictions.txt"
     predictions.write_text("positive\nnegative\n", encoding="utf-8")
-    spec = _spec(os.path.join(FIXTURES, "sentiment.csv"), predictions_column="text",
+    spec = _spec(os.path.join(SAMPLES, "sentiment.csv"), predictions_column="text",
                  predictions_file=str(predictions))
     with pytest.raises(ValueError, match=r"predictions\.txt.* has 2 rows but dataset .*sentiment\.csv.* 6 rows"):
         harness.evaluate_run(spec)
 
 
 def test_unknown_model_name(tmp_path):
-    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[3], model="no-such-model")
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "samples.yaml")).runs[3], model="no-such-model")
     with pytest.raises(ValueError, match=r"run 'lm-fixture': model='no-such-model'"):
         harness.evaluate_run(spec)
 
 
 def test_model_based_translation_refuses_a_language_model():
-    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[1],
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "samples.yaml")).runs[1],
                                model="shakespeare-char", predictions_column=None)
     with pytest.raises(ValueError, match=r"run 'translation-fixture': model='shakespeare-char': model='shakespeare-char' "
                                          r"is a 'transformer' model; task='translation' needs a 'encoder-decoder' model"):
@@ -247,11 +247,11 @@ def test_model_based_translation_refuses_a_language_model():
 
 
 def test_model_based_summarization_with_an_extractive_method():
-    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[2],
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "samples.yaml")).runs[2],
                                model="lead-3", predictions_column=None)
     data, _, _ = harness.read_run_data(spec, {})
     result = harness.evaluate_run(spec)
-    from lmdemo.extractive import lead_k
+    from lmdemo.tasks.extractive import lead_k
     from evals.scoring.rouge import rouge
 
     expected = rouge([lead_k(d, 3) for d in data["source"]], data["reference"])
@@ -264,8 +264,8 @@ def test_model_based_sentiment_with_label_names_and_label_ids(tmp_path):
 
     if "sst2-sentiment" not in lmdemo.available_models():
         pytest.skip("the shipped sst2-sentiment checkpoint is missing")
-    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "fixtures.yaml")).runs[0], model="sst2-sentiment",
-                               predictions_column=None, dataset=os.path.join(FIXTURES, "sentiment_movies.csv"))
+    spec = dataclasses.replace(load_suite(os.path.join(SUITES, "samples.yaml")).runs[0], model="sst2-sentiment",
+                               predictions_column=None, dataset=os.path.join(SAMPLES, "sentiment_movies.csv"))
     result = harness.evaluate_run(spec)  # the ten hand-written movie reviews, all classified right
     assert {r["key"]: r["value"] for r in result["scores"]} == {"accuracy": 1.0, "macro_f1": 1.0}
     assert result["confusion"]["labels"] == ["negative", "positive"]
@@ -290,7 +290,7 @@ def test_a_loaded_model_can_stand_in_for_its_name(tmp_path):
         pytest.skip("the shipped sst2-sentiment checkpoint is missing")
     suite = tmp_path / "suite.yaml"
     suite.write_text(json.dumps({"name": "s", "runs": [
-        {"name": "mine", "task": "sentiment", "dataset": os.path.join(FIXTURES, "sentiment_movies.csv"),
+        {"name": "mine", "task": "sentiment", "dataset": os.path.join(SAMPLES, "sentiment_movies.csv"),
          "model": "my-classifier", "metrics": ["sentiment_accuracy"]}]}))  # no checkpoint has this name
     assert harness.run_suite(str(suite), str(tmp_path / "no"))["runs"][0]["status"] == "failed"
     loaded = {"my-classifier": lmdemo.load_model("sst2-sentiment")}
@@ -317,9 +317,9 @@ def test_reports_say_what_each_run_scored(tmp_path):
         pytest.skip("the shipped shakespeare-5gram checkpoint is missing")
     suite = tmp_path / "suite.yaml"
     suite.write_text(json.dumps({"name": "s", "runs": [
-        {"name": "both", "task": "sentiment", "dataset": os.path.join(FIXTURES, "sentiment.csv"),
+        {"name": "both", "task": "sentiment", "dataset": os.path.join(SAMPLES, "sentiment.csv"),
          "model": "no-such-model", "predictions_column": "prediction", "metrics": ["sentiment_accuracy"]},
-        {"name": "lm", "task": "lm", "dataset": os.path.join(FIXTURES, "lm.txt"), "model": folder,
+        {"name": "lm", "task": "lm", "dataset": os.path.join(SAMPLES, "lm.txt"), "model": folder,
          "metrics": ["perplexity"]}]}))
     document = harness.run_suite(str(suite), str(tmp_path / "out"))
     assert [r["status"] for r in document["runs"]] == ["ok", "ok"]

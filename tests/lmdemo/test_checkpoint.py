@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lmdemo
-from lmdemo.transformer_lm import TransformerLM
+from lmdemo.lm.transformer_lm import TransformerLM
 
 
 def test_save_load_identical_log_probs_and_generation(tmp_path, toy_lm):

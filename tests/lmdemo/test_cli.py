@@ -82,6 +82,7 @@ def test_cli_train_rejects_non_utf8(tmp_path):
     assert "is not UTF-8" in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_ngram_and_recurrent_options(tmp_path):
     data = tmp_path / "toy.txt"
     data.write_text(TOY_TEXT, encoding="utf-8")
@@ -97,12 +98,13 @@ def test_cli_ngram_and_recurrent_options(tmp_path):
     assert result.returncode == 2 and "--model lstm has no num_heads" in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_ngram_expert_joins_a_classifier_and_measures_both(tmp_path, trained):
     import keras
 
     import lmdemo
     from lmdemo.config import ClassifierConfig
-    from lmdemo.sentiment_model import SentimentModel
+    from lmdemo.tasks.sentiment_model import SentimentModel
 
     data = tmp_path / "train.tsv"
     data.write_text("sentence\tlabel\n" + "\n".join(KEYWORD_ROWS) + "\n", encoding="utf-8")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lmdemo
-from lmdemo.encryption import KEY_ENV, PASSPHRASE_ENV, Encryption, new_key, parse_key
+from lmdemo.storage.encryption import KEY_ENV, PASSPHRASE_ENV, Encryption, new_key, parse_key
 from tests.conftest import REPO, TOY_TEXT
 
 TEXT = "Speak, speak. First Citizen"
@@ -97,6 +97,7 @@ def test_key_parsing_errors(toy_lm, tmp_path):
         toy_lm.save(str(tmp_path / "x"), encrypt=True)
 
 
+@pytest.mark.slow
 def test_cli_train_encrypted_then_generate(tmp_path):
     data = tmp_path / "toy.txt"
     data.write_text(TOY_TEXT, encoding="utf-8")

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from lmdemo.language_model import rolling_windows, window_start
+from lmdemo.data.batching import rolling_windows
+from lmdemo.lm.language_model import window_start
 
 SAMPLERS = [dict(sampler="greedy"), dict(sampler="temperature", temperature=1.5),
             dict(sampler="top_k", top_k=5), dict(sampler="top_p", top_p=0.8)]
@@ -143,7 +144,7 @@ def test_inspect_returns_every_step(toy_lm):
 
 
 def test_one_compilation_serves_every_step_and_later_call(toy_lm):
-    from lmdemo.language_model import _decode_chunk
+    from lmdemo.lm.language_model import _decode_chunk
 
     toy_lm.generate("First", 3, sampler="temperature", temperature=0.5, seed=0)
     compiled = _decode_chunk._cache_size()

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from lmdemo.config import PRESETS, TransformerConfig, preset_config
-from lmdemo.gpt import GPT
+from lmdemo.networks.gpt import GPT
 from lmdemo.layers import DecoderBlock, FeedForward, TokenAndPositionEmbedding, sinusoidal_table
-from lmdemo.transformer_backbone import TransformerBackbone
+from lmdemo.networks.transformer_backbone import TransformerBackbone
 
 
 def test_sinusoidal_table_values():

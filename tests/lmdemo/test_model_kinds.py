@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import lmdemo
-from lmdemo.ngram_lm import NGramLM
-from lmdemo.recurrent_lm import LSTMLM, RNNLM
+from lmdemo.lm.ngram_lm import NGramLM
+from lmdemo.lm.recurrent_lm import LSTMLM, RNNLM
 from tests.conftest import TOY_TEXT
 
 KINDS = ["transformer", "lstm", "rnn", "ngram"]
@@ -78,7 +78,7 @@ def test_bad_arguments_are_refused_alike(models, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_checkpoint_round_trip_plain_and_encrypted(models, kind, tmp_path):
-    from lmdemo.encryption import new_key
+    from lmdemo.storage.encryption import new_key
 
     lm = models[kind]
     text = "You are all resolved"

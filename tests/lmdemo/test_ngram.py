@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lmdemo
-from lmdemo.ngram_lm import NGramLM, estimate_discounts
+from lmdemo.lm.ngram_lm import NGramLM, estimate_discounts
 from lmdemo.tokenizers import CharTokenizer, WordTokenizer
 from tests.conftest import shared_data
 
@@ -155,7 +155,7 @@ def test_save_load_round_trip_and_corruption(tmp_path):
 
 def test_ptb_5gram_counts_fast_and_meets_the_perplexity_target():
     train, valid = shared_data("ptb", "ptb.train.txt.gz"), shared_data("ptb", "ptb.valid.txt.gz")
-    from lmdemo.data import read_text
+    from lmdemo.data.text import read_text
 
     text = read_text(train)
     tok = WordTokenizer.train(text)

@@ -3,7 +3,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from lmdemo.samplers import (BeamSampler, GreedySampler, TemperatureSampler, TopKSampler, TopPSampler,
+from lmdemo.generation.samplers import (BeamSampler, GreedySampler, TemperatureSampler, TopKSampler, TopPSampler,
                              make_sampler)
 
 LOGITS = jnp.log(jnp.array([[0.1, 0.5, 0.15, 0.25]]))  # probabilities 0.1, 0.5, 0.15, 0.25

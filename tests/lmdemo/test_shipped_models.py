@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lmdemo
-from lmdemo.models import MODELS_DIR, SHIPPED
+from lmdemo.registry import MODELS_DIR, SHIPPED
 
 
 TASK_MODELS = {"sst2-sentiment", "en-es-translation", "samsum-summarization"}

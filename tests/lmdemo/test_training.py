@@ -6,10 +6,11 @@ import sys
 import numpy as np
 import pytest
 
-from lmdemo.data import disjoint_windows, random_windows, read_text, split_text
-from lmdemo.trainer import Trainer, TrainConfig
-from lmdemo.training import train_language_model
-from lmdemo.transformer_lm import TransformerLM
+from lmdemo.data.batching import disjoint_windows, random_windows
+from lmdemo.data.text import read_text, split_text
+from lmdemo.training.trainer import Trainer, TrainConfig
+from lmdemo.training.lm_training import train_language_model
+from lmdemo.lm.transformer_lm import TransformerLM
 from tests.conftest import REPO, TOY_TEXT
 
 TINY = dict(max_length=16, num_layers=1, num_heads=2, d_model=16)
@@ -28,6 +29,7 @@ def _cfg(**kw):
     return TrainConfig(**base)
 
 
+@pytest.mark.slow
 def test_loss_falls_on_tiny_corpus(tmp_path, toy_file):
     lm = train_language_model(toy_file, str(tmp_path / "ck"), preset="tiny", model_overrides=TINY,
                               train_config=_cfg(steps=60), progress=False)
@@ -38,6 +40,7 @@ def test_loss_falls_on_tiny_corpus(tmp_path, toy_file):
     assert "python -m lmdemo" not in (tmp_path / "ck" / "README.md").read_text()  # no command was given
 
 
+@pytest.mark.slow
 def test_resume_continues_and_matches_uninterrupted_run(tmp_path, toy_file):
     full = train_language_model(toy_file, str(tmp_path / "full"), preset="tiny", model_overrides=TINY,
                                 train_config=_cfg(steps=40), progress=False)
@@ -50,6 +53,7 @@ def test_resume_continues_and_matches_uninterrupted_run(tmp_path, toy_file):
     np.testing.assert_allclose(resumed.log_probs("Speak, speak."), full.log_probs("Speak, speak."), atol=1e-4)
 
 
+@pytest.mark.slow
 def test_fine_tune_from_checkpoint_keeps_tokenizer(tmp_path, toy_file):
     base = train_language_model(toy_file, str(tmp_path / "base"), preset="tiny", model_overrides=TINY,
                                 train_config=_cfg(steps=20), progress=False)
@@ -115,8 +119,9 @@ def test_split_and_windows():
     assert targets[mask > 0].tolist() == list(range(1, 10))
 
 
+@pytest.mark.slow
 def test_hf_source_errors_clearly_offline():
-    from lmdemo.data import load_text
+    from lmdemo.data.text import load_text
 
     with pytest.raises(ValueError, match="could not load the Hugging Face dataset|needs the `datasets` package"):
         load_text("hf:this-dataset/does-not-exist-anywhere")
@@ -127,8 +132,8 @@ def test_data_parallel_on_two_host_devices(tmp_path, toy_file):
     """Two virtual CPU devices: the batch is split by Keras' DataParallel and training still learns."""
     code = (
         "import jax, lmdemo, json, sys\n"
-        "from lmdemo.training import train_language_model\n"
-        "from lmdemo.trainer import TrainConfig\n"
+        "from lmdemo.training.lm_training import train_language_model\n"
+        "from lmdemo.training.trainer import TrainConfig\n"
         "assert len(jax.devices()) == 2, jax.devices()\n"
         f"lm = train_language_model({toy_file!r}, {str(tmp_path / 'dp')!r}, preset='tiny', model_overrides={TINY!r},"
         " train_config=TrainConfig(steps=30, batch_size=8, learning_rate=3e-3, warmup_steps=5, eval_interval=15),"
@@ -142,6 +147,7 @@ def test_data_parallel_on_two_host_devices(tmp_path, toy_file):
     assert isinstance(TransformerLM.load(str(tmp_path / "dp")), TransformerLM)
 
 
+@pytest.mark.slow
 def test_bpe_model_trains_scores_and_streams_whole_characters(tmp_path):
     text = ("床前明月光，疑是地上霜。举头望明月，低头思故乡。\n" + TOY_TEXT[:400]) * 6
     data = tmp_path / "mixed.txt"
@@ -156,7 +162,7 @@ def test_bpe_model_trains_scores_and_streams_whole_characters(tmp_path):
 
 
 def test_stream_holds_back_split_utf8_until_whole():
-    from lmdemo.language_model import _decode_stream
+    from lmdemo.lm.language_model import _decode_stream
     from lmdemo.tokenizers import BPETokenizer
 
     tok = BPETokenizer.train(["ab"] * 3, vocab_size=257)  # bytes only: one CJK character = 3 tokens
@@ -165,6 +171,7 @@ def test_stream_holds_back_split_utf8_until_whole():
     assert list(_decode_stream(tok, ([i] for i in ids), [])) == ["明", "月"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", ["lstm", "rnn"])
 def test_recurrent_model_trains_with_the_same_trainer(tmp_path, toy_file, model):
     lm = train_language_model(toy_file, str(tmp_path / model), model=model,

@@ -1,0 +1,321 @@
+"""The interface every lmdemo language model implements, and the generation loop they share.
+
+A language model assigns a probability to each next token given the tokens before it.
+``log_probs`` reads those probabilities for a text; ``generate`` and ``stream`` sample from
+them. Every kind (Transformer, LSTM and RNN, n-gram) provides the same hooks and none overrides
+the public methods:
+
+- ``tokenizer`` and ``max_length`` (the context window, or None when unlimited);
+- ``_prefill(rows)`` → (state, logits): read a batch of equal-length token lists, return the
+  state to continue from (a KV cache, a recurrent state) and the next-token logits;
+- ``_step(params, token, state, index)`` → (logits, state): feed one token per row, pure JAX;
+- ``_params()``: the arrays ``_step`` needs;
+- ``_score_windows(inputs, targets)`` → natural-log probabilities of the targets, (n, width).
+
+A kind whose next-token probabilities are not a JAX function (the n-gram model counts with numpy)
+sets ``steps_in_jax = False`` and leaves out ``_step`` and ``_params``: generation then re-reads
+the context with ``_prefill`` at every step instead of running a compiled loop.
+"""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lmdemo.data.batching import rolling_windows
+from lmdemo.data.checks import check_text, is_int
+from lmdemo.generation.samplers import BeamSampler, make_sampler
+from lmdemo.storage.network_model import NetworkModel
+from lmdemo.storage.stored_model import StoredModel
+
+MAX_PROMPT_CHARS = 1_000_000  # longer prompts are refused; within it, long prompts slide
+MAX_NEW_TOKENS = 20_000
+MAX_SCORE_CHARS = 20_000_000
+CHUNK_STEPS = 16  # tokens per compiled decoding call (one compilation for every length)
+NO_WINDOW = 2**30
+
+
+@functools.partial(jax.jit, static_argnames=("step_fn", "num_steps"), donate_argnames=("state",))
+def _decode_chunk(sampler, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps):
+    return sampler.decode_chunk(step_fn, params, state, logits, index, key, first_step, n_valid, num_steps)
+
+
+@jax.jit
+def _pick(sampler, logits, key, step):
+    return sampler.get_next_token(logits, jax.random.fold_in(key, step))
+
+
+@jax.jit
+def _beam_pick(sampler, logits, scores, first):
+    return sampler.beam_step(logits, scores, first)
+
+
+@functools.partial(jax.jit, static_argnames=("step_fn",))
+def _beam_step(sampler, step_fn, params, state, logits, scores, index, first):
+    parent, token, scores = sampler.beam_step(logits, scores, first)
+    state = jax.tree.map(lambda s: s[parent], state)  # every beam continues its parent's state
+    # (when the window is full this feed lands on a clamped position; the caller then re-reads)
+    logits, state = step_fn(params, token, state, index)
+    return parent, token, scores, state, logits, index + 1
+
+
+def window_start(length, max_length, start=0):
+    """Where the model's view of a sequence of ``length`` tokens begins.
+
+    The window ``seq[start:]`` holds at most ``max_length`` tokens. When the sequence outgrows
+    it, the window jumps to the last ``max_length // 2`` tokens (room to generate before the
+    next jump), so a cached generation re-reads its context once per ``max_length // 2`` tokens.
+
+    Args:
+        length: tokens in the sequence so far.
+        max_length: the context window (None: unlimited).
+        start: where the window begins now; it stays there while the window is not full.
+    """
+    if max_length is None or length - start <= max_length:
+        return start
+    return length - max(1, max_length // 2)
+
+
+class LanguageModel(StoredModel):
+    """Base class: argument checking, ``log_probs``, ``next_token_probs``, ``generate`` and ``stream``."""
+
+    task = "lm"
+    max_length = None
+    steps_in_jax = True  # ``_step`` is a pure JAX function (False: generation re-reads with ``_prefill``)
+
+    # -- what subclasses provide ----------------------------------------------------------------
+    def _prefill(self, rows):
+        raise NotImplementedError
+
+    def _step(self, params, token, state, index):
+        raise NotImplementedError
+
+    def _params(self):
+        raise NotImplementedError
+
+    def _score_windows(self, inputs, targets):
+        raise NotImplementedError
+
+    # -- scoring ----------------------------------------------------------------------------------
+    def encode_for_scoring(self, text, allow_empty=False):
+        """The start token (if the tokenizer has one) followed by the text's tokens."""
+        check_text(text, "text", MAX_SCORE_CHARS, allow_empty=allow_empty)
+        ids = self.tokenizer.encode(text)
+        start = self.tokenizer.start_text
+        prefix = self.tokenizer.encode(start)[-1:] if start else []
+        return prefix, ids
+
+    def scoring_sequence(self, text):
+        """The ids ``log_probs`` scores: the start token (if any), then the text's tokens."""
+        prefix, ids = self.encode_for_scoring(text)
+        seq = np.asarray(prefix + ids, dtype=np.int32)
+        if len(seq) < 2:
+            raise ValueError(f"text={text!r} is too short to score: it needs 2 tokens or a start token")
+        return seq
+
+    def log_probs(self, text, stride=None):
+        """ln P(token_i | the tokens before it) for every token of ``text``.
+
+        The first token is conditioned on the tokenizer's start text (a newline for character
+        models, ``<|endoftext|>`` for BPE), as lm-evaluation-harness conditions on the
+        end-of-text token; if the tokenizer has none, the first token is not scored. Texts
+        longer than the context window are scored in rolling windows: each window predicts up
+        to ``stride`` new tokens (default: the whole window, i.e. disjoint windows) with the
+        ``max_length`` tokens before them as context.
+
+        Args:
+            text: a non-empty string.
+            stride: new tokens per window, 1 ≤ stride ≤ max_length (smaller = more context, slower).
+
+        Returns:
+            float64 array, one entry per scored token.
+        """
+        if self.max_length is None and stride is not None:
+            raise ValueError(f"stride is for models with a context window; {self.kind} models read the whole text "
+                             f"(received stride={stride!r})")
+        seq = self.scoring_sequence(text)
+        inputs, targets, positions = rolling_windows(seq, self.max_length, stride)
+        scores = self._score_windows(inputs, targets)  # (n, window)
+        return np.concatenate([scores[w, p] for w, p in enumerate(positions)]).astype(np.float64)
+
+    def next_token_probs(self, text):
+        """P(next token | text) over the vocabulary, as a float64 array (the softmax of the last logits).
+
+        An empty text gives the distribution of a text's first token (after the start token).
+        """
+        prefix, ids = self.encode_for_scoring(text, allow_empty=True)
+        seq = prefix + ids
+        if not seq:
+            raise ValueError("text is empty and this tokenizer has no start token: give a text")
+        if self.max_length:
+            seq = seq[-self.max_length:]
+        _, logits = self._prefill([seq])
+        z = np.asarray(logits[0], np.float64)
+        probs = np.exp(z - z.max())
+        return probs / probs.sum()
+
+    # -- generation -------------------------------------------------------------------------------
+    def generate(self, prompt, max_new_tokens=100, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
+                 num_beams=4, seed=None, stop=None, use_cache=True):
+        """Continue ``prompt``; returns the new text only (without the prompt).
+
+        Args:
+            prompt: the text to continue (empty: start from the tokenizer's start text).
+            max_new_tokens: how many tokens to add, 1 … 20,000.
+            sampler: ``"greedy"``, ``"temperature"``, ``"top_k"``, ``"top_p"`` or ``"beam"``.
+            temperature: > 0; divides the logits (sampling strategies only).
+            top_k: keep the k most probable tokens (``"top_k"``; default 40).
+            top_p: keep the smallest set with probability ≥ p, 0 < p ≤ 1 (``"top_p"``; default 0.9).
+            num_beams: beams for ``"beam"`` (1 … 64).
+            seed: int for reproducible sampling; the same seed gives the same text.
+            stop: a string or list of strings; generation ends before the first one produced.
+            use_cache: reuse keys/values (or the recurrent state) across steps; False re-reads
+                the whole window every step (slow; for teaching and testing).
+        """
+        return "".join(self.stream(prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed,
+                                   stop, use_cache))
+
+    def stream(self, prompt, max_new_tokens=100, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
+               num_beams=4, seed=None, stop=None, use_cache=True):
+        """Like ``generate``, but yields the new text piece by piece as tokens are produced.
+
+        Beam search yields the whole text at the end (the best beam is only known then).
+        """
+        ids, sampler, seed, stops = self._check_generate_args(
+            prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed, stop, use_cache)
+        tokens = self._generate_tokens(ids, max_new_tokens, sampler, seed, use_cache)
+        yield from _decode_stream(self.tokenizer, tokens, stops)
+
+    def _check_generate_args(self, prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed, stop,
+                             use_cache):
+        check_text(prompt, "prompt", MAX_PROMPT_CHARS, allow_empty=True)
+        if not is_int(max_new_tokens) or not 1 <= max_new_tokens <= MAX_NEW_TOKENS:
+            raise ValueError(f"max_new_tokens must be an int in [1, {MAX_NEW_TOKENS}], received max_new_tokens={max_new_tokens!r}")
+        sampler = make_sampler(sampler, temperature=temperature, top_k=top_k, top_p=top_p, num_beams=num_beams)
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**31))
+        elif not is_int(seed) or not 0 <= seed < 2**63:
+            raise ValueError(f"seed must be a non-negative int or None, received seed={seed!r}")
+        if stop is None:
+            stops = []
+        elif isinstance(stop, str):
+            stops = [stop]
+        elif isinstance(stop, (list, tuple)) and all(isinstance(s, str) for s in stop):
+            stops = list(stop)
+        else:
+            raise ValueError(f"stop must be a string or a list of strings, received stop={stop!r}")
+        if any(not s for s in stops):
+            raise ValueError(f"stop strings must not be empty, received stop={stop!r}")
+        if not isinstance(use_cache, bool):
+            raise ValueError(f"use_cache must be True or False, received use_cache={use_cache!r}")
+        if not prompt:
+            if not self.tokenizer.start_text:
+                raise ValueError("prompt is empty and this tokenizer has no start text: give a prompt")
+            prompt = self.tokenizer.start_text
+        ids = self.tokenizer.encode(prompt)
+        if not ids:
+            raise ValueError(f"prompt={prompt[:80]!r} has no tokens this model knows")
+        return ids, sampler, seed, stops
+
+    def _generate_tokens(self, ids, max_new_tokens, sampler, seed, use_cache):
+        """Yield lists of new token ids; the context window slides as ``window_start`` says."""
+        if isinstance(sampler, BeamSampler):
+            yield self._beam_search(ids, max_new_tokens, sampler)
+            return
+        window = self.max_length
+        key = jax.random.key(seed)
+        seq = list(ids)
+        start = window_start(len(seq), window)
+        if not use_cache or not self.steps_in_jax:
+            for step in range(max_new_tokens):
+                _, logits = self._prefill([seq[start:]])
+                token = int(_pick(sampler, logits, key, step)[0])
+                seq.append(token)
+                start = window_start(len(seq), window, start)
+                yield [token]
+            return
+        params = self._params()
+        state, logits = self._prefill([seq[start:]])
+        index = len(seq) - start  # tokens in the cache
+        done = 0
+        while done < max_new_tokens:
+            n_valid = min(CHUNK_STEPS, max_new_tokens - done, (window or NO_WINDOW) - index + 1)
+            state, logits, _, tokens = _decode_chunk(
+                sampler, self._step, params, state, logits, index, key, done, n_valid, CHUNK_STEPS)
+            new = np.asarray(tokens[0, :n_valid]).tolist()
+            seq += new
+            done += n_valid
+            index += n_valid
+            yield new
+            new_start = window_start(len(seq), window, start)
+            if new_start != start and done < max_new_tokens:
+                start = new_start
+                state, logits = self._prefill([seq[start:]])
+                index = len(seq) - start
+
+    def _beam_search(self, ids, max_new_tokens, sampler):
+        window = self.max_length
+        beams = sampler.num_beams
+        params = self._params() if self.steps_in_jax else None
+        start = window_start(len(ids), window)
+        state, logits = self._prefill([ids[start:]] * beams)
+        index = len(ids) - start
+        scores = jnp.zeros((beams,), jnp.float32)
+        history = np.zeros((beams, 0), dtype=np.int64)
+        seq_len = len(ids)
+        for step in range(max_new_tokens):
+            if self.steps_in_jax:
+                parent, token, scores, state, logits, index = _beam_step(
+                    sampler, self._step, params, state, logits, scores, index, step == 0)
+            else:
+                parent, token, scores = _beam_pick(sampler, logits, scores, step == 0)
+            history = np.concatenate([history[np.asarray(parent)], np.asarray(token)[:, None]], axis=1)
+            seq_len += 1
+            new_start = window_start(seq_len, window, start)
+            if (new_start != start or not self.steps_in_jax) and step + 1 < max_new_tokens:
+                start = new_start
+                full = [list(ids) + row.tolist() for row in history]
+                state, logits = self._prefill([row[start:] for row in full])
+                index = seq_len - start
+        return history[int(jnp.argmax(scores))].tolist()
+
+
+def _decode_stream(tokenizer, token_lists, stops):
+    """Turn lists of new token ids into text pieces; hold back text that may start a stop string.
+
+    The generated ids are decoded together each time (so multi-byte characters split over
+    BPE tokens come out whole), and only the new suffix is yielded.
+    """
+    ids, emitted = [], 0
+    longest_stop = max((len(s) for s in stops), default=0)
+    for new in token_lists:
+        ids.extend(new)
+        text = tokenizer.decode_continuation(ids)
+        cut = [text.find(s, max(0, emitted - longest_stop)) for s in stops]
+        cut = [c for c in cut if c >= 0]
+        if cut:
+            end = min(cut)
+            if end > emitted:
+                yield text[emitted:end]
+            return
+        safe = len(text)
+        while safe > emitted and text[safe - 1] == "\ufffd" and tokenizer.type_name == "bpe":
+            safe -= 1  # an incomplete UTF-8 sequence: wait for the next token
+        for s in stops:  # keep back a suffix that could grow into a stop string
+            for k in range(min(len(s) - 1, safe - emitted), 0, -1):
+                if text[safe - k:safe] == s[:k]:
+                    safe -= k
+                    break
+        if safe > emitted:
+            yield text[emitted:safe]
+            emitted = safe
+    text = tokenizer.decode_continuation(ids)
+    if len(text) > emitted:
+        yield text[emitted:]
+
+
+class NetworkLM(NetworkModel, LanguageModel):
+    """Base of the Keras-network language models (Transformer, LSTM, RNN): stored and called as every
+    ``NetworkModel``, generating and scoring as every ``LanguageModel``. Subclasses set ``kind``,
+    ``config_class`` and ``network_class``."""

@@ -1,0 +1,55 @@
+"""The GPT-style language model network: backbone, then a linear layer to vocabulary logits."""
+
+import keras
+
+from lmdemo.config import TransformerConfig
+from lmdemo.networks.transformer_backbone import TransformerBackbone
+
+
+@keras.saving.register_keras_serializable(package="lmdemo")
+class GPT(keras.Model):
+    """token ids → logits over the vocabulary at every position; softmax(logits) = P(next token).
+
+    Args:
+        config: a ``TransformerConfig`` or its dict.
+    """
+
+    def __init__(self, config, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(config, dict):
+            config = TransformerConfig.from_dict(config)
+        self.config = config
+        self.backbone = TransformerBackbone(**config.backbone_args(), name="backbone")
+        if not config.tie_embeddings:
+            self.lm_head = keras.layers.Dense(config.vocab_size, name="lm_head")
+
+    def build(self, input_shape=(None, None)):
+        self.backbone.build(input_shape)
+        if self.config.tie_embeddings:  # logits = h Eᵀ + b, E the token embedding matrix
+            self.output_bias = self.add_weight(shape=(self.config.vocab_size,), initializer="zeros", name="output_bias")
+        else:
+            self.lm_head.build(tuple(input_shape) + (self.config.d_model,))
+        self.built = True
+
+    def _logits(self, hidden):
+        if self.config.tie_embeddings:
+            table = self.backbone.embedding.token_embedding.embeddings
+            return keras.ops.matmul(hidden, keras.ops.transpose(table)) + self.output_bias
+        return self.lm_head(hidden)
+
+    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None,
+             return_intermediates=False):
+        """Like ``TransformerBackbone.call``, with (batch, seq, vocab) logits in place of hidden states."""
+        result = self.backbone(token_ids, padding_mask=padding_mask, cache=cache, cache_index=cache_index,
+                               training=training, return_intermediates=return_intermediates)
+        result = result if isinstance(result, tuple) else (result,)
+        logits = self._logits(result[0])  # (batch, seq, vocab)
+        if return_intermediates:
+            result[-1]["logits"] = logits
+        outputs = (logits,) + result[1:]
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"config": self.config.to_dict()})
+        return config

@@ -1,0 +1,116 @@
+"""``lmdemo.pipeline``: one callable per task over one text or a batch, as Hugging Face's pipelines.
+
+    >>> classify = lmdemo.pipeline("sentiment")
+    >>> classify("a gorgeous, witty, seductive movie.")
+    {'label': 'positive', 'score': 0.97, 'probabilities': {...}, 'truncated': False}
+    >>> lmdemo.pipeline("translation")(["I love you.", "Where is the station?"])
+    [{'translation_text': 'Te quiero.', ...}, {...}]
+
+A single string gives one dict; a list gives a list of dicts, in order. Every result says
+whether the input was cut to fit the model (``truncated``). A classifier with an n-gram expert
+also gives each expert's own probabilities (``experts``).
+"""
+
+from lmdemo.lm.language_model import LanguageModel
+from lmdemo.registry import TASKS, canonical_task
+
+EXTRACTIVE = ("lead-3", "textrank")  # summarization methods that need no model
+# Decoding a task's model uses unless the call says otherwise: for summaries, beam search without
+# repeated 3-grams, as Hugging Face's summarization models set in their generation configs
+# (SAMSum val ROUGE-1 of samsum-summarization: 34.7 this way, 32.4 greedy; see its card).
+DEFAULT_OPTIONS = {"summarization": {"num_beams": 4, "no_repeat_ngram_size": 3}}
+MAX_BATCH = 10_000
+
+
+def pipeline(task, model=None, **options):
+    """A callable for ``task`` backed by ``model``.
+
+    Args:
+        task: ``"sentiment"``, ``"translation"``, ``"summarization"`` or ``"lm"`` (aliases, Hugging Face's
+            names: ``"sentiment-analysis"``, ``"text-classification"``, ``"translation_en_to_es"``,
+            ``"text-generation"``). The names and defaults come from ``lmdemo.registry.TASKS``.
+        model: a shipped model name, a checkpoint folder, a loaded lmdemo model, or for
+            summarization ``"lead-3"`` / ``"textrank"`` (extractive, no model). Default: the
+            task's shipped model (``sst2-sentiment``, ``en-es-translation``,
+            ``samsum-summarization``, ``shakespeare-char``).
+        **options: defaults for every call: ``num_beams``, ``max_new_tokens``,
+            ``length_penalty``, ``no_repeat_ngram_size`` (translation, summarization; a
+            summarization model defaults to ``DEFAULT_OPTIONS``), and the arguments of
+            ``generate`` (text generation).
+
+    Returns:
+        a ``Pipeline``: call it with a string or a list of strings.
+    """
+    from lmdemo.registry import load_model  # the registry imports this package's classes
+
+    task = canonical_task(task)
+    spec = TASKS[task]
+    if task == "summarization" and model in EXTRACTIVE:
+        return Pipeline(task, model, options)
+    loaded = load_model(spec.default_model if model is None else model) if model is None or isinstance(model, str) \
+        else model
+    if not isinstance(loaded, LanguageModel if task == "lm" else object) or getattr(loaded, "kind", None) not in spec.kinds:
+        raise ValueError(f"model={model!r} is a {getattr(loaded, 'kind', None)!r} model; task={task!r} needs a "
+                         f"{' or '.join(repr(k) for k in spec.kinds)} model such as {spec.default_model!r}")
+    if getattr(loaded, "task", None) not in (None, task):
+        raise ValueError(f"model={model!r} was trained for task={loaded.task!r}, not task={task!r}")
+    return Pipeline(task, loaded, {**DEFAULT_OPTIONS.get(task, {}), **options})
+
+
+class Pipeline:
+    """``pipe(text)`` → dict, ``pipe([texts])`` → list of dicts; keyword arguments override the defaults."""
+
+    def __init__(self, task, model, options):
+        self.task = task
+        self.model = model
+        self.options = dict(options)
+
+    @property
+    def output_key(self):
+        """The key of the output text (``translation_text``...); None for sentiment."""
+        return TASKS[self.task].output_key
+
+    def __repr__(self):
+        name = self.model if isinstance(self.model, str) else type(self.model).__name__
+        return f"Pipeline(task={self.task!r}, model={name})"
+
+    def __call__(self, inputs, **options):
+        single = isinstance(inputs, str)
+        texts = [inputs] if single else inputs
+        if not isinstance(texts, (list, tuple)):
+            raise TypeError(f"inputs must be a string or a list of strings, received {type(inputs).__name__}")
+        if not texts:
+            raise ValueError("inputs is an empty list: give at least one text")
+        if len(texts) > MAX_BATCH:
+            raise ValueError(f"inputs has {len(texts):,} texts; the limit per call is {MAX_BATCH:,}")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"inputs[{i}] must be a str, received {type(text).__name__}")
+            if not text.strip():
+                raise ValueError(f"inputs[{i}] is empty" if not single else "the text is empty")
+        results = self._run(list(texts), **{**self.options, **options})
+        return results[0] if single else results
+
+    def _run(self, texts, **options):
+        if self.task == "sentiment":
+            _no_options(self.task, options)
+            return [{k: r[k] for k in ("label", "score", "probabilities", "truncated", "experts") if k in r}
+                    for r in self.model.classify(texts)]
+        if self.task == "lm":  # the prompt and its continuation, as Hugging Face's default
+            return [{"generated_text": t + self.model.generate(t, **options)} for t in texts]
+        key = self.output_key
+        if isinstance(self.model, str):  # an extractive summary
+            from lmdemo.tasks.extractive import METHODS
+
+            _no_options(f"{self.model} summarization", options)
+            return [{key: METHODS[self.model](t), "truncated": False} for t in texts]
+        allowed = {"num_beams", "max_new_tokens", "length_penalty", "no_repeat_ngram_size"}
+        unknown = sorted(set(options) - allowed)
+        if unknown:
+            raise ValueError(f"{self.task} takes {sorted(allowed)}; unknown: {unknown}")
+        return [{key: r["text"], "truncated": r["truncated"]} for r in self.model.generate(texts, **options)]
+
+
+def _no_options(what, options):
+    if options:
+        raise ValueError(f"{what} takes no options; received {sorted(options)}")

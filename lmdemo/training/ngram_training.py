@@ -1,0 +1,27 @@
+"""Counting an n-gram model of a text: the ``--model ngram`` branch of ``python -m lmdemo train``."""
+
+import time
+
+from lmdemo.lm.ngram_lm import NGramLM
+from lmdemo.training.cards import machine
+from lmdemo.training.lm_training import build_tokenizer, final_scores
+from lmdemo.training.run import TrainingRun
+
+
+def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=None, val_data=None, val_fraction=None,
+                command=None, model_name=None, encrypt=False):
+    """Count an n-gram model of ``train_text``, score ``val_text`` and write a checkpoint with its card."""
+    run = TrainingRun(out_dir, resume=False, encrypt=encrypt)
+    started = time.time()
+    tok = build_tokenizer(tokenizer, train_text)
+    ids = tok.encode(train_text)
+    lm = run.prepare(NGramLM.train(tok, ids, order=order))
+    seconds = time.time() - started
+    metrics = {"task": "lm", "name": model_name, "command": command, "model": lm.kind, "data": data,
+               "val_data": val_data, "val_fraction": None if val_data else val_fraction, "order": order,
+               "train_tokens": len(ids), "train_seconds": round(seconds, 1), "params": lm.num_params(),
+               "discounts": lm.discounts, "machine": machine()}
+    if val_text:
+        metrics.update(final_scores(lm, val_text))
+    run.write(lm, metrics)
+    return lm

@@ -1,0 +1,53 @@
+"""What every training command shares: resuming, encryption, the time carried over, the checkpoint and its card.
+
+A run writes its checkpoint folder at every evaluation (``Trainer``'s ``save_fn``) and keeps the
+optimizer state in ``train_state/`` beside it, so a run that is stopped (``pause_after``,
+``should_stop``, a killed process) continues where it was when started again with ``resume``;
+the training time of the earlier part is carried over into the card.
+"""
+
+import os
+import time
+
+from lmdemo.storage.encryption import for_saving
+from lmdemo.training.cards import training_card
+from lmdemo.training.trainer import STATE_DIR
+
+
+class TrainingRun:
+    """One training command writing one checkpoint folder.
+
+    Args:
+        out_dir: the checkpoint folder.
+        resume: continue from ``out_dir/train_state`` if an earlier run left one.
+        encrypt: store the checkpoint encrypted, with the key or passphrase from the environment.
+    """
+
+    def __init__(self, out_dir, resume=True, encrypt=False):
+        self.out_dir = out_dir
+        self.state_dir = os.path.join(out_dir, STATE_DIR)
+        self.resuming = bool(resume) and os.path.isfile(os.path.join(self.state_dir, "state.json"))
+        self.encrypt = encrypt
+        self.started = time.time()
+        self.previous_seconds = 0.0  # training time of the run this one resumes
+
+    def prepare(self, model):
+        """Set up encryption (a model loaded from an encrypted checkpoint stays encrypted); returns the model."""
+        if self.encrypt and model.encryption is None:
+            model.encryption = for_saving()
+        return model
+
+    def seconds(self):
+        """Training time so far, the resumed run's included."""
+        return time.time() - self.started + self.previous_seconds
+
+    def fit(self, trainer, train, val, pause_after=None):
+        """Restore the trainer's state when resuming, then train."""
+        if self.resuming:
+            trainer.load_state()
+            self.previous_seconds = trainer.history[-1]["elapsed_s"] if trainer.history else 0.0
+        trainer.fit(train, val, pause_after=pause_after)
+
+    def write(self, model, metrics):
+        """Save the checkpoint with its card, written from ``metrics``."""
+        model.save(self.out_dir, card=training_card(model, metrics), metrics=metrics)
