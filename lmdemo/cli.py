@@ -6,6 +6,8 @@ import math
 import shlex
 import sys
 
+from lmdemo.registry import LM_KINDS, TRAIN_TASKS
+
 
 def _add_generation_args(p):
     p.add_argument("--max-new-tokens", type=int, default=200)
@@ -51,7 +53,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("train", help="train or fine-tune a language model on a text file")
-    t.add_argument("--model", default="transformer", choices=["transformer", "lstm", "rnn", "ngram"])
+    t.add_argument("--model", default="transformer", choices=LM_KINDS)
     t.add_argument("--order", type=int, default=5, help="n of the n-gram model")
     t.add_argument("--data", required=True, help="UTF-8 text file (.gz ok) or hf:NAME[:CONFIG] when online")
     t.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
@@ -88,7 +90,7 @@ def build_parser():
     s.add_argument("--stride", type=int, default=None)
 
     k = sub.add_parser("train-task", help="train the model of an application: translation, summarization, sentiment")
-    k.add_argument("task", choices=["translation", "summarization", "sentiment", "masked-lm"])
+    k.add_argument("task", choices=TRAIN_TASKS)
     k.add_argument("--data", required=True, help="training file (TSV, CSV, JSON, JSON lines; .gz ok) or hf:NAME; "
                                                  "for masked-lm, text files joined by commas")
     k.add_argument("--init-from", default=None,

@@ -57,6 +57,9 @@ TASKS = {
     "sentiment": Task("sentiment", ("sentiment-analysis", "text-classification"), ("classifier",), "sst2-sentiment",
                       ("text", "sentence"), ("label",)),
 }
+# what ``python -m lmdemo train-task`` trains: the three application tasks, and masked-lm, the pre-training
+# of an encoder that a sentiment model starts from (not a task a pipeline serves)
+TRAIN_TASKS = ("translation", "summarization", "sentiment", "masked-lm")
 # the task a checkpoint of each kind does when its config.json does not say (checkpoints written before
 # it did); an encoder-decoder's task must be recorded, as both of its tasks share the kind
 KIND_TASKS = {**{kind: "lm" for kind in LM_KINDS}, "classifier": "sentiment", "encoder-decoder": None,

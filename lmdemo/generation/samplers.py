@@ -18,6 +18,8 @@ from jax import lax
 from lmdemo.data.checks import is_int, is_number
 from lmdemo.layers.logits import MASK_VALUE
 
+MAX_BEAMS = 16  # the most beams any model searches with (each beam is one more row of every step)
+
 @jax.tree_util.register_pytree_node_class
 class Sampler:
     """Base class: the decoding loop, temperature scaling and seeded randomness.
@@ -180,8 +182,8 @@ class BeamSampler(Sampler):
 
     def __init__(self, num_beams=4):
         super().__init__(temperature=1.0)
-        if not is_int(num_beams) or not 1 <= num_beams <= 64:
-            raise ValueError(f"num_beams must be an int in [1, 64], received num_beams={num_beams!r}")
+        if not is_int(num_beams) or not 1 <= num_beams <= MAX_BEAMS:
+            raise ValueError(f"num_beams must be an int in [1, {MAX_BEAMS}], received num_beams={num_beams!r}")
         self.num_beams = num_beams
 
     def tree_flatten(self):

@@ -5,6 +5,7 @@ import math
 import keras
 from keras import ops
 
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.logits import MASK_VALUE
 
 
@@ -67,9 +68,8 @@ class MultiHeadAttention(keras.layers.Layer):
         x = ops.reshape(x, (batch, seq, self.num_heads, head_dim))  # (batch, seq, heads, head_dim)
         return ops.transpose(x, (0, 2, 1, 3))  # (batch, heads, seq, head_dim)
 
-    def call(self, query, value=None, key=None, attention_mask=None, use_causal_mask=False,
-             return_attention_scores=False, cache=None, cache_index=None, training=None, return_details=False,
-             key_value=None):
+    def call(self, query, value=None, key=None, attention_mask=None, use_causal_mask=False, cache=None,
+             cache_index=None, training=None, return_details=False, key_value=None):
         """Attend from ``query`` to ``value`` (self-attention when ``value`` is None).
 
         Args:
@@ -78,7 +78,6 @@ class MultiHeadAttention(keras.layers.Layer):
             key: inputs for the keys only; defaults to ``value``.
             attention_mask: bool, (batch, k_len) padding mask or (batch, q_len, k_len); True = attend.
             use_causal_mask: a query at position i attends only to keys at positions ≤ i.
-            return_attention_scores: also return the (batch, heads, q_len, k_len) weights.
             cache: (batch, 2, heads, max_len, head_dim) keys and values of earlier positions;
                 the new keys/values are written at ``cache_index`` and the updated cache returned.
             cache_index: int position of the first query in the sequence (with ``cache``).
@@ -92,8 +91,8 @@ class MultiHeadAttention(keras.layers.Layer):
                 projects the encoder's output once per source, not once per generated token.
 
         Returns:
-            output, plus the weights if ``return_attention_scores``, plus the updated cache
-            if ``cache`` was given, plus the details dict if ``return_details``, in that order.
+            a ``LayerOutput``: ``output`` (batch, q_len, output_dim); ``cache``, the updated cache when
+            one was given; ``details``, the dict above when ``return_details``.
         """
         value = query if value is None else value
         key = value if key is None else key
@@ -141,15 +140,11 @@ class MultiHeadAttention(keras.layers.Layer):
         combined = ops.reshape(heads, (batch, q_len, self.num_heads * self.value_dim))  # (batch, q_len, heads*d_v)
         output = self.output_dense(combined)
 
-        outputs = (output,)
-        if return_attention_scores:
-            outputs += (weights,)
-        if cache is not None:
-            outputs += (cache,)
+        details = None
         if return_details:
-            outputs += ({"query": q, "key": k, "value": v, "scores": scores, "weights": weights,
-                         "head_outputs": head_outputs, "combined": combined},)
-        return outputs[0] if len(outputs) == 1 else outputs
+            details = {"query": q, "key": k, "value": v, "scores": scores, "weights": weights,
+                       "head_outputs": head_outputs, "combined": combined}
+        return LayerOutput(output, cache, details)
 
     def project_key_value(self, value):
         """K = X W_k and V = X W_v for ``value`` (batch, k_len, dim), stacked: (batch, 2, heads, k_len, d_k).

@@ -4,6 +4,7 @@ import keras
 
 from lmdemo.layers.attention import MultiHeadAttention
 from lmdemo.layers.feed_forward import FeedForward
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.transformer_block import TransformerBlock
 
 
@@ -41,8 +42,7 @@ class CrossAttentionDecoderBlock(TransformerBlock):
             layer.build(input_shape)
         self.built = True
 
-    def call(self, x, memory_kv, memory_mask, cache=None, cache_index=None, training=None,
-             return_attention_scores=False):
+    def call(self, x, memory_kv, memory_mask, cache=None, cache_index=None, training=None, return_details=False):
         """(batch, tgt_len, dim) → (batch, tgt_len, dim).
 
         Args:
@@ -51,23 +51,17 @@ class CrossAttentionDecoderBlock(TransformerBlock):
                 from ``self.cross_attention.project_key_value(encoder_output)``.
             memory_mask: bool (batch, src_len), True at real source tokens.
             cache, cache_index: the self-attention KV cache, as in ``DecoderBlock``.
-            return_attention_scores: also return the cross-attention weights (batch, heads, tgt, src).
+            return_details: also return ``{"cross_attention_weights": (batch, heads, tgt, src)}``.
 
         Returns:
-            output; then the new cache if ``cache`` was given; then the cross-attention weights.
+            a ``LayerOutput``: ``output``; ``cache``, the new cache when one was given; ``details``.
         """
-        result = self.self_attention(self.self_attention_norm(x), use_causal_mask=True, cache=cache,
-                                     cache_index=cache_index, training=training)
-        attended, new_cache = result if cache is not None else (result, None)
-        x = x + self.residual_dropout(attended, training=training)
-        crossed, weights = self.cross_attention(self.cross_attention_norm(x), key_value=memory_kv,
-                                                attention_mask=memory_mask, return_attention_scores=True,
-                                                training=training)
-        x = x + self.residual_dropout(crossed, training=training)
+        attention = self.self_attention(self.self_attention_norm(x), use_causal_mask=True, cache=cache,
+                                        cache_index=cache_index, training=training)
+        x = x + self.residual_dropout(attention.output, training=training)
+        cross = self.cross_attention(self.cross_attention_norm(x), key_value=memory_kv, attention_mask=memory_mask,
+                                     return_details=return_details, training=training)
+        x = x + self.residual_dropout(cross.output, training=training)
         x = x + self.feed_forward(self.feed_forward_norm(x), training=training)
-        outputs = (x,)
-        if cache is not None:
-            outputs += (new_cache,)
-        if return_attention_scores:
-            outputs += (weights,)
-        return outputs[0] if len(outputs) == 1 else outputs
+        details = {"cross_attention_weights": cross.details["weights"]} if return_details else None
+        return LayerOutput(x, attention.cache, details)

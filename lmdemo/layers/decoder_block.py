@@ -4,6 +4,7 @@ import keras
 
 from lmdemo.layers.attention import MultiHeadAttention
 from lmdemo.layers.feed_forward import FeedForward
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.transformer_block import TransformerBlock
 
 
@@ -32,21 +33,19 @@ class DecoderBlock(TransformerBlock):
         self.attention.build(input_shape)
         self.built = True
 
-    def call(self, x, padding_mask=None, cache=None, cache_index=None, training=None, return_intermediates=False):
+    def call(self, x, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False):
         """(batch, seq, dim) → (batch, seq, dim).
 
         Returns:
-            the output; then the updated cache if ``cache`` was given; then, with
-            ``return_intermediates``, a dict of this block's activations and attention weights.
+            a ``LayerOutput``: ``output``; ``cache``, the updated cache when one was given; ``details``,
+            with ``return_details``, a dict of this block's activations and attention weights.
         """
         # self-attention (causal), pre-LayerNorm, residual
         h = self.attention_norm(x)
-        result = self.attention(
+        attention = self.attention(
             h, attention_mask=padding_mask, use_causal_mask=True, cache=cache, cache_index=cache_index,
-            return_details=return_intermediates, training=training)
-        result = result if isinstance(result, tuple) else (result,)
-        attended = result[0]
-        details = result[-1] if return_intermediates else {}
+            return_details=return_details, training=training)
+        attended = attention.output
         x_after_attention = x + self.attention_dropout(attended, training=training)
 
         # feed-forward, pre-LayerNorm, residual
@@ -54,11 +53,10 @@ class DecoderBlock(TransformerBlock):
         ff_out, (ff_pre, ff_hidden) = self.feed_forward(h2, training=training, return_hidden=True)
         out = x_after_attention + ff_out
 
-        outputs = (out,)
-        if cache is not None:
-            outputs += (result[1],)
-        if return_intermediates:
-            outputs += ({
+        if not return_details:
+            return LayerOutput(out, attention.cache)
+        details = attention.details
+        return LayerOutput(out, attention.cache, {
                 "attention_input": h,
                 "query": details["query"],
                 "key": details["key"],
@@ -73,5 +71,4 @@ class DecoderBlock(TransformerBlock):
                 "feed_forward_pre_activation": ff_pre,
                 "feed_forward_hidden": ff_hidden,
                 "output": out,
-            },)
-        return outputs[0] if len(outputs) == 1 else outputs
+            })

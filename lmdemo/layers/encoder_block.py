@@ -4,6 +4,7 @@ import keras
 
 from lmdemo.layers.attention import MultiHeadAttention
 from lmdemo.layers.feed_forward import FeedForward
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.transformer_block import TransformerBlock
 
 
@@ -34,13 +35,13 @@ class EncoderBlock(TransformerBlock):
             layer.build(input_shape)
         self.built = True
 
-    def call(self, x, padding_mask=None, training=None, return_attention_scores=False):
-        """(batch, seq, dim) → (batch, seq, dim); ``padding_mask`` (batch, seq) is True at real tokens.
-
-        With ``return_attention_scores`` also the (batch, heads, seq, seq) attention weights.
+    def call(self, x, padding_mask=None, training=None, return_details=False):
+        """(batch, seq, dim) → a ``LayerOutput`` whose ``output`` is (batch, seq, dim); ``padding_mask``
+        (batch, seq) is True at real tokens. With ``return_details``, ``details`` holds the
+        (batch, heads, seq, seq) ``attention_weights``.
         """
-        attended, weights = self.attention(self.attention_norm(x), attention_mask=padding_mask,
-                                           return_attention_scores=True, training=training)
-        x = x + self.residual_dropout(attended, training=training)
+        attention = self.attention(self.attention_norm(x), attention_mask=padding_mask,
+                                   return_details=return_details, training=training)
+        x = x + self.residual_dropout(attention.output, training=training)
         x = x + self.feed_forward(self.feed_forward_norm(x), training=training)
-        return (x, weights) if return_attention_scores else x
+        return LayerOutput(x, None, {"attention_weights": attention.details["weights"]} if return_details else None)

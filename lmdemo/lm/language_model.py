@@ -167,7 +167,7 @@ class LanguageModel(StoredModel):
             temperature: > 0; divides the logits (sampling strategies only).
             top_k: keep the k most probable tokens (``"top_k"``; default 40).
             top_p: keep the smallest set with probability ≥ p, 0 < p ≤ 1 (``"top_p"``; default 0.9).
-            num_beams: beams for ``"beam"`` (1 … 64).
+            num_beams: beams for ``"beam"`` (1 … 16, ``MAX_BEAMS``).
             seed: int for reproducible sampling; the same seed gives the same text.
             stop: a string or list of strings; generation ends before the first one produced.
             use_cache: reuse keys/values (or the recurrent state) across steps; False re-reads

@@ -56,13 +56,12 @@ class RecurrentLM(NetworkLM):
     # search can pick each beam's parent state; the network stacks them layer-first
     def _read(self, params, token_ids, mask, state):
         """Read (batch, seq) tokens from ``state``: all logits and the state after the last real token."""
-        logits, state = self._call(params, token_ids, state=state.transpose(1, 2, 0, 3), step_mask=mask,
-                                    return_state=True)
-        return logits, state.transpose(2, 0, 1, 3)
+        result = self._call(params, token_ids, state=state.transpose(1, 2, 0, 3), step_mask=mask)
+        return result.output, result.cache.transpose(2, 0, 1, 3)
 
     def _step(self, params, token, state, index):
-        logits, state = self._call(params, token[:, None], state=state.transpose(1, 2, 0, 3), return_state=True)
-        return logits[:, 0], state.transpose(2, 0, 1, 3)
+        result = self._call(params, token[:, None], state=state.transpose(1, 2, 0, 3))
+        return result.output[:, 0], result.cache.transpose(2, 0, 1, 3)
 
     def _read_chunks(self, rows, on_chunk=None):
         """Read equal-length rows chunk by chunk; returns (state, logits at each row's last token)."""

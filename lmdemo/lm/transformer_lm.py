@@ -46,18 +46,18 @@ class TransformerLM(NetworkLM):
 
     # -- pure functions of the weights (jitted) ----------------------------------------------------
     def _forward(self, params, token_ids):
-        return self._call(params, token_ids)  # (batch, seq, vocab)
+        return self._call(params, token_ids).output  # (batch, seq, vocab)
 
     def _prefill_fn(self, params, token_ids, lengths):
         batch = token_ids.shape[0]
         cache = self.network.backbone.empty_cache(batch)
-        logits, cache = self._call(params, token_ids, cache=cache, cache_index=0)
-        last = jnp.take_along_axis(logits, (lengths - 1)[:, None, None], axis=1)[:, 0]  # (batch, vocab)
-        return cache, last
+        result = self._call(params, token_ids, cache=cache, cache_index=0)
+        last = jnp.take_along_axis(result.output, (lengths - 1)[:, None, None], axis=1)[:, 0]  # (batch, vocab)
+        return result.cache, last
 
     def _step(self, params, token, cache, index):
-        logits, cache = self._call(params, token[:, None], cache=cache, cache_index=index)
-        return logits[:, 0], cache
+        result = self._call(params, token[:, None], cache=cache, cache_index=index)
+        return result.output[:, 0], result.cache
 
     def _prefill(self, rows):
         lengths = np.array([len(r) for r in rows], dtype=np.int32)
@@ -99,7 +99,7 @@ class TransformerLM(NetworkLM):
             raise ValueError("text is empty: give at least one token to look inside the model")
         if len(ids) > self.max_length:
             raise ValueError(f"text has {len(ids)} tokens; inspect at most max_length={self.max_length}")
-        _, inter = self._call(self._params(), np.asarray([ids], np.int32), return_intermediates=True)
+        inter = self._call(self._params(), np.asarray([ids], np.int32), return_details=True).details
         out = jax.tree.map(lambda a: np.asarray(a)[0] if np.ndim(a) and a.shape[0] == 1 else np.asarray(a), inter)
         out["token_ids"] = np.asarray(ids)
         out["tokens"] = [self.tokenizer.id_to_token(i) for i in ids]

@@ -23,6 +23,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import EncoderDecoderConfig
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.logits import MASK_VALUE
 from lmdemo.layers.cross_attention_decoder_block import CrossAttentionDecoderBlock
 from lmdemo.layers.position_embedding import TokenAndPositionEmbedding
@@ -82,7 +83,7 @@ class EncoderDecoder(keras.Model):
             ``copy_attention`` one more item follows them: the copy attention's keys
             (batch, src, d_model) and the source ids, which say what each position would copy.
         """
-        memory = self.encoder(source_ids, source_mask, training=training)
+        memory = self.encoder(source_ids, source_mask, training=training).output
         memory_kv = tuple(block.cross_attention.project_key_value(memory) for block in self.blocks)
         if self.config.copy_attention:
             memory_kv += ((self.copy_key(memory), ops.cast(source_ids, "int32")),)
@@ -94,7 +95,7 @@ class EncoderDecoder(keras.Model):
         return tuple(ops.zeros(shape, dtype=dtype) for _ in self.blocks)
 
     def decode(self, target_ids, memory_kv, source_mask, cache=None, cache_index=None, training=None,
-               return_attention_scores=False):
+               return_details=False):
         """Target ids → logits, attending to the encoded source.
 
         Args:
@@ -102,33 +103,29 @@ class EncoderDecoder(keras.Model):
             memory_kv, source_mask: from ``encode`` and the source's padding mask.
             cache, cache_index: the self-attention cache (from ``empty_cache``) and the position
                 of ``target_ids[:, 0]``; with them one new token per call is enough.
-            return_attention_scores: also return each block's cross-attention weights.
+            return_details: also return ``{"cross_attention_weights": [each block's]}``.
 
         Returns:
-            logits (batch, tgt, vocab); then the new cache if ``cache`` was given; then the
-            list of cross-attention weights.
+            a ``LayerOutput``: ``output``, the logits (batch, tgt, vocab); ``cache``, the new cache
+            when one was given; ``details``, the dict above when ``return_details``.
         """
         start = 0 if cache is None else cache_index
         x = self.embedding_dropout(self.target_embedding(target_ids, start_index=start), training=training)
         new_cache, weights = [], []
         for i, block in enumerate(self.blocks):
             result = block(x, memory_kv[i], source_mask, cache=None if cache is None else cache[i],
-                           cache_index=cache_index, training=training, return_attention_scores=True)
-            x = result[0]
-            if cache is not None:
-                new_cache.append(result[1])
-            weights.append(result[-1])
+                           cache_index=cache_index, training=training, return_details=return_details)
+            x = result.output
+            new_cache.append(result.cache)
+            if return_details:
+                weights.append(result.details["cross_attention_weights"])
         hidden = self.final_norm(x)
         table = self.target_embedding.token_embedding.embeddings  # output layer tied to the target embeddings
         logits = ops.matmul(hidden, ops.transpose(table)) + self.output_bias
         if self.config.copy_attention:
             logits = self._copy_mixture(hidden, logits, memory_kv[-1], source_mask)
-        outputs = (logits,)
-        if cache is not None:
-            outputs += (tuple(new_cache),)
-        if return_attention_scores:
-            outputs += (weights,)
-        return outputs[0] if len(outputs) == 1 else outputs
+        return LayerOutput(logits, None if cache is None else tuple(new_cache),
+                           {"cross_attention_weights": weights} if return_details else None)
 
     def _copy_mixture(self, hidden, logits, copy_memory, source_mask):
         """ln(p_gen · softmax(logits) + (1 − p_gen) · copy distribution), (batch, tgt, vocab)."""
@@ -150,7 +147,7 @@ class EncoderDecoder(keras.Model):
         if source_mask is None:
             source_mask = ops.ones_like(source_ids, dtype="bool")
         _, memory_kv = self.encode(source_ids, source_mask, training=training)
-        return self.decode(target_ids, memory_kv, source_mask, training=training)
+        return self.decode(target_ids, memory_kv, source_mask, training=training).output
 
     def get_config(self):
         config = super().get_config()

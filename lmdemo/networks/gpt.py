@@ -3,6 +3,7 @@
 import keras
 
 from lmdemo.config import TransformerConfig
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.networks.transformer_backbone import TransformerBackbone
 
 
@@ -37,17 +38,15 @@ class GPT(keras.Model):
             return keras.ops.matmul(hidden, keras.ops.transpose(table)) + self.output_bias
         return self.lm_head(hidden)
 
-    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None,
-             return_intermediates=False):
-        """Like ``TransformerBackbone.call``, with (batch, seq, vocab) logits in place of hidden states."""
+    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False):
+        """Like ``TransformerBackbone.call``: a ``LayerOutput`` whose ``output`` is the (batch, seq, vocab)
+        logits in place of the hidden states (``details`` then holds them as ``logits`` too)."""
         result = self.backbone(token_ids, padding_mask=padding_mask, cache=cache, cache_index=cache_index,
-                               training=training, return_intermediates=return_intermediates)
-        result = result if isinstance(result, tuple) else (result,)
-        logits = self._logits(result[0])  # (batch, seq, vocab)
-        if return_intermediates:
-            result[-1]["logits"] = logits
-        outputs = (logits,) + result[1:]
-        return outputs[0] if len(outputs) == 1 else outputs
+                               training=training, return_details=return_details)
+        logits = self._logits(result.output)  # (batch, seq, vocab)
+        if return_details:
+            result.details["logits"] = logits
+        return LayerOutput(logits, result.cache, result.details)
 
     def get_config(self):
         config = super().get_config()

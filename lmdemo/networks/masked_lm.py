@@ -45,7 +45,7 @@ class MaskedLM(keras.Model):
         """
         if padding_mask is None:
             padding_mask = ops.ones_like(token_ids, dtype="bool")
-        hidden = self.encoder(token_ids, padding_mask, training=training)
+        hidden = self.encoder(token_ids, padding_mask, training=training).output
         if positions is not None:
             hidden = ops.take_along_axis(hidden, ops.cast(positions, "int32")[..., None], axis=1)
         hidden = self.transform_norm(self.transform(hidden))

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import RecurrentConfig
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.recurrent import Recurrent
 
 # token vectors start uniform in ±0.5: Keras' default (±0.05) leaves the gates and, with tied
@@ -51,8 +52,9 @@ class RecurrentNetwork(keras.Model):
     def initial_state(self, batch_size):
         return ops.stack([layer.initial_state(batch_size) for layer in self.layers_])
 
-    def call(self, token_ids, state=None, step_mask=None, training=None, return_state=False):
-        """Logits for every position; with ``return_state`` also the state after the last one.
+    def call(self, token_ids, state=None, step_mask=None, training=None):
+        """A ``LayerOutput``: ``output``, the logits at every position, and ``cache``, the state after the
+        last one (num_layers, parts, batch, hidden), to continue from.
 
         Args:
             token_ids: int (batch, seq).
@@ -69,7 +71,7 @@ class RecurrentNetwork(keras.Model):
             logits = ops.matmul(x, ops.transpose(self.embedding.embeddings)) + self.output_bias
         else:
             logits = self.lm_head(x)
-        return (logits, ops.stack(states)) if return_state else logits
+        return LayerOutput(logits, ops.stack(states))
 
     def get_config(self):
         config = super().get_config()

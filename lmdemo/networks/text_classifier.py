@@ -39,7 +39,7 @@ class TextClassifier(keras.Model):
 
     def pooled(self, token_ids, padding_mask, training=None):
         """The text vector: mean (or max) of the encoder's output over real tokens, then tanh(W h + b)."""
-        hidden = self.encoder(token_ids, padding_mask, training=training)  # (batch, seq, d_model)
+        hidden = self.encoder(token_ids, padding_mask, training=training).output  # (batch, seq, d_model)
         if self.config.pooling == "max":
             pooled = ops.max(ops.where(padding_mask[..., None], hidden, MASK_VALUE), axis=1)
             pooled = ops.where(ops.any(padding_mask, axis=1)[:, None], pooled, 0.0)  # no tokens: zeros, as the mean

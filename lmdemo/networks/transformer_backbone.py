@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from lmdemo.layers.decoder_block import DecoderBlock
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.position_embedding import TokenAndPositionEmbedding
 
 
@@ -54,8 +55,7 @@ class TransformerBackbone(keras.Model):
         shape = (batch_size, 2, self.num_heads, self.max_length, self.head_dim)
         return tuple(ops.zeros(shape, dtype=dtype) for _ in self.blocks)
 
-    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None,
-             return_intermediates=False):
+    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False):
         """(batch, seq) ids → (batch, seq, d_model) hidden states.
 
         Args:
@@ -63,11 +63,12 @@ class TransformerBackbone(keras.Model):
             padding_mask: optional bool (batch, seq); False marks padding to ignore.
             cache: the tuple from ``empty_cache`` (or a previous call); enables the KV cache.
             cache_index: position of ``token_ids[:, 0]`` in the sequence (with ``cache``).
-            return_intermediates: also return a dict with the embeddings and every block's
+            return_details: also return a dict with the embeddings and every block's
                 activations and attention weights (for looking inside the model).
 
         Returns:
-            hidden; then the new cache if ``cache`` was given; then the intermediates dict.
+            a ``LayerOutput``: ``output``, the hidden states; ``cache``, the new cache when one was
+            given; ``details``, the dict above when ``return_details``.
         """
         start = 0 if cache is None else cache_index
         x, token_vectors, position_vectors = self.embedding(token_ids, start_index=start, return_parts=True)
@@ -78,21 +79,14 @@ class TransformerBackbone(keras.Model):
         for i, block in enumerate(self.blocks):
             result = block(
                 x, padding_mask=padding_mask, cache=None if cache is None else cache[i], cache_index=cache_index,
-                training=training, return_intermediates=return_intermediates)
-            result = result if isinstance(result, tuple) else (result,)
-            x = result[0]
-            if cache is not None:
-                new_cache.append(result[1])
-            if return_intermediates:
-                intermediates["blocks"].append(result[-1])
+                training=training, return_details=return_details)
+            x = result.output
+            new_cache.append(result.cache)
+            intermediates["blocks"].append(result.details)
         hidden = self.final_norm(x)
-        outputs = (hidden,)
-        if cache is not None:
-            outputs += (tuple(new_cache),)
-        if return_intermediates:
-            intermediates["final_hidden"] = hidden
-            outputs += (intermediates,)
-        return outputs[0] if len(outputs) == 1 else outputs
+        intermediates["final_hidden"] = hidden
+        return LayerOutput(hidden, None if cache is None else tuple(new_cache),
+                           intermediates if return_details else None)
 
     def get_config(self):
         config = super().get_config()

@@ -3,6 +3,7 @@
 import keras
 
 from lmdemo.layers.encoder_block import EncoderBlock
+from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.position_embedding import TokenAndPositionEmbedding
 
 
@@ -36,18 +37,20 @@ class TransformerEncoder(keras.layers.Layer):
         self.final_norm.build(hidden_shape)
         self.built = True
 
-    def call(self, token_ids, padding_mask, training=None, return_attention_scores=False):
-        """(batch, seq) ids and (batch, seq) bool mask (True = real token) → (batch, seq, d_model).
-
-        With ``return_attention_scores`` also a list of each block's (batch, heads, seq, seq) weights.
+    def call(self, token_ids, padding_mask, training=None, return_details=False):
+        """(batch, seq) ids and (batch, seq) bool mask (True = real token) → a ``LayerOutput`` whose
+        ``output`` is (batch, seq, d_model). With ``return_details``, ``details["attention_weights"]``
+        lists each block's (batch, heads, seq, seq) weights.
         """
         x = self.embedding_dropout(self.embedding(token_ids), training=training)
         weights = []
         for block in self.blocks:
-            x, w = block(x, padding_mask=padding_mask, training=training, return_attention_scores=True)
-            weights.append(w)
+            result = block(x, padding_mask=padding_mask, training=training, return_details=return_details)
+            x = result.output
+            if return_details:
+                weights.append(result.details["attention_weights"])
         hidden = self.final_norm(x)
-        return (hidden, weights) if return_attention_scores else hidden
+        return LayerOutput(hidden, None, {"attention_weights": weights} if return_details else None)
 
     def get_config(self):
         config = super().get_config()

@@ -19,7 +19,7 @@ from lmdemo.networks.encoder_decoder import EncoderDecoder
 from lmdemo.data.batching import pad_batch
 from lmdemo.storage.network_model import NetworkModel
 from lmdemo.data.checks import check_texts, is_int, is_number
-from lmdemo.generation.samplers import BeamSampler
+from lmdemo.generation.samplers import MAX_BEAMS, BeamSampler
 from lmdemo.layers.logits import MASK_VALUE, target_log_probs
 
 DECODE_BATCH = 32  # sources decoded together
@@ -90,7 +90,7 @@ class Seq2SeqModel(NetworkModel):
 
         Args:
             texts: a list of strings (each non-empty).
-            num_beams: 1 = greedy decoding; more = beam search with that many beams (≤ 16).
+            num_beams: 1 = greedy decoding; more = beam search with that many beams (≤ ``MAX_BEAMS``, 16).
             max_new_tokens: the most tokens written per text (default: ``max_target_length - 1``).
             length_penalty: beam search ranks finished beams by log P / length^length_penalty.
             no_repeat_ngram_size: n > 0 forbids writing any n tokens in a row twice (as Hugging
@@ -102,8 +102,8 @@ class Seq2SeqModel(NetworkModel):
             wrote its end token before ``max_new_tokens``).
         """
         check_texts(texts)
-        if not is_int(num_beams) or not 1 <= num_beams <= 16:
-            raise ValueError(f"num_beams must be an int in [1, 16], received num_beams={num_beams!r}")
+        if not is_int(num_beams) or not 1 <= num_beams <= MAX_BEAMS:
+            raise ValueError(f"num_beams must be an int in [1, {MAX_BEAMS}], received num_beams={num_beams!r}")
         limit = self.config.max_target_length - 1
         max_new_tokens = limit if max_new_tokens is None else max_new_tokens
         if not is_int(max_new_tokens) or not 1 <= max_new_tokens <= limit:
@@ -139,9 +139,9 @@ class Seq2SeqModel(NetworkModel):
         return memory_kv
 
     def _step(self, params, token, memory_kv, mask, cache, index):
-        logits, cache = self._run(params, self.network.decode, token[:, None], memory_kv, mask, cache=cache,
-                                  cache_index=index)
-        return logits[:, 0].astype(jnp.float32), cache
+        result = self._run(params, self.network.decode, token[:, None], memory_kv, mask, cache=cache,
+                           cache_index=index)
+        return result.output[:, 0].astype(jnp.float32), result.cache
 
 
 def repeated_ngram_mask(tokens, i, n, vocab_size):

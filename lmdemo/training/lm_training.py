@@ -15,8 +15,8 @@ from lmdemo.training.cards import machine
 from lmdemo.training.run import TrainingRun
 from lmdemo.training.trainer import Trainer, TrainConfig
 from lmdemo.lm.transformer_lm import TransformerLM
+from lmdemo.registry import LM_KINDS
 
-MODEL_TYPES = ("transformer", "lstm", "rnn", "ngram")
 
 
 def build_tokenizer(kind, text, bpe_vocab_size=1000):
@@ -69,8 +69,8 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
     """
     from lmdemo.registry import load_model
 
-    if model not in MODEL_TYPES:
-        raise ValueError(f"model must be one of {MODEL_TYPES}, received model={model!r}")
+    if model not in LM_KINDS:
+        raise ValueError(f"model must be one of {LM_KINDS}, received model={model!r}")
     cfg = train_config or TrainConfig()
     text = load_text(data)
     if val_data:

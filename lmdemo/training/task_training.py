@@ -17,6 +17,7 @@ import numpy as np
 
 from lmdemo.config import ClassifierConfig, EncoderDecoderConfig
 from lmdemo.data.examples import load_examples, load_texts
+from lmdemo.registry import TRAIN_TASKS
 from lmdemo.storage.checkpoint import read_metrics
 from lmdemo.tokenizers import BPETokenizer, WordTokenizer
 from lmdemo.training.cards import machine, sentiment_rows, with_section
@@ -24,9 +25,6 @@ from lmdemo.training.example_trainer import ClassifierTrainer, MaskedLMTrainer, 
 from lmdemo.training.run import TrainingRun
 from lmdemo.training.task_scores import final_task_scores
 from lmdemo.training.trainer import TrainConfig
-
-TRAINABLE = ("translation", "summarization", "sentiment", "masked-lm")
-
 
 def train_task(task, data, out_dir, val_data=None, train_config=None, model_overrides=None, bpe_vocab_size=8000,
                label_smoothing=0.1, resume=True, command=None, progress=True, log_fn=None, model_name=None,
@@ -69,8 +67,8 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     """
     from lmdemo.registry import load_model
 
-    if task not in TRAINABLE:
-        raise ValueError(f"task must be one of {TRAINABLE}, received task={task!r}")
+    if task not in TRAIN_TASKS:
+        raise ValueError(f"task must be one of {TRAIN_TASKS}, received task={task!r}")
     if tokenizer not in ("bpe", "word") or (tokenizer == "word" and task not in ("sentiment", "masked-lm")):
         raise ValueError(f"tokenizer must be 'bpe' (or 'word' for sentiment and masked-lm), received "
                          f"tokenizer={tokenizer!r} for task={task!r}")

@@ -112,8 +112,8 @@ class Trainer:
 
     # -- the compiled functions ------------------------------------------------------------
     def _loss(self, trainable, non_trainable, x, y):
-        logits, non_trainable = self.model.stateless_call(trainable, non_trainable, x, training=True)
-        total, count = cross_entropy(logits, y)
+        outputs, non_trainable = self.model.stateless_call(trainable, non_trainable, x, training=True)
+        total, count = cross_entropy(outputs.output, y)
         return total / count, non_trainable
 
     def _step(self, trainable, non_trainable, opt_vars, *batch):
@@ -122,8 +122,8 @@ class Trainer:
         return trainable, non_trainable, opt_vars, loss
 
     def _eval(self, trainable, non_trainable, x, y, mask):
-        logits, _ = self.model.stateless_call(trainable, non_trainable, x, training=False)
-        return cross_entropy(logits, y, mask)
+        outputs, _ = self.model.stateless_call(trainable, non_trainable, x, training=False)
+        return cross_entropy(outputs.output, y, mask)
 
     # -- state ---------------------------------------------------------------------------------
     def _place(self, values, variables=None, batch=False):

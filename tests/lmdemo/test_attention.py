@@ -25,9 +25,10 @@ def test_equals_keras_multi_head_attention(causal):
     ours = MultiHeadAttention(heads, dim // heads)
     ours(x)  # build
     _copy_from_keras(ours, theirs, dim, heads, dim // heads)
-    out, w = ours(x, use_causal_mask=causal, return_attention_scores=True)
-    np.testing.assert_allclose(np.asarray(out), np.asarray(ref), atol=1e-5)
-    np.testing.assert_allclose(np.asarray(w), np.asarray(ref_w), atol=1e-6)
+    result = ours(x, use_causal_mask=causal, return_details=True)
+    assert result.cache is None
+    np.testing.assert_allclose(np.asarray(result.output), np.asarray(ref), atol=1e-5)
+    np.testing.assert_allclose(np.asarray(result.details["weights"]), np.asarray(ref_w), atol=1e-6)
 
 
 def test_equals_keras_with_padding_mask_and_cross_attention():
@@ -40,13 +41,14 @@ def test_equals_keras_with_padding_mask_and_cross_attention():
     ours = MultiHeadAttention(2, 4)
     ours(q, kv)
     _copy_from_keras(ours, theirs, 8, 2, 4)
-    np.testing.assert_allclose(np.asarray(ours(q, kv, attention_mask=mask)), np.asarray(ref), atol=1e-5)
+    result = ours(q, kv, attention_mask=mask)
+    assert result.cache is None and result.details is None  # nothing asked beyond the output
+    np.testing.assert_allclose(np.asarray(result.output), np.asarray(ref), atol=1e-5)
 
 
 def test_weights_are_softmax_rows_and_causal():
     x = np.random.default_rng(2).normal(size=(1, 4, 8)).astype("float32")
-    _, w = MultiHeadAttention(2, 4)(x, use_causal_mask=True, return_attention_scores=True)
-    w = np.asarray(w)
+    w = np.asarray(MultiHeadAttention(2, 4)(x, use_causal_mask=True, return_details=True).details["weights"])
     np.testing.assert_allclose(w.sum(-1), 1.0, atol=1e-6)
     assert np.all(np.triu(w[0, 0], k=1) == 0.0)
     np.testing.assert_allclose(w[0, :, 0, 0], 1.0)  # the first token can only see itself
@@ -56,13 +58,13 @@ def test_cache_matches_full_causal_attention():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(1, 6, 8)).astype("float32")
     att = MultiHeadAttention(2, 4)
-    full = np.asarray(att(x, use_causal_mask=True))
+    full = np.asarray(att(x, use_causal_mask=True).output)
     cache = np.zeros((1, 2, 2, 10, 4), "float32")  # (batch, keys/values, heads, max_len, head_dim)
-    out, cache = att(x[:, :4], cache=cache, cache_index=0)
-    steps = [np.asarray(out)]
+    result = att(x[:, :4], cache=cache, cache_index=0)
+    steps = [np.asarray(result.output)]
     for i in (4, 5):
-        out, cache = att(x[:, i:i + 1], cache=cache, cache_index=i)
-        steps.append(np.asarray(out))
+        result = att(x[:, i:i + 1], cache=result.cache, cache_index=i)
+        steps.append(np.asarray(result.output))
     np.testing.assert_allclose(np.concatenate(steps, axis=1), full, atol=1e-5)
 
 

@@ -67,8 +67,9 @@ def test_gpt_serialization_registered():
 
 def test_intermediates_have_every_layer():
     gpt = GPT(TransformerConfig(vocab_size=11, max_length=8, num_layers=2, num_heads=2, d_model=8))
-    logits, inter = gpt(np.array([[1, 2, 3]]), return_intermediates=True)
-    assert logits.shape == (1, 3, 11)
+    result = gpt(np.array([[1, 2, 3]]), return_details=True)
+    logits, inter = result.output, result.details
+    assert logits.shape == (1, 3, 11) and result.cache is None
     assert len(inter["blocks"]) == 2
     assert inter["blocks"][1]["attention_weights"].shape == (1, 2, 3, 3)
     assert inter["blocks"][0]["feed_forward_hidden"].shape == (1, 3, 32)
@@ -78,7 +79,7 @@ def test_intermediates_have_every_layer():
 def test_intermediates_follow_the_formulas():
     """Each step's numbers are the previous step's numbers put through its formula."""
     gpt = GPT(TransformerConfig(vocab_size=11, max_length=8, num_layers=1, num_heads=2, d_model=8, activation="relu"))
-    _, inter = gpt(np.array([[1, 2, 3, 4]]), return_intermediates=True)
+    inter = gpt(np.array([[1, 2, 3, 4]]), return_details=True).details
     b = {k: np.asarray(v)[0] for k, v in inter["blocks"][0].items()}
     q, k, v = b["query"], b["key"], b["value"]  # (heads, seq, d_k)
     scores = q @ k.transpose(0, 2, 1) / np.sqrt(q.shape[-1])
@@ -117,7 +118,7 @@ def test_tied_output_layer_is_the_embedding_matrix_transposed():
     tied.build((None, None))
     assert untied.count_params() - tied.count_params() == 11 * 8  # the output kernel is shared, its bias kept
     ids = np.array([[1, 2, 3]])
-    logits, inter = tied(ids, return_intermediates=True)
+    logits = tied(ids).output
     table = np.asarray(tied.backbone.embedding.token_embedding.embeddings)
-    hidden = np.asarray(tied.backbone(ids))
+    hidden = np.asarray(tied.backbone(ids).output)
     np.testing.assert_allclose(np.asarray(logits), hidden @ table.T + np.asarray(tied.output_bias), rtol=1e-5, atol=1e-6)

@@ -84,7 +84,7 @@ def test_samplers_are_pytrees_with_traced_numbers():
     (dict(sampler="temperature", temperature=0), "temperature must be a finite number > 0, received temperature=0"),
     (dict(sampler="temperature", temperature=float("nan")), "received temperature=nan"),
     (dict(sampler="temperature", temperature=-1.0), "received temperature=-1.0"),
-    (dict(sampler="beam", num_beams=0), r"num_beams must be an int in \[1, 64\], received num_beams=0"),
+    (dict(sampler="beam", num_beams=0), r"num_beams must be an int in \[1, 16\], received num_beams=0"),
     (dict(sampler="greedy", top_p=0), r"top_p must be in \(0, 1\], received top_p=0"),
     (dict(sampler="greedy", temperature=0.0), "received temperature=0.0"),
 ])

@@ -56,13 +56,13 @@ def test_encoder_block_is_bidirectional_and_ignores_padding():
     block.build((None, None, 8))
     x = np.random.default_rng(0).normal(size=(1, 5, 8)).astype("float32")
     mask = np.array([[True, True, True, False, False]])
-    out = np.asarray(block(x, padding_mask=mask))
+    out = np.asarray(block(x, padding_mask=mask).output)
     changed = x.copy()
     changed[0, 2] = -x[0, 2]  # a later real token changes the first token's output (no causal mask)
-    assert not np.allclose(np.asarray(block(changed, padding_mask=mask))[0, 0], out[0, 0])
+    assert not np.allclose(np.asarray(block(changed, padding_mask=mask).output)[0, 0], out[0, 0])
     padded = x.copy()
     padded[0, 3:] = 9.0  # padding changes nothing at the real tokens
-    np.testing.assert_allclose(np.asarray(block(padded, padding_mask=mask))[0, :3], out[0, :3], atol=1e-6)
+    np.testing.assert_allclose(np.asarray(block(padded, padding_mask=mask).output)[0, :3], out[0, :3], atol=1e-6)
 
 
 def test_cached_decoding_equals_teacher_forcing(any_seq2seq):
@@ -74,8 +74,9 @@ def test_cached_decoding_equals_teacher_forcing(any_seq2seq):
     _, memory_kv = net.encode(src, mask)
     cache = net.empty_cache(1)
     for i in range(tgt.shape[1]):
-        logits, cache = net.decode(tgt[:, i:i + 1], memory_kv, mask, cache=cache, cache_index=i)
-        np.testing.assert_allclose(np.asarray(logits)[0, 0], full[0, i], atol=1e-5)
+        step = net.decode(tgt[:, i:i + 1], memory_kv, mask, cache=cache, cache_index=i)
+        cache = step.cache
+        np.testing.assert_allclose(np.asarray(step.output)[0, 0], full[0, i], atol=1e-5)
 
 
 def test_source_padding_does_not_change_the_target_logits(any_seq2seq):
@@ -246,7 +247,7 @@ def test_classifier_padding_does_not_change_probabilities(bpe, pooling):
     np.testing.assert_allclose(with_long.sum(axis=1), 1.0, atol=1e-6)
     if pooling == "max":  # the text vector is the largest encoder output in each dimension
         net, mask = classifier.network, np.ones((1, len(ids)), bool)
-        hidden = np.asarray(net.encoder(np.array([ids]), mask))
+        hidden = np.asarray(net.encoder(np.array([ids]), mask).output)
         np.testing.assert_allclose(np.asarray(net.pooled(np.array([ids]), mask)),
                                    np.tanh(hidden.max(axis=1) @ net.pooler.kernel.numpy() + net.pooler.bias.numpy()),
                                    atol=1e-5)
