@@ -213,15 +213,13 @@ def _run(args, argv):
         print(f"saved {args.out} ({model.num_params():,} parameters)")
         return 0
     if args.command == "half-precision":
-        from lmdemo.storage.checkpoint import read_metrics
         from lmdemo.registry import load_model
-        from lmdemo.storage.network_model import NetworkModel
-
-        model = load_model(args.path)
-        if not isinstance(model, NetworkModel):
-            raise ValueError(f"path={args.path!r} holds a {model.kind!r} model, which has no weights to convert")
+        from lmdemo.storage.checkpoint import read_metrics
         from lmdemo.training.cards import with_section
 
+        model = load_model(args.path)
+        if not model.float_weights:
+            raise ValueError(f"path={args.path!r} holds a {model.kind!r} model, which has no weights to convert")
         card = with_section(model.card, "Half precision", [
             f"Stored in half precision after training, with `python -m lmdemo half-precision {args.path}`: "
             f"float16 weights, loaded back as float32."])

@@ -45,6 +45,10 @@ class StoredModel:
     def _from_files(cls, path, config, folder, tokenizer):
         raise NotImplementedError
 
+    def stored_files(self):
+        """The files this model's checkpoint holds beside ``config.json`` and the card."""
+        return (checkpoint.TOKENIZER_FILE,) + tuple(self._stored_files(self._config_dict()))
+
     # -- saving and loading ----------------------------------------------------------------------------
     def save(self, path, card=None, metrics=None, encrypt=None, key=None, passphrase=None, half_precision=None):
         """Write a checkpoint folder atomically (see ``lmdemo.storage.checkpoint``).
@@ -65,11 +69,10 @@ class StoredModel:
         self.encryption = _encryption.for_model_save(self.encryption, encrypt, key, passphrase)
         if half_precision is not None:
             self.half_precision = bool(half_precision)
-        config = self._config_dict()
-        stored = (checkpoint.TOKENIZER_FILE,) + tuple(self._stored_files(config))
-        return checkpoint.write_checkpoint(path, self.kind, config, self.tokenizer, self._write_files,
+        return checkpoint.write_checkpoint(path, self.kind, self._config_dict(), self.tokenizer, self._write_files,
                                            card=card if card is not None else self.card, metrics=metrics,
-                                           encryption=self.encryption, encrypted_files=stored, task=self.task)
+                                           encryption=self.encryption, encrypted_files=self.stored_files(),
+                                           task=self.task)
 
     @classmethod
     def load(cls, path, key=None, passphrase=None):

@@ -32,7 +32,7 @@ def machine():
 
 def storage_note(model):
     """How the checkpoint stores the model: encrypted or not, and in which precision."""
-    files = model._stored_files(model._config_dict()) + ("tokenizer.json",)
+    files = model.stored_files()[1:] + model.stored_files()[:1]  # the weights first, then the tokenizer
     if model.encryption is not None:
         note = (f"Stored **encrypted** at rest (AES-256-GCM: {', '.join(f'`{f}.enc`' for f in files)}); loading "
                 f"needs the key or passphrase.")
