@@ -105,9 +105,11 @@ class EncoderDecoderConfig(_DictIO):
 
 
 @dataclasses.dataclass
-class ClassifierConfig(_DictIO):
+class EncoderConfig(_DictIO):
+    """A bidirectional Transformer encoder (BERT-style): the masked language model's whole config, and the
+    part of ``ClassifierConfig`` its encoder reads, so one pre-trained encoder's weights fit both."""
+
     vocab_size: int = 8000  # set from the tokenizer
-    labels: tuple = ("negative", "positive")  # label names, in label-id order
     max_length: int = 64  # the most tokens read (longer texts are truncated)
     num_layers: int = 2
     num_heads: int = 4
@@ -116,22 +118,36 @@ class ClassifierConfig(_DictIO):
     activation: str = "gelu"  # BERT's
     dropout: float = 0.1
     layer_norm_epsilon: float = 1e-5
+
+    def __post_init__(self):
+        if not self.hidden_dim:
+            self.hidden_dim = 4 * self.d_model
+        _check_positive(self, ("vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim"))
+        _check_common(self)
+
+    def encoder_args(self):
+        """The fields ``TransformerEncoder`` takes."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(EncoderConfig)}
+
+
+@dataclasses.dataclass
+class ClassifierConfig(EncoderConfig):
+    """A text classifier: an ``EncoderConfig`` encoder, its pooling and its labels."""
+
+    labels: tuple = ("negative", "positive")  # label names, in label-id order
     pooling: str = "mean"  # the text vector: "mean" or "max" of the encoder's output over the real tokens
     ngram_expert: bool = False  # a bag-of-n-grams expert is stored beside the weights (its probabilities multiply)
 
     def __post_init__(self):
+        super().__post_init__()
         if not isinstance(self.ngram_expert, bool):
             raise ValueError(f"ngram_expert must be a bool, received ngram_expert={self.ngram_expert!r}")
-        if not self.hidden_dim:
-            self.hidden_dim = 4 * self.d_model
-        _check_positive(self, ("vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim"))
         if self.pooling not in ("mean", "max"):
             raise ValueError(f"pooling must be 'mean' or 'max', received pooling={self.pooling!r}")
         self.labels = tuple(self.labels)
         if len(self.labels) < 2 or not all(isinstance(x, str) and x for x in self.labels) or \
                 len(set(self.labels)) != len(self.labels):
             raise ValueError(f"labels must be ≥ 2 distinct non-empty names, received labels={self.labels!r}")
-        _check_common(self)
 
     @property
     def num_labels(self):

@@ -9,8 +9,8 @@ point of the sentiment classifier (``train_task("sentiment", init_from=...)``).
 import keras
 from keras import ops
 
-from lmdemo.config import ClassifierConfig
-from lmdemo.networks.transformer_encoder import classifier_encoder
+from lmdemo.config import EncoderConfig
+from lmdemo.networks.transformer_encoder import encoder_of
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
@@ -24,9 +24,9 @@ class MaskedLM(keras.Model):
     def __init__(self, config, **kwargs):
         super().__init__(**kwargs)
         if isinstance(config, dict):
-            config = ClassifierConfig.from_dict(config)
+            config = EncoderConfig.from_dict(config)
         self.config = c = config
-        self.encoder = classifier_encoder(c)
+        self.encoder = encoder_of(c)
         self.transform = keras.layers.Dense(c.d_model, activation="gelu", name="mlm_transform")
         self.transform_norm = keras.layers.LayerNormalization(epsilon=c.layer_norm_epsilon, name="mlm_norm")
 

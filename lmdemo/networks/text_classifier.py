@@ -5,7 +5,7 @@ from keras import ops
 
 from lmdemo.config import ClassifierConfig
 from lmdemo.layers.logits import MASK_VALUE
-from lmdemo.networks.transformer_encoder import classifier_encoder
+from lmdemo.networks.transformer_encoder import encoder_of
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
@@ -26,7 +26,7 @@ class TextClassifier(keras.Model):
         if isinstance(config, dict):
             config = ClassifierConfig.from_dict(config)
         self.config = c = config
-        self.encoder = classifier_encoder(c)
+        self.encoder = encoder_of(c)
         self.pooler = keras.layers.Dense(c.d_model, activation="tanh", name="pooler")
         self.pooled_dropout = keras.layers.Dropout(c.dropout, name="pooled_dropout")
         self.label_head = keras.layers.Dense(c.num_labels, name="label_head")

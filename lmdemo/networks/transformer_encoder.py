@@ -13,7 +13,7 @@ class TransformerEncoder(keras.layers.Layer):
 
     Args:
         vocab_size, max_length, num_layers, num_heads, d_model, hidden_dim, activation, dropout,
-        layer_norm_epsilon: as in ``lmdemo.config.ClassifierConfig``.
+        layer_norm_epsilon: as in ``lmdemo.config.EncoderConfig``.
     """
 
     def __init__(self, vocab_size, max_length, num_layers, num_heads, d_model, hidden_dim, activation="gelu",
@@ -58,8 +58,6 @@ class TransformerEncoder(keras.layers.Layer):
         return config
 
 
-def classifier_encoder(config):
-    """The encoder of a ``ClassifierConfig`` (the classifier's and the masked LM's: the same weights fit both)."""
-    c = config
-    return TransformerEncoder(c.vocab_size, c.max_length, c.num_layers, c.num_heads, c.d_model, c.hidden_dim,
-                              c.activation, c.dropout, c.layer_norm_epsilon, name="encoder")
+def encoder_of(config):
+    """The encoder an ``EncoderConfig`` describes (the classifier's and the masked LM's: the same weights fit both)."""
+    return TransformerEncoder(**config.encoder_args(), name="encoder")

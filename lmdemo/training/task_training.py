@@ -15,7 +15,7 @@ import dataclasses
 import keras
 import numpy as np
 
-from lmdemo.config import ClassifierConfig, EncoderDecoderConfig
+from lmdemo.config import ClassifierConfig, EncoderConfig, EncoderDecoderConfig
 from lmdemo.data.examples import load_examples, load_texts
 from lmdemo.registry import TRAIN_TASKS
 from lmdemo.storage.checkpoint import read_metrics
@@ -43,7 +43,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
             whose weights this run continues from (a second stage, with a fresh schedule); only
             ``dropout`` and ``copy_attention`` may differ, and layers it lacks start fresh.
         train_config: a ``TrainConfig`` (batch size counts examples).
-        model_overrides: ``EncoderDecoderConfig`` or ``ClassifierConfig`` fields.
+        model_overrides: ``EncoderDecoderConfig``, ``ClassifierConfig`` or (masked-lm) ``EncoderConfig`` fields.
         bpe_vocab_size: the BPE vocabulary learned from the training data.
         label_smoothing: for the sequence-to-sequence models.
         resume: continue from ``out_dir/train_state`` if a previous run left one.
@@ -227,7 +227,7 @@ def _pretrain(run, data, val_data, cfg, overrides, bpe_vocab_size, command, prog
         earlier = []
         keras.utils.set_random_seed(cfg.seed)
         tok = _train_tokenizer(texts, tokenizer, bpe_vocab_size, word_vocab_size)
-        model = MaskedLMModel.create(tok, ClassifierConfig(**{**overrides, "vocab_size": tok.vocab_size}))
+        model = MaskedLMModel.create(tok, EncoderConfig(**{**overrides, "vocab_size": tok.vocab_size}))
     run.prepare(model)
     c = model.config
     encode = lambda rows: [ids for ids in (model.tokenizer.encode(t)[:c.max_length] for t in rows) if ids]  # noqa: E731
