@@ -12,7 +12,11 @@ A suite file is either a list of runs or a mapping with a ``runs`` list (and an 
       seed: 0
 
 Every error names the suite file, the run and the key, so a typo is found without reading code.
-Relative dataset paths are resolved against the suite file's folder.
+Relative dataset paths are resolved against the suite file's folder. A column the suite does not
+name is found by the task's names in ``lmdemo.registry.TASKS``, the first one the dataset has:
+``text`` (or ``sentence``) and ``label`` for sentiment, ``source`` (or the first column) and
+``reference`` (or the second) for translation, ``document`` (or ``dialogue``) and ``summary`` for
+summarization, ``text`` for lm.
 """
 
 import dataclasses
