@@ -75,10 +75,12 @@ def cross_entropy(logits, targets, mask=None):
 
 
 class Trainer:
-    """Trains ``model`` (a Keras network mapping (batch, seq) ids to logits) on token ids.
+    """Trains a language-model network on token ids: ``model(ids)`` gives a ``LayerOutput`` whose ``output``
+    is the (batch, seq, vocab) logits. The example trainers (``lmdemo.training.example_trainer``) train the
+    networks that give logits directly.
 
     Args:
-        model: a built Keras model, e.g. ``lmdemo.networks.gpt.GPT``.
+        model: a built Keras model, ``lmdemo.networks.GPT`` or ``lmdemo.networks.RecurrentNetwork``.
         config: a ``TrainConfig``.
         context: the window length of training examples.
         save_fn: ``f(step, metrics)`` that writes a checkpoint (called at evaluations).
