@@ -275,6 +275,8 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
             try:
                 record.update(evaluate_run(spec, models))
                 record.update(status="ok", error=None)
+                if not spec.examples:  # the suite asked for no example text in any report
+                    record.update(examples=[], examples_left_out=True)
             except Exception as e:  # one bad run must not hide the others; it is reported as failed
                 message = _redact(f"{type(e).__name__}: {e}")
                 record.update(status="failed", error=message)
@@ -285,9 +287,29 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
         root.removeHandler(handler)
         root.setLevel(old_level)
         handler.close()
+    for record in records:
+        rescan_record(record)
     document = reports.build_document(suite.path, suite.name, records, started, time.time(), suite.sha256)
     reports.write_reports(document, out_dir)
     return document
+
+
+def rescan_record(record: dict) -> None:
+    """Scan the texts a run's record carries into the reports once more, just before they are written:
+    whatever the sanitizer finds now (in an example, an error message) is replaced and counted in
+    ``record["report_scan"]`` (defence in depth: every input was sanitized already)."""
+    counts: dict = {}
+    for example in record.get("examples") or []:
+        for key in ("text", "prediction", "reference"):
+            if isinstance(example.get(key), str):
+                example[key], found = sanitize(example[key], operator="placeholder")
+                for kind, n in count_by_type(found).items():
+                    counts[kind] = counts.get(kind, 0) + n
+    if isinstance(record.get("error"), str):
+        record["error"], found = sanitize(record["error"], operator="placeholder")
+        for kind, n in count_by_type(found).items():
+            counts[kind] = counts.get(kind, 0) + n
+    record["report_scan"] = counts
 
 
 def _display_model(model: Optional[str], suite_path: str) -> Optional[str]:

@@ -148,8 +148,20 @@ def markdown_report(document: dict) -> str:
             keys = [k for k in ("row", "score", "text", "prediction", "reference") if k in r["examples"][0]]
             lines += [f"Worst examples ({r['examples'][0]['score_name']}):", ""]
             lines += _md_table(keys, [[_fmt(e[k]) for k in keys] for e in r["examples"]])
+        for note in _privacy_notes(r):
+            lines += [_md_text(note), ""]
     lines += ["## Versions", "", ", ".join(f"{k} {v}" for k, v in document["versions"].items()), ""]
     return "\n".join(lines)
+
+
+def _privacy_notes(run: dict) -> list[str]:
+    """What a report says about the example texts it leaves out or had to clean once more."""
+    notes = []
+    if run.get("examples_left_out"):
+        notes.append("Example texts left out (the suite says examples: false).")
+    if run.get("report_scan"):
+        notes.append(f"Found again in the report's texts just before writing, and replaced: {_pii_text(run['report_scan'])}.")
+    return notes
 
 
 def _fmt(value) -> str:
@@ -195,6 +207,7 @@ def html_report(document: dict) -> str:
             keys = [k for k in ("row", "score", "text", "prediction", "reference") if k in r["examples"][0]]
             out.append(f"<h3>Worst examples ({escape(r['examples'][0]['score_name'])})</h3>")
             out.append(_html_table(keys, [[e[k] for k in keys] for e in r["examples"]]))
+        out += [f"<p>{escape(note)}</p>" for note in _privacy_notes(r)]
     out.append("<h2>Versions</h2><p>" + escape(", ".join(f"{k} {v}" for k, v in document["versions"].items()))
                + "</p></body></html>")
     return "\n".join(out)

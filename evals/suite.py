@@ -58,7 +58,7 @@ def default_column(task: str, key: str) -> str:
 RUN_KEYS = (
     "name", "task", "model", "predictions_column", "predictions_file", "dataset", "split", "text_column",
     "reference_column", "label_column", "source_column", "limit", "slice", "txt_rows", "metrics",
-    "confidence_interval", "seed",
+    "confidence_interval", "seed", "examples",
 )
 
 
@@ -100,6 +100,7 @@ class RunSpec:
     confidence_interval: bool = False
     seed: int = 0
     suite_path: str = ""
+    examples: bool = True  # list the worst-scored (sanitized) examples in the reports; false: no example text
 
     def column(self, key: str, available: list) -> str:
         """The column ``key`` (``text_column``...) reads in a dataset with ``available`` columns: the one the
@@ -261,6 +262,9 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     seed = entry.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise fail("seed", f"must be a non-negative integer, received seed={seed!r}")
+    examples = entry.get("examples", True)
+    if not isinstance(examples, bool):
+        raise fail("examples", f"must be true or false, received {examples!r}")
 
     try:
         metrics = parse_metrics(entry["metrics"], task)
@@ -269,7 +273,7 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     return RunSpec(name=entry["name"], task=task, dataset=dataset, metrics=metrics, model=model,
                    predictions_column=predictions_column, predictions_file=predictions_file,
                    split=entry.get("split"), columns=columns, limit=limit, slice=entry.get("slice"), txt_rows=txt_rows,
-                   confidence_interval=ci, seed=seed, suite_path=suite_path)
+                   confidence_interval=ci, seed=seed, suite_path=suite_path, examples=examples)
 
 
 def parse_metrics(value: Any, task: str) -> dict:

@@ -182,13 +182,25 @@ def find_credit_cards(text):
 
 # --- IBAN ------------------------------------------------------------------------------------------
 _IBAN = re.compile(r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]){11,32}(?![a-z0-9])", re.ASCII)
+# the same in lower case (``gb82 west 1234 ...``, as typed in a chat), checked in upper case. The match
+# starts at the check digits, the country code read by the look-behind: a scan that starts at a letter
+# tries nearly every position of lower-case prose (6.4 ms against 3.4 ms on the bench's dense documents)
+_IBAN_LOWER = re.compile(r"\d(?<=\b[a-z][a-z]\d)\d(?: ?[a-z0-9]){11,32}(?![A-Za-z0-9])", re.ASCII)
+
+
+def _iban_candidates(text):
+    """(start, end) of every upper-case and every lower-case IBAN-shaped run."""
+    for m in _IBAN.finditer(text):
+        yield m.start(), m.end()
+    for m in _IBAN_LOWER.finditer(text):
+        yield m.start() - 2, m.end()
 
 
 def find_ibans(text):
-    """IBANs, compact or printed in groups of four, that pass the mod-97 check."""
+    """IBANs, compact or printed in groups of four, in upper or lower case, that pass the mod-97 check."""
     out = []
-    for m in _IBAN.finditer(text):
-        cand = m.group()
+    for start, end in _iban_candidates(text):
+        cand = text[start:end].upper()
         if not "02" <= cand[2:4] <= "98":
             continue  # mod-97 check digits are never 00, 01 or 99
         # offsets of the alphanumeric characters, so a prefix of the compact form maps to a span
@@ -201,7 +213,7 @@ def find_ibans(text):
         lengths = ([expected] if expected and expected <= len(compact) else []) + sorted(ends, reverse=True)
         for n in lengths:
             if n >= 15 and iban_valid(compact[:n]):
-                out.append(Finding(m.start(), m.start() + pos[n - 1] + 1, "IBAN", 0.95 if n == expected else 0.9))
+                out.append(Finding(start, start + pos[n - 1] + 1, "IBAN", 0.95 if n == expected else 0.9))
                 break
     return out
 

@@ -370,3 +370,46 @@ def test_txt_rows(tmp_path, txt_rows, expected):
     assert len(frame) == expected
     with pytest.raises(ValueError, match="txt_rows must be one of"):
         read_local(str(path), txt_rows="page")
+
+
+def _sentiment_suite(tmp_path, **run):
+    rows = [("Loved it, write to ann.lee@example.com", "positive", "negative"),
+            ("Waited forty minutes and the soup arrived cold.", "negative", "negative")]
+    data = tmp_path / "reviews.csv"
+    data.write_text("text,label,prediction\n" + "".join(f'"{t}",{y},{p}\n' for t, y, p in rows), encoding="utf-8")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(json.dumps({"name": "s", "runs": [{"name": "r", "task": "sentiment", "dataset": str(data),
+                                                         "predictions_column": "prediction",
+                                                         "metrics": ["sentiment_accuracy"], **run}]}))
+    return str(suite)
+
+
+def _written(folder):
+    return "".join(open(os.path.join(folder, name), encoding="utf-8").read()
+                   for name in ("results.json", "report.md", "report.html", "run.log"))
+
+
+def test_examples_false_writes_no_example_text(tmp_path):
+    shown = harness.run_suite(_sentiment_suite(tmp_path), str(tmp_path / "shown"))
+    assert shown["runs"][0]["examples"][0]["text"] == "Loved it, write to [EMAIL]"  # the misclassified row
+    assert "write to [EMAIL]" in _written(tmp_path / "shown")
+    hidden = harness.run_suite(_sentiment_suite(tmp_path, examples=False), str(tmp_path / "hidden"))
+    run = hidden["runs"][0]
+    assert (run["examples"], run["examples_left_out"], run["scores"][0]["value"]) == ([], True, 0.5)
+    written = _written(tmp_path / "hidden")
+    assert "write to" not in written and "Loved it" not in written
+    assert "Example texts left out (the suite says examples: false)." in written
+    with pytest.raises(ValueError, match=r"run 'r': key 'examples': must be true or false, received 'no'"):
+        load_suite(_sentiment_suite(tmp_path, examples="no"))
+
+
+def test_report_scan_catches_what_the_input_pass_missed(tmp_path, monkeypatch):
+    # an input pass that misses everything (as a recognizer misses an unusual name): the texts reach the
+    # record raw, and the scan just before writing still finds and replaces what the sanitizer knows
+    monkeypatch.setattr(harness, "sanitize_inputs", lambda texts, counts, column="": [str(t) for t in texts])
+    document = harness.run_suite(_sentiment_suite(tmp_path), str(tmp_path / "out"))
+    run = document["runs"][0]
+    assert run["examples"][0]["text"] == "Loved it, write to [EMAIL]" and run["report_scan"] == {"EMAIL": 1}
+    written = _written(tmp_path / "out")
+    assert "ann.lee@example.com" not in written
+    assert "Found again in the report's texts just before writing, and replaced: EMAIL: 1." in written

@@ -346,3 +346,13 @@ def test_every_introduction_and_greeting_cue_passes_the_initials_prefilter():
             for form in (cue, cue[:1].upper() + cue[1:]):
                 text = f"Ok. {form} {name}, bye"
                 assert (name, "PERSON") in [(text[f.start:f.end], f.type) for f in analyze(text)], form
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("iban gb82west12345698765432, thanks", "iban [IBAN], thanks"),
+    ("send it to gb82 west 1234 5698 7654 32.", "send it to [IBAN]."),
+    ("De89370400440532013000 is mixed case", "De89370400440532013000 is mixed case"),  # neither all upper nor all lower
+    ("gb82west12345698765433 fails the check", "gb82west12345698765433 fails the check"),
+])
+def test_lower_case_ibans_are_found_when_they_pass_the_check(text, expected):
+    assert sanitize(text)[0] == expected
