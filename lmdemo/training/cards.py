@@ -83,9 +83,16 @@ def loss_history(history):
 
 
 def with_section(card, title, lines):
-    """``card`` with its ``## title`` section replaced by ``lines`` (added at the end when it has none)."""
-    rest = re.sub(rf"\n*## {re.escape(title)}\n.*?(?=\n## |\Z)", "", card or "", flags=re.S).rstrip("\n")
-    return rest + "\n\n" + "\n".join([f"## {title}", ""] + list(lines)).rstrip("\n") + "\n"
+    """``card`` with its ``## title`` section replaced, where it stands, by ``lines`` (added at the end when
+    the card has none); the rest of the card, hand-written parts included, stays as it was."""
+    card = card or ""
+    body = "\n".join([f"## {title}", ""] + list(lines)).rstrip("\n")
+    section = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", flags=re.S | re.M)
+    found = section.search(card)
+    if found is None:
+        return card.rstrip("\n") + "\n\n" + body + "\n"
+    after = card[found.end():]
+    return card[:found.start()] + body + ("\n\n" + after if after else "\n")
 
 
 def sentiment_rows(final):

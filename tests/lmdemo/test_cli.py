@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from lmdemo.storage.encryption import KEY_ENV, PASSPHRASE_ENV
 from tests.conftest import REPO, TOY_TEXT
 
 
@@ -83,6 +84,28 @@ def test_cli_train_rejects_non_utf8(tmp_path):
 
 
 @pytest.mark.slow
+def test_cli_train_encrypted_then_generate(tmp_path):
+    data = tmp_path / "toy.txt"
+    data.write_text(TOY_TEXT, encoding="utf-8")
+    out = tmp_path / "m"
+    env = dict(os.environ, PYTHONPATH=REPO, **{PASSPHRASE_ENV: "s3cret passphrase"})
+    env.pop(KEY_ENV, None)
+    run = lambda *a, e=env: subprocess.run([sys.executable, "-m", "lmdemo", *a], env=e, capture_output=True,  # noqa: E731
+                                           text=True, timeout=600, cwd=REPO)
+    result = run("train", "--data", str(data), "--out", str(out), "--preset", "tiny", "--context", "16",
+                 "--d-model", "16", "--layers", "1", "--steps", "6", "--warmup", "1", "--eval-interval", "3",
+                 "--batch-size", "4", "--encrypt")
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert "Stored **encrypted** at rest" in (out / "README.md").read_text(encoding="utf-8")
+    assert not (out / "model.weights.h5").exists()
+    assert run("generate", str(out), "First", "--max-new-tokens", "5", "--sampler", "greedy").returncode == 0
+    no_key = {k: v for k, v in env.items() if k != PASSPHRASE_ENV}
+    result = run("generate", str(out), "First", e=no_key)
+    assert result.returncode == 2
+    assert f"is encrypted with a passphrase: pass passphrase= or set ${PASSPHRASE_ENV}" in result.stderr
+
+
+@pytest.mark.slow
 def test_cli_ngram_and_recurrent_options(tmp_path):
     data = tmp_path / "toy.txt"
     data.write_text(TOY_TEXT, encoding="utf-8")
@@ -104,13 +127,12 @@ def test_cli_ngram_expert_joins_a_classifier_and_measures_both(tmp_path, trained
 
     import lmdemo
     from lmdemo.config import ClassifierConfig
-    from lmdemo.tasks.sentiment_model import SentimentModel
 
     data = tmp_path / "train.tsv"
     data.write_text("sentence\tlabel\n" + "\n".join(KEYWORD_ROWS) + "\n", encoding="utf-8")
     keras.utils.set_random_seed(0)
     tok = lmdemo.BPETokenizer.train([r.split("\t")[0] for r in KEYWORD_ROWS], vocab_size=270)
-    SentimentModel.create(tok, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16)).save(
+    lmdemo.SentimentModel.create(tok, ClassifierConfig(max_length=8, num_layers=1, num_heads=2, d_model=16)).save(
         str(tmp_path / "c"), card="# toy\n")
     result = cli("ngram-expert", str(tmp_path / "c"), "--data", str(data), "--val-data", str(data))
     assert result.returncode == 0, result.stderr[-2000:]
@@ -127,3 +149,26 @@ def test_cli_ngram_expert_joins_a_classifier_and_measures_both(tmp_path, trained
 WORDS = ["the", "movie", "was", "plot", "quite", "a"]
 KEYWORD_ROWS = [f"{' '.join(WORDS[i % 6:] + WORDS[:i % 6])} {'wonderful' if i % 2 else 'awful'}\t{i % 2}"
                 for i in range(40)]
+
+
+def test_half_precision_rewrites_the_weights_and_adds_its_section_once(tmp_path, toy_lm, capsys):
+    import numpy as np
+
+    import lmdemo
+    from lmdemo.cli import main
+
+    path = str(tmp_path / "m")
+    toy_lm.save(path, card="# toy\n\n## Limitations\nnone\n")
+    before = toy_lm.log_probs(TOY_TEXT[:200])
+    for _ in range(2):  # a second run replaces the section instead of adding one
+        assert main(["half-precision", path]) == 0
+    card = open(os.path.join(path, "README.md"), encoding="utf-8").read()
+    assert card == ("# toy\n\n## Limitations\nnone\n\n## Half precision\n\nStored in half precision after training, "
+                    f"with `python -m lmdemo half-precision {path}`: float16 weights, loaded back as float32.\n")
+    loaded = lmdemo.load_model(path)
+    assert loaded.half_precision and not toy_lm.half_precision
+    np.testing.assert_allclose(loaded.log_probs(TOY_TEXT[:200]), before, atol=2e-2)  # float16 rounding of the weights
+    counted = str(tmp_path / "ngram")
+    lmdemo.NGramLM.train(toy_lm.tokenizer, TOY_TEXT, order=2).save(counted)
+    assert main(["half-precision", counted]) == 2
+    assert capsys.readouterr().err.strip().endswith("holds a 'ngram' model, which has no weights to convert")

@@ -1,4 +1,10 @@
-"""Every shipped checkpoint loads, scores, generates, and has a card with the command that made it."""
+"""Every shipped checkpoint loads, scores, answers exactly as when it was shipped, and has a card with the
+command that made it.
+
+The expected texts were read off the shipped weights: decoding is greedy (or sampled with a fixed
+seed, which fixes every random draw), so a change in them means the weights, the tokenizer or the
+decoding changed.
+"""
 
 import json
 import os
@@ -11,6 +17,26 @@ from lmdemo.registry import MODELS_DIR, SHIPPED
 
 
 TASK_MODELS = {"sst2-sentiment", "en-es-translation", "samsum-summarization"}
+# name → (prompt, its greedy 20-token continuation, its 20-token continuation sampled from the top 5 with seed 0)
+LM_OUTPUTS = {
+    "shakespeare-char": ("ROMEO:\n", "I will not so so so ", "Not is, and that I'l"),
+    "shakespeare-lstm": ("ROMEO:\n", "I will not see the s", "Not all.\n\nPOMPEY:\nAn"),
+    "shakespeare-rnn": ("ROMEO:\n", "I will not the sent ", "And what I shall be "),
+    "shakespeare-5gram": ("ROMEO:\n", "I will the shall the", "Out, let me that I m"),
+    "ptb-transformer": ("the company said", " it will be a <unk>\nthe company said it expects to be a N N N N N N",
+                        " it will be a $ N a share in the company 's share\nin addition to the sale was"),
+    "ptb-lstm": ("the company said",
+                 "\nthe company said it will sell its <unk> <unk> <unk> <unk> and <unk> <unk> <unk> and <unk> <unk>\n",
+                 " it will be a $ N billion takeover bid to the company 's N shares outstanding\nthe company has"),
+    "ptb-5gram": ("the company said",
+                  "\nthe company said it expects to report a loss for the third quarter\nthe company said it expects",
+                  " it will be a big <unk> <unk> and a <unk> of the company 's shares in a <unk> <unk> and"),
+}
+DIALOGUE = "Anna: Are you coming to the party tonight?\nTom: Yes, I'll bring the cake.\nAnna: Great!"
+
+
+def test_every_shipped_model_has_an_expected_output():
+    assert set(LM_OUTPUTS) | TASK_MODELS == set(SHIPPED)
 
 
 @pytest.mark.parametrize("name", sorted(set(SHIPPED) - TASK_MODELS))
@@ -18,11 +44,14 @@ def test_shipped_model_loads_scores_generates_and_is_carded(name):
     if name not in lmdemo.available_models():
         pytest.skip(f"{name} is not in {MODELS_DIR}")
     lm = lmdemo.load_model(name)
-    prompt = "ROMEO:\n" if name.startswith("shakespeare") else "the company said"
+    prompt, greedy, sampled = LM_OUTPUTS[name]
     lp = lm.log_probs(prompt)
     assert np.all(np.isfinite(lp)) and len(lp) == len(lm.tokenizer.encode(prompt))  # the first after the start token
     text = lm.generate(prompt, max_new_tokens=5, sampler="greedy")
     assert text == lm.generate(prompt, max_new_tokens=5, sampler="beam", num_beams=1)
+    assert lm.generate(prompt, max_new_tokens=20, sampler="greedy") == greedy
+    assert greedy.startswith(text)
+    assert lm.generate(prompt, max_new_tokens=20, sampler="top_k", top_k=5, seed=0) == sampled
     card = open(os.path.join(MODELS_DIR, name, "README.md"), encoding="utf-8").read()
     assert "python -m lmdemo train" in card
     metrics = json.load(open(os.path.join(MODELS_DIR, name, "metrics.json"), encoding="utf-8"))
@@ -37,13 +66,23 @@ def test_shipped_task_model_answers_and_is_carded(name):
     if name == "sst2-sentiment":
         result = model.classify(["a gorgeous , witty , seductive movie .", "a dull , lifeless mess ."])
         assert [r["label"] for r in result] == ["positive", "negative"]
+        assert [r["label_id"] for r in result] == [1, 0] and [r["truncated"] for r in result] == [False, False]
+        assert [r["score"] for r in result] == pytest.approx([0.9999966936, 0.9999989525], abs=1e-8)
+        assert [r["experts"]["transformer"]["positive"] for r in result] == pytest.approx([0.99854833, 0.00357525],
+                                                                                           abs=1e-6)
+        assert [r["experts"]["ngrams"]["positive"] for r in result] == pytest.approx([0.99773070, 0.00029185],
+                                                                                      abs=1e-6)
     elif name == "en-es-translation":
-        assert model.generate(["I love you."], num_beams=1) == model.generate(["I love you."], num_beams=1)
-        assert model.generate(["Thank you."], num_beams=4)[0]["text"].lower().startswith("gracias")
+        assert model.generate(["I love you."], num_beams=1) == [{"text": "Te quiero.", "truncated": False,
+                                                                 "finished": True}]
+        assert model.generate(["Thank you."], num_beams=4) == [{"text": "Gracias.", "truncated": False,
+                                                                "finished": True}]
     else:
-        dialogue = "Anna: Are you coming to the party tonight?\nTom: Yes, I'll bring the cake.\nAnna: Great!"
-        summary = model.generate([dialogue])[0]["text"]
-        assert summary
+        assert model.generate([DIALOGUE]) == [{"text": "Tom will bring the party tonight.", "truncated": False,
+                                               "finished": True}]
+        # the pipeline's default decoding for summaries: 4 beams, no repeated 3-gram
+        assert model.generate([DIALOGUE], num_beams=4, no_repeat_ngram_size=3) == [
+            {"text": "Tom is coming to the party tonight.", "truncated": False, "finished": True}]
     card = open(os.path.join(MODELS_DIR, name, "README.md"), encoding="utf-8").read()
     assert "python -m lmdemo train-task" in card
     metrics = json.load(open(os.path.join(MODELS_DIR, name, "metrics.json"), encoding="utf-8"))

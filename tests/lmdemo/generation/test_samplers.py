@@ -1,10 +1,12 @@
+"""The samplers (lmdemo/generation/samplers.py): which tokens each keeps, and how it picks one."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from lmdemo.generation.samplers import (BeamSampler, GreedySampler, TemperatureSampler, TopKSampler, TopPSampler,
-                             make_sampler)
+from lmdemo.generation import (BeamSampler, GreedySampler, TemperatureSampler, TopKSampler, TopPSampler,
+                               make_sampler)
 
 LOGITS = jnp.log(jnp.array([[0.1, 0.5, 0.15, 0.25]]))  # probabilities 0.1, 0.5, 0.15, 0.25
 KEY = jax.random.key(0)

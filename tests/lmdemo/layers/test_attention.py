@@ -1,3 +1,5 @@
+"""MultiHeadAttention (lmdemo/layers/attention.py): equal to Keras' layer, causal, cached."""
+
 import keras
 import numpy as np
 import pytest
@@ -8,12 +10,12 @@ from lmdemo.layers import MultiHeadAttention
 def _copy_from_keras(ours, theirs, dim, heads, head_dim):
     """Keras' EinsumDense kernels are (dim, heads, head_dim); ours are Dense (dim, heads*head_dim)."""
     for name in ("query", "key", "value"):
-        src = getattr(theirs, f"_{name}_dense")
+        src = getattr(theirs, f"{name}_dense")
         dst = getattr(ours, f"{name}_dense")
         dst.kernel.assign(np.reshape(src.kernel.numpy(), (dim, heads * head_dim)))
         dst.bias.assign(np.reshape(src.bias.numpy(), (heads * head_dim,)))
-    ours.output_dense.kernel.assign(np.reshape(theirs._output_dense.kernel.numpy(), (heads * head_dim, dim)))
-    ours.output_dense.bias.assign(theirs._output_dense.bias.numpy())
+    ours.output_dense.kernel.assign(np.reshape(theirs.output_dense.kernel.numpy(), (heads * head_dim, dim)))
+    ours.output_dense.bias.assign(theirs.output_dense.bias.numpy())
 
 
 @pytest.mark.parametrize("causal", [False, True])

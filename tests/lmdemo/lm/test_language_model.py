@@ -1,8 +1,13 @@
+"""LanguageModel (lmdemo/lm/language_model.py): scoring and generation, on the toy Transformer and then
+alike on every model kind (one interface: the same calls must work and agree for each of them)."""
+
 import numpy as np
 import pytest
 
-from lmdemo.data.batching import rolling_windows
-from lmdemo.lm.language_model import window_start
+import lmdemo
+from lmdemo.lm.language_model import _decode_chunk, _decode_stream, window_start
+from lmdemo.storage.encryption import new_key
+from tests.lmdemo.lm.conftest import KINDS
 
 SAMPLERS = [dict(sampler="greedy"), dict(sampler="temperature", temperature=1.5),
             dict(sampler="top_k", top_k=5), dict(sampler="top_p", top_p=0.8)]
@@ -56,7 +61,16 @@ def test_long_prompt_slides_and_empty_prompt_uses_start_text(toy_lm):
 
 
 def test_unseen_prompt_characters_become_unk(toy_lm):
-    assert len(toy_lm.generate("字字", 3)) == 3
+    tok = toy_lm.tokenizer  # the 33 characters of TOY_TEXT (ids 0-32), then <unk>
+    assert (tok.unk_id, tok.vocab_size, tok.token_to_id("<unk>"), tok.id_to_token(33)) == (33, 34, 33, "<unk>")
+    assert tok.encode("字字") == [33, 33]
+    assert tok.encode("Speak字🙂") == tok.encode("Speak") + [33, 33] == [10, 24, 15, 12, 19, 33, 33]
+    assert [tok.id_to_token(i) for i in tok.encode("字字")] == ["<unk>", "<unk>"]
+    assert tok.decode(tok.encode("字字")) == "\ufffd\ufffd"  # <unk> decodes to U+FFFD, the replacement character
+    assert toy_lm.inspect("字字")["tokens"] == ["<unk>", "<unk>"]
+    # every unseen character is the same <unk> id, so the continuation is the same (the untrained toy model's)
+    continuation = toy_lm.generate("字字", 3)
+    assert continuation == toy_lm.generate("🙂é", 3) == toy_lm.generate("\ufffd\ufffd", 3) == "cmA"
 
 
 @pytest.mark.parametrize("kwargs,message", [
@@ -92,27 +106,6 @@ def test_window_start_policy():
     assert window_start(26, 16, start=9) == 18
 
 
-def test_rolling_windows_predict_every_token_once():
-    seq = np.arange(1, 12)
-    inputs, targets, positions = rolling_windows(seq, 4, stride=2)
-    predicted = np.concatenate([targets[w, p] for w, p in enumerate(positions)])
-    assert predicted.tolist() == list(range(2, 12))
-    assert inputs[0].tolist() == [1, 2, 3, 4] and targets[0].tolist() == [2, 3, 4, 5]
-    assert inputs[1].tolist() == [3, 4, 5, 6] and positions[1].tolist() == [2, 3]  # 3 tokens of context
-
-
-def test_log_probs_equal_manual_softmax(toy_lm):
-    import jax
-
-    text = "Speak, speak."
-    lp = toy_lm.log_probs(text)
-    ids = [toy_lm.tokenizer.encode("\n")[0]] + toy_lm.tokenizer.encode(text)
-    logits = np.asarray(toy_lm._forward_jit(toy_lm._params(), np.asarray([ids[:-1]], np.int32)))[0]
-    expected = np.asarray(jax.nn.log_softmax(logits, -1))[np.arange(len(ids) - 1), ids[1:]]
-    assert lp.shape == (len(text),)
-    np.testing.assert_allclose(lp, expected, atol=1e-5)
-
-
 def test_log_probs_strided_gives_each_token_more_context(toy_lm):
     text = "First Citizen:\nBefore we proceed any further"
     disjoint = toy_lm.log_probs(text)
@@ -134,18 +127,7 @@ def test_next_token_probs_sum_to_one(toy_lm):
     assert abs(probs.sum() - 1.0) < 1e-5
 
 
-def test_inspect_returns_every_step(toy_lm):
-    out = toy_lm.inspect("Speak")
-    assert out["tokens"] == list("Speak")
-    assert out["embeddings"].shape == (5, 32)
-    assert len(out["blocks"]) == 2
-    assert out["blocks"][0]["attention_weights"].shape == (2, 5, 5)
-    np.testing.assert_allclose(out["probs"].sum(-1), 1.0, atol=1e-5)
-
-
 def test_one_compilation_serves_every_step_and_later_call(toy_lm):
-    from lmdemo.lm.language_model import _decode_chunk
-
     toy_lm.generate("First", 3, sampler="temperature", temperature=0.5, seed=0)
     compiled = _decode_chunk._cache_size()
     for prompt, n, temperature in [("Speak", 50, 1.5), ("All:", 7, 0.9), ("x" * 40, 33, 2.0)]:
@@ -153,8 +135,82 @@ def test_one_compilation_serves_every_step_and_later_call(toy_lm):
     assert _decode_chunk._cache_size() == compiled  # new lengths, prompts and temperatures: no recompilation
 
 
-def test_inspect_with_start_token_agrees_with_next_token_probs(toy_lm):
-    out = toy_lm.inspect("Speak", add_start=True)
-    assert out["tokens"][0] == "\n" and len(out["tokens"]) == 6
-    np.testing.assert_allclose(out["probs"][-1], toy_lm.next_token_probs("Speak"), rtol=1e-4, atol=1e-6)
-    assert toy_lm.inspect("Speak")["tokens"] == list("Speak")
+def test_stream_holds_back_split_utf8_until_whole():
+    tok = lmdemo.BPETokenizer.train(["ab"] * 3, vocab_size=257)  # bytes only: one CJK character = 3 tokens
+    ids = tok.encode("明月")
+    assert len(ids) == 6
+    assert list(_decode_stream(tok, ([i] for i in ids), [])) == ["明", "月"]
+
+
+# -- every model kind alike --------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", KINDS)
+def test_log_probs_cover_every_token_and_match_next_token_probs(models, kind):
+    lm = models[kind]
+    assert lm.kind == kind
+    text = "First Citizen:\nSpeak, speak."
+    lp = lm.log_probs(text)
+    assert lp.shape == (len(text),)  # the start token "\n" conditions the first character
+    assert np.all(np.isfinite(lp)) and np.all(lp <= 0)
+    ids = lm.tokenizer.encode(text)
+    for i in (0, 5, len(text) - 1):
+        p = lm.next_token_probs(text[:i])
+        assert p.sum() == pytest.approx(1.0, abs=1e-5)
+        assert lp[i] == pytest.approx(np.log(p[ids[i]]), abs=2e-4)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("sampler", ["greedy", "temperature", "top_k", "top_p", "beam"])
+def test_generate_is_reproducible_and_cache_agnostic(models, kind, sampler):
+    lm = models[kind]
+    kwargs = dict(max_new_tokens=24, sampler=sampler, seed=7, num_beams=3)
+    text = lm.generate("All:\n", **kwargs)
+    assert isinstance(text, str) and len(text) == 24
+    assert lm.generate("All:\n", **kwargs) == text
+    assert lm.generate("All:\n", use_cache=False, **kwargs) == text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_stream_joins_to_generate_and_stop_strings_work(models, kind):
+    lm = models[kind]
+    pieces = list(lm.stream("First", max_new_tokens=30, sampler="top_k", seed=1))
+    assert "".join(pieces) == lm.generate("First", max_new_tokens=30, sampler="top_k", seed=1)
+    full = lm.generate("First", max_new_tokens=30, sampler="greedy")
+    stop = full[10:12]
+    assert lm.generate("First", max_new_tokens=30, sampler="greedy", stop=stop) == full[:full.find(stop)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_beam_with_one_beam_is_greedy(models, kind):
+    lm = models[kind]
+    assert lm.generate("Speak", 20, sampler="beam", num_beams=1) == lm.generate("Speak", 20, sampler="greedy")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bad_arguments_are_refused_alike(models, kind):
+    lm = models[kind]
+    with pytest.raises(ValueError, match="top_p"):
+        lm.generate("a", 5, sampler="top_p", top_p=0)
+    with pytest.raises(ValueError, match="text is empty"):
+        lm.log_probs("")
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        lm.generate("a", 0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_checkpoint_round_trip_plain_and_encrypted(models, kind, tmp_path):
+    lm = models[kind]
+    text = "You are all resolved"
+    lm.save(tmp_path / "plain")
+    loaded = lmdemo.load_model(str(tmp_path / "plain"))
+    assert type(loaded) is type(lm)
+    np.testing.assert_allclose(loaded.log_probs(text), lm.log_probs(text), rtol=1e-6)
+    key = new_key()
+    encrypted = tmp_path / "secret"
+    lm.save(encrypted, key=key)
+    lm.encryption = None
+    with pytest.raises(ValueError, match="encrypted with a key"):
+        lmdemo.load_model(str(encrypted))
+    with pytest.raises(ValueError):
+        lmdemo.load_model(str(encrypted), key=new_key())
+    np.testing.assert_allclose(lmdemo.load_model(str(encrypted), key=key).log_probs(text), lm.log_probs(text),
+                               rtol=1e-6)

@@ -1,3 +1,5 @@
+"""NGramLM (lmdemo/lm/ngram_lm.py): interpolated modified Kneser-Ney, checked by hand and against the formulas."""
+
 import collections
 import itertools
 import math
@@ -6,7 +8,8 @@ import numpy as np
 import pytest
 
 import lmdemo
-from lmdemo.lm.ngram_lm import NGramLM, estimate_discounts
+from lmdemo import NGramLM
+from lmdemo.lm.ngram_lm import estimate_discounts
 from lmdemo.tokenizers import CharTokenizer, WordTokenizer
 from tests.conftest import shared_data
 
@@ -20,9 +23,10 @@ def test_hand_computed_bigram_probabilities():
     tok = CharTokenizer.train("ab")
     lm = NGramLM.train(tok, "abab", order=2, discounts=(0.5, 1.0, 1.5))
     a, b, unk = tok.encode("a")[0], tok.encode("b")[0], tok.unk_id
-    np.testing.assert_allclose(lm._next_probs([a])[[a, b, unk]], [5 / 24, 17 / 24, 2 / 24], rtol=1e-12)
-    np.testing.assert_allclose(lm._next_probs([b])[[a, b, unk]], [17 / 24, 5 / 24, 2 / 24], rtol=1e-12)
-    np.testing.assert_allclose(lm._next_probs([unk])[[a, b, unk]], [5 / 12, 5 / 12, 1 / 6], rtol=1e-12)
+    assert tok.encode("c") == [unk]  # an unseen character: the history <unk>
+    np.testing.assert_allclose(lm.next_token_probs("a")[[a, b, unk]], [5 / 24, 17 / 24, 2 / 24], rtol=1e-12)
+    np.testing.assert_allclose(lm.next_token_probs("b")[[a, b, unk]], [17 / 24, 5 / 24, 2 / 24], rtol=1e-12)
+    np.testing.assert_allclose(lm.next_token_probs("c")[[a, b, unk]], [5 / 12, 5 / 12, 1 / 6], rtol=1e-12)
     np.testing.assert_allclose(np.exp(lm.log_probs("abab")), [17 / 24] * 3, rtol=1e-12)
 
 

@@ -1,14 +1,13 @@
+"""Encryption at rest (lmdemo/storage/encryption.py): AES-256-GCM with a key or a passphrase, and every refusal."""
+
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 import lmdemo
 from lmdemo.storage.encryption import KEY_ENV, PASSPHRASE_ENV, Encryption, new_key, parse_key
-from tests.conftest import REPO, TOY_TEXT
 
 TEXT = "Speak, speak. First Citizen"
 
@@ -95,25 +94,3 @@ def test_key_parsing_errors(toy_lm, tmp_path):
         Encryption(b"short")
     with pytest.raises(ValueError, match="encryption needs a key or a passphrase"):
         toy_lm.save(str(tmp_path / "x"), encrypt=True)
-
-
-@pytest.mark.slow
-def test_cli_train_encrypted_then_generate(tmp_path):
-    data = tmp_path / "toy.txt"
-    data.write_text(TOY_TEXT, encoding="utf-8")
-    out = tmp_path / "m"
-    env = dict(os.environ, PYTHONPATH=REPO, **{PASSPHRASE_ENV: "s3cret passphrase"})
-    env.pop(KEY_ENV, None)
-    run = lambda *a, e=env: subprocess.run([sys.executable, "-m", "lmdemo", *a], env=e, capture_output=True,  # noqa: E731
-                                           text=True, timeout=600, cwd=REPO)
-    result = run("train", "--data", str(data), "--out", str(out), "--preset", "tiny", "--context", "16",
-                 "--d-model", "16", "--layers", "1", "--steps", "6", "--warmup", "1", "--eval-interval", "3",
-                 "--batch-size", "4", "--encrypt")
-    assert result.returncode == 0, result.stderr[-1500:]
-    assert "Stored **encrypted** at rest" in (out / "README.md").read_text(encoding="utf-8")
-    assert not (out / "model.weights.h5").exists()
-    assert run("generate", str(out), "First", "--max-new-tokens", "5", "--sampler", "greedy").returncode == 0
-    no_key = {k: v for k, v in env.items() if k != PASSPHRASE_ENV}
-    result = run("generate", str(out), "First", e=no_key)
-    assert result.returncode == 2
-    assert f"is encrypted with a passphrase: pass passphrase= or set ${PASSPHRASE_ENV}" in result.stderr
