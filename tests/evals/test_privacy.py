@@ -353,6 +353,8 @@ def test_every_introduction_and_greeting_cue_passes_the_initials_prefilter():
     ("send it to gb82 west 1234 5698 7654 32.", "send it to [IBAN]."),
     ("De89370400440532013000 is mixed case", "De89370400440532013000 is mixed case"),  # neither all upper nor all lower
     ("gb82west12345698765433 fails the check", "gb82west12345698765433 fails the check"),
+    ("mail JANE.DOE@EXAMPLE.COM now", "mail [EMAIL] now"),
+    ("see HTTPS://EXAMPLE.COM/path?q=1 or Www.Example.org", "see [URL] or [URL]"),
 ])
-def test_lower_case_ibans_are_found_when_they_pass_the_check(text, expected):
+def test_iban_email_and_url_are_found_in_either_case(text, expected):
     assert sanitize(text)[0] == expected
