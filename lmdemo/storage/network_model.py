@@ -8,6 +8,8 @@ LM) is stored as a ``StoredModel``: ``config.json``, ``tokenizer.json``, ``model
 
 import os
 
+import keras
+
 from lmdemo.storage import checkpoint
 from lmdemo.storage.stored_model import StoredModel
 
@@ -49,9 +51,16 @@ class NetworkModel(StoredModel):
         return ([v.value for v in self.network.trainable_variables],
                 [v.value for v in self.network.non_trainable_variables])
 
-    def _call(self, params, *args, **kwargs):
-        outputs, _ = self.network.stateless_call(params[0], params[1], *args, **kwargs)
-        return outputs
+    def _call(self, params, *args, method=None, **kwargs):
+        """The network's ``call`` (or another of its methods, ``method``) with the weights ``params``
+        from ``_params()``: a pure function of them, usable under ``jax.jit``."""
+        if method is None:
+            outputs, _ = self.network.stateless_call(params[0], params[1], *args, **kwargs)
+            return outputs
+        net = self.network
+        mapping = list(zip(net.trainable_variables, params[0])) + list(zip(net.non_trainable_variables, params[1]))
+        with keras.StatelessScope(state_mapping=mapping):
+            return method(*args, **kwargs)
 
     # -- storage (``StoredModel``'s hooks) ----------------------------------------------------------------
     def _config_dict(self):

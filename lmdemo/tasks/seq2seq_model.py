@@ -10,7 +10,6 @@ import functools
 
 import jax
 import jax.numpy as jnp
-import keras
 import numpy as np
 from jax import lax
 
@@ -57,13 +56,6 @@ class Seq2SeqModel(NetworkModel):
                 f"the target embeddings" + ("; a copy attention over the source mixed in by a learned gate "
                                             "(pointer-generator)" if c.copy_attention else ""))
 
-    def _run(self, params, method, *args, **kwargs):
-        """Call ``method`` of the network with the weights ``params`` (pure: usable under ``jax.jit``)."""
-        net = self.network
-        mapping = list(zip(net.trainable_variables, params[0])) + list(zip(net.non_trainable_variables, params[1]))
-        with keras.StatelessScope(state_mapping=mapping):
-            return method(*args, **kwargs)
-
     # -- inputs ------------------------------------------------------------------------------------
     def encode_sources(self, texts):
         """Token ids of each source, cut to ``max_source_length``; and which were cut."""
@@ -81,7 +73,7 @@ class Seq2SeqModel(NetworkModel):
         tgt = self.tokenizer.encode(target)[: self.config.max_target_length - 1] + [self.start_id]
         src_ids, src_mask = pad_batch([src], self.config.max_source_length)
         tgt_in, _ = pad_batch([[self.start_id] + tgt[:-1]], self.config.max_target_length)
-        logits = self._run(self._params(), self.network, src_ids, tgt_in, source_mask=src_mask)
+        logits = self._call(self._params(), src_ids, tgt_in, source_mask=src_mask)
         return np.asarray(target_log_probs(logits[0, :len(tgt)], np.asarray(tgt, np.int32)), np.float64)
 
     # -- generation --------------------------------------------------------------------------------
@@ -135,12 +127,12 @@ class Seq2SeqModel(NetworkModel):
         return results
 
     def _encode(self, params, src, mask):
-        _, memory_kv = self._run(params, self.network.encode, src, mask)
+        _, memory_kv = self._call(params, src, mask, method=self.network.encode)
         return memory_kv
 
     def _step(self, params, token, memory_kv, mask, cache, index):
-        result = self._run(params, self.network.decode, token[:, None], memory_kv, mask, cache=cache,
-                           cache_index=index)
+        result = self._call(params, token[:, None], memory_kv, mask, cache=cache, cache_index=index,
+                            method=self.network.decode)
         return result.output[:, 0].astype(jnp.float32), result.cache
 
 
