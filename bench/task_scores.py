@@ -1,7 +1,7 @@
 """The three applications scored on their validation sets, each beside its baseline.
 
 Re-measures the shipped task models with the same function their training ran at the end
-(``lmdemo.training.task_scores.final_task_scores`` with the evaluation harness's BLEU and ROUGE)
+(``lmdemo.training.task_scores.final_task_scores``: sacrebleu's BLEU and rouge_score's ROUGE)
 and writes the table as Markdown and JSON:
 
     python bench/task_scores.py --out docs/tasks          # docs/tasks.md + docs/tasks.json
@@ -39,7 +39,6 @@ def main(argv=None):
 
     import lmdemo
     from lmdemo.data.examples import load_examples
-    from evals.scoring.task_scores import task_scores
     from lmdemo.training.cards import sentiment_rows
     from lmdemo.training.task_scores import final_task_scores
 
@@ -52,7 +51,7 @@ def main(argv=None):
         model = lmdemo.load_model(name)
         val = load_examples(task, os.path.join(args.data, val_file))
         train = load_examples(task, os.path.join(args.data, train_file)) if train_file else None
-        results[task] = {"model": name, **final_task_scores(task, model, val, train, args.beams, task_scores)["final"]}
+        results[task] = {"model": name, **final_task_scores(task, model, val, train, args.beams)["final"]}
     lines = ["# The applications on their validation sets", "", "Measured with `python bench/task_scores.py"
              " --out docs/tasks` on this machine.", ""]
     if "sentiment" in results:

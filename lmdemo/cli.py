@@ -146,16 +146,6 @@ def main(argv=None):
         return 2
 
 
-def _harness_scorer():
-    """The evaluation harness's BLEU and ROUGE for the final scores of ``train-task``: the one place where
-    lmdemo reaches into ``evals`` (the library itself never imports it). None when evals is not installed."""
-    try:
-        from evals.scoring.task_scores import task_scores
-    except ImportError:
-        return None
-    return task_scores
-
-
 def _recurrent_overrides(overrides, args):
     """Map the shared flags to ``RecurrentConfig`` fields; refuse the Transformer-only ones."""
     names = {"num_layers": "num_layers", "d_model": "hidden_dim", "max_length": "train_length", "dropout": "dropout",
@@ -209,7 +199,7 @@ def _run(args, argv):
                            model_name=args.name, max_train_examples=args.max_train_examples,
                            final_beams=args.final_beams, encrypt=args.encrypt, init_from=args.init_from,
                            tokenizer=args.tokenizer, word_vocab_size=args.word_vocab_size,
-                           ngram_expert=args.ngram_expert, scorer=_harness_scorer())
+                           ngram_expert=args.ngram_expert)
         print(f"saved {args.out} ({model.num_params():,} parameters)")
         return 0
     if args.command == "half-precision":

@@ -175,8 +175,6 @@ def _measured(model, m, task):
     if task == "lm":
         return lines + [""] + _lm_scores(model, m)
     final = m.get("final")
-    if final and final.get("unscored"):
-        return lines + ["", final["unscored"]]
     if final and task == "sentiment":
         lines += [""] + sentiment_rows(final)
     elif final and task == "translation":

@@ -1,20 +1,42 @@
 """The validation scores a task model's card reports, measured when training ends.
 
 Sentiment accuracy is counted here, beside a bag-of-n-grams baseline fitted on the same training
-data. Translations and summaries are decoded here and scored by the ``scorer`` the caller hands in
-(``python -m lmdemo train-task`` passes the evaluation harness's BLEU and ROUGE): the model library
-does not import the evaluation package.
+data. Translations and summaries are decoded here and scored by the reference scorers themselves,
+``sacrebleu.corpus_bleu`` (13a tokenization) and ``rouge_score`` (Porter-stemmed F-measure, mean over
+pairs): the evaluation harness's ``bleu`` and ``rouge`` metrics wrap the same two functions (a test in
+``tests/evals`` checks that they agree), and the model library never imports the evaluation package.
 """
 
 import time
 
 import numpy as np
 
-UNSCORED = ("Not scored on the validation set: no scorer was given (`python -m lmdemo train-task` scores with the "
-            "evaluation harness's BLEU and ROUGE).")
+
+def reference_scores(task, predictions, references):
+    """BLEU for translation (``references``: every reference of each prediction) or ROUGE-1/2/L F1 ×100
+    (Porter-stemmed) for summarization.
+
+    Example:
+        >>> round(reference_scores("translation", ["the cat sat on the mat"], [["the cat sat on the mat"]])["bleu"])
+        100
+    """
+    if task == "translation":
+        import sacrebleu
+
+        width = max(len(refs) for refs in references)
+        streams = [[refs[k] if k < len(refs) else None for refs in references] for k in range(width)]
+        return {"bleu": float(sacrebleu.corpus_bleu(predictions, streams).score)}
+    if task == "summarization":
+        from rouge_score import rouge_scorer
+
+        types = ("rouge1", "rouge2", "rougeL")
+        scorer = rouge_scorer.RougeScorer(list(types), use_stemmer=True)
+        pairs = [scorer.score(ref, pred) for pred, ref in zip(predictions, references)]
+        return {t: 100 * float(np.mean([p[t].fmeasure for p in pairs])) for t in types}
+    raise ValueError(f"task must be 'translation' or 'summarization', received task={task!r}")
 
 
-def final_task_scores(task, model, val, train, beams, scorer=None):
+def final_task_scores(task, model, val, train, beams):
     """``{"final": {...}}``: the scores of ``model`` on the ``val`` examples (see the module docstring).
 
     Args:
@@ -22,8 +44,6 @@ def final_task_scores(task, model, val, train, beams, scorer=None):
         model: the trained model.
         val, train: lists of (input, output) examples.
         beams: the beam width decoded beside greedy decoding.
-        scorer: ``f(task, predictions, references) -> {name: score}``; translation references are
-            lists (every reference of a source). None: translations and summaries are not decoded.
     """
     from lmdemo.tasks.bag_of_ngrams import BagOfNgrams
     from lmdemo.tasks.extractive import lead_k, textrank
@@ -39,8 +59,6 @@ def final_task_scores(task, model, val, train, beams, scorer=None):
         base_pred = baseline.predict(texts)
         return {"final": {**scores, "baseline_accuracy": float(np.mean(base_pred == labels)),
                           "baseline": baseline.describe(), "seconds": round(time.time() - started, 1)}}
-    if scorer is None:
-        return {"final": {"unscored": UNSCORED}}
     if task == "translation":
         grouped = {}
         for src, ref in val:
@@ -51,17 +69,17 @@ def final_task_scores(task, model, val, train, beams, scorer=None):
         for name, n in (("greedy", 1), (f"beam{beams}", beams)):
             t = time.time()
             hyps = [r["text"] for r in model.generate(sources, num_beams=n)]
-            out[name] = {**scorer(task, hyps, refs), "seconds": round(time.time() - t, 1)}
+            out[name] = {**reference_scores(task, hyps, refs), "seconds": round(time.time() - t, 1)}
         return {"final": out}
     docs, refs = [x for x, _ in val], [y for _, y in val]
-    out = {"documents": len(docs), "lead-3": scorer(task, [lead_k(d, 3) for d in docs], refs),
-           "textrank-3": scorer(task, [textrank(d, 3) for d in docs], refs)}
+    out = {"documents": len(docs), "lead-3": reference_scores(task, [lead_k(d, 3) for d in docs], refs),
+           "textrank-3": reference_scores(task, [textrank(d, 3) for d in docs], refs)}
     # repeated phrases are the abstractive summarizer's commonest fault: also decode without them
     for name, n, no_repeat in (("greedy", 1, 0), (f"beam{beams}", beams, 0), ("greedy, no repeated 3-gram", 1, 3),
                                (f"beam{beams}, no repeated 3-gram", beams, 3)):
         t = time.time()
         results = model.generate(docs, num_beams=n, no_repeat_ngram_size=no_repeat)
-        out[name] = {**scorer(task, [r["text"] for r in results], refs), "seconds": round(time.time() - t, 1),
+        out[name] = {**reference_scores(task, [r["text"] for r in results], refs), "seconds": round(time.time() - t, 1),
                      "truncated_inputs": sum(r["truncated"] for r in results)}
     return {"final": out}
 

@@ -29,7 +29,7 @@ from lmdemo.training.trainer import TrainConfig
 def train_task(task, data, out_dir, val_data=None, train_config=None, model_overrides=None, bpe_vocab_size=8000,
                label_smoothing=0.1, resume=True, command=None, progress=True, log_fn=None, model_name=None,
                max_train_examples=None, pause_after=None, final_beams=4, should_stop=None, encrypt=False,
-               init_from=None, tokenizer="bpe", word_vocab_size=None, ngram_expert=False, scorer=None):
+               init_from=None, tokenizer="bpe", word_vocab_size=None, ngram_expert=False):
     """Train the model of ``task`` on ``data`` and write a checkpoint folder to ``out_dir``.
 
     Args:
@@ -57,10 +57,6 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         word_vocab_size: with ``tokenizer="word"``, keep only the most frequent words (None: all).
         ngram_expert: sentiment: when training ends, add a bag-of-n-grams expert fitted on ``data``
             (``add_ngram_expert``), whose probabilities multiply the Transformer's.
-        scorer: ``f(task, predictions, references) -> {name: score}`` for the card's final translation
-            and summarization scores (``python -m lmdemo train-task`` passes the evaluation harness's
-            ``evals.scoring.task_scores.task_scores``); None leaves them unscored. Sentiment accuracy
-            needs no scorer.
 
     Returns:
         the trained model.
@@ -128,7 +124,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     run.fit(trainer, train_ids, val_ids, pause_after=pause_after)
     if val and not trainer.interrupted:
         seconds = run.seconds()
-        write(seconds, final_task_scores(task, model, val, train, final_beams, scorer))
+        write(seconds, final_task_scores(task, model, val, train, final_beams))
     if ngram_expert and not trainer.interrupted:
         model = add_ngram_expert(out_dir, data, val_data, command=command)
     return model

@@ -304,3 +304,22 @@ def test_metric_cards_have_sections_and_runnable_examples(name, capsys):
         exec(compile(block, f"{name}/README.md", "exec"), {})
     printed = capsys.readouterr().out
     assert printed and not math.isnan(float(printed.split()[0]))
+
+
+def test_the_training_cards_scores_equal_the_harness_metrics():
+    # lmdemo scores a trained model's card with sacrebleu and rouge_score directly (it never imports evals);
+    # the harness's bleu and rouge wrap the same functions, so the card and a report give the same numbers
+    from evals.scoring.bleu import corpus_bleu
+    from evals.scoring.rouge import rouge
+    from lmdemo.training.task_scores import reference_scores
+
+    hyps = ["the cat sat on the mat", "a dog ran in the park today", "hello there"]
+    refs = [["the cat sat on a mat", "a cat sat on the mat"], ["the dog ran in a park"], ["hello"]]
+    assert reference_scores("translation", hyps, refs)["bleu"] == corpus_bleu(hyps, refs)["score"]
+    summaries = ["Anna is coming to the party and brings cakes.", "Tom will call Ben tomorrow."]
+    gold = ["Anna brings the cake to the party.", "Tom is calling Ben."]
+    ours = reference_scores("summarization", summaries, gold)
+    theirs = rouge(summaries, gold, rouge_types=["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    assert ours == {k: 100 * float(theirs[k]) for k in ("rouge1", "rouge2", "rougeL")}
+    with pytest.raises(ValueError, match="task must be 'translation' or 'summarization', received task='lm'"):
+        reference_scores("lm", hyps, refs)

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import lmdemo
-from lmdemo.training.task_scores import UNSCORED
 from lmdemo.training.task_training import _from_pretrained, add_ngram_expert, train_task
 from lmdemo.training.trainer import TrainConfig
 from tests.lmdemo.conftest import NGRAM_TEXTS, PAIRS, write_file
@@ -54,10 +53,7 @@ def test_translation_training_smoke_and_resume(tmp_path):
     cfg = TrainConfig(steps=20, batch_size=8, warmup_steps=2, eval_interval=10)
     overrides = dict(encoder_layers=1, decoder_layers=1, d_model=32, num_heads=2, max_source_length=16,
                      max_target_length=16)
-    from evals.scoring.task_scores import task_scores
-
-    kwargs = dict(val_data=data, progress=False, bpe_vocab_size=300, model_overrides=overrides, final_beams=2,
-                  scorer=task_scores)
+    kwargs = dict(val_data=data, progress=False, bpe_vocab_size=300, model_overrides=overrides, final_beams=2)
     train_task("translation", data, str(tmp_path / "t"), train_config=cfg, pause_after=10, **kwargs)
     assert not os.path.exists(tmp_path / "t" / "metrics.json") or "final" not in json.load(open(tmp_path / "t" / "metrics.json"))
     model = train_task("translation", data, str(tmp_path / "t"), train_config=cfg, **kwargs)
@@ -153,5 +149,5 @@ def test_second_stage_continues_from_a_checkpoint_and_adds_copy_attention(tmp_pa
     assert "(this stage; all 2 stages: 8 steps in " in card and "pointer-generator" in card
     metrics = json.load(open(tmp_path / "b" / "metrics.json"))
     assert [s["command"] for s in metrics["earlier_stages"]] == ["stage one"] and metrics["command"] == "stage two"
-    # without a scorer (lmdemo never imports evals) the card says the validation set was not scored
-    assert metrics["final"] == {"unscored": UNSCORED} and UNSCORED in card
+    assert set(metrics["final"]) == {"sources", "references", "greedy", "beam2"}
+    assert f"| greedy | {metrics['final']['greedy']['bleu']:.2f} |" in card
