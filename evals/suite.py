@@ -51,9 +51,7 @@ TASK_COLUMNS = {
 
 def default_column(task: str, key: str) -> str:
     """The column ``key`` reads when a suite names none (the registry's first name for its role)."""
-    spec = TASK_REGISTRY[task]
-    names = spec.input_columns if TASK_COLUMNS[task][key] == "input" else spec.target_columns
-    return names[0]
+    return TASK_REGISTRY[task].column(TASK_COLUMNS[task][key], ())
 
 RUN_KEYS = (
     "name", "task", "model", "predictions_column", "predictions_file", "dataset", "split", "text_column",

@@ -119,10 +119,14 @@ def model_path(name_or_path):
     return path
 
 
+def config_task(info):
+    """The task of a checkpoint whose parsed ``config.json`` is ``info``: the one it records, else its kind's."""
+    return info.get("task") or KIND_TASKS.get(info["kind"])
+
+
 def checkpoint_task(name_or_path):
     """The task the checkpoint does, from its ``config.json`` alone (no weights are read); None if unknown."""
-    info = read_checkpoint_config(model_path(name_or_path))
-    return info.get("task") or KIND_TASKS.get(info["kind"])
+    return config_task(read_checkpoint_config(model_path(name_or_path)))
 
 
 def load_model_tokenizer(name_or_path, key=None, passphrase=None):

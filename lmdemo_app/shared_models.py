@@ -8,7 +8,7 @@ import functools
 import threading
 
 import lmdemo
-from lmdemo.registry import KIND_TASKS, TASKS, model_path
+from lmdemo.registry import TASKS, config_task, model_path
 from lmdemo.storage.checkpoint import read_checkpoint_config
 from lmdemo.tasks.pipeline import EXTRACTIVE
 
@@ -31,8 +31,7 @@ def task_models(task):
 
 def model_task(name):
     """The task shipped model ``name`` does, from its checkpoint's config alone (no weights are read)."""
-    info = checkpoint_config(name)
-    return info.get("task") or KIND_TASKS.get(info["kind"])
+    return config_task(checkpoint_config(name))
 
 
 @functools.lru_cache(maxsize=None)

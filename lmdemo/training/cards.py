@@ -32,7 +32,8 @@ def machine():
 
 def storage_note(model):
     """How the checkpoint stores the model: encrypted or not, and in which precision."""
-    files = model.stored_files()[1:] + model.stored_files()[:1]  # the weights first, then the tokenizer
+    tokenizer, *weights = model.stored_files()
+    files = weights + [tokenizer]  # the weights first, then the tokenizer
     if model.encryption is not None:
         note = (f"Stored **encrypted** at rest (AES-256-GCM: {', '.join(f'`{f}.enc`' for f in files)}); loading "
                 f"needs the key or passphrase.")
