@@ -1,8 +1,10 @@
 """The evaluation runner: reads each run's data, sanitizes it, scores it, and collects results.
 
 Privacy seam: every text read from a dataset (inputs, references, predictions, labels) goes through
-`sanitize_inputs` before it reaches a model, a metric, a log line or a report. Only placeholder text
-and per-type counts leave that function; the removed values are never stored.
+`sanitize_inputs` before it reaches a model, a metric, a log line or a report. Only sanitized text
+and per-type counts leave that function; the removed values are never stored. A run's
+``privacy_operator`` says what replaces them: ``[PERSON]`` placeholders by default, or realistic
+surrogates ("Jane" becomes "Mary"), the same fake in every column of the run, keyed by its seed.
 
     >>> from evals.harness import run_suite            # doctest: +SKIP
     >>> results = run_suite("evals/suites/samples.yaml", "out/")
@@ -18,7 +20,7 @@ import sacrebleu
 from tqdm.auto import tqdm
 
 from evals import datasets, reports
-from evals.privacy import RedactingFilter, count_by_type, sanitize, sanitize_batch
+from evals.privacy import Pseudonymizer, RedactingFilter, Surrogates, count_by_type, sanitize, sanitize_batch
 from evals.suite import TASK_COLUMNS, RunSpec, Suite, load_suite
 
 log = logging.getLogger("evals.harness")
@@ -43,13 +45,18 @@ PERPLEXITY_KEYS = ("perplexity_per_token", "bits_per_char", "bits_per_byte", "wo
 SANITIZE_CHUNK = 256  # texts per `sanitize_batch` call: a progress step, and the batch path's speed
 
 
-def sanitize_inputs(texts: list, counts: dict, column: str = "") -> list[str]:
-    """THE privacy hook: replace PII in ``texts`` with placeholders and add per-type counts to ``counts``.
+def sanitize_inputs(texts: list, counts: dict, column: str = "", operator: str = "placeholder",
+                    pseudonymizer: Optional[Pseudonymizer] = None,
+                    surrogates: Optional[Surrogates] = None) -> list[str]:
+    """THE privacy hook: replace PII in ``texts`` and add per-type counts to ``counts``.
 
     Args:
         texts: Raw strings read from a dataset.
         counts: ``{entity type: n}`` updated in place (counts only, never the values).
         column: Which column the texts came from (for the progress bar).
+        operator: What replaces each value, one of ``evals.privacy.OPERATORS`` (default: placeholders).
+        pseudonymizer, surrogates: The run's `Pseudonymizer` or `Surrogates` (see `run_privacy`), shared
+            by its columns so a value gets the same replacement in each of them.
 
     Returns:
         The sanitized strings, in order (``[EMAIL]`` in place of an address, etc.).
@@ -58,12 +65,27 @@ def sanitize_inputs(texts: list, counts: dict, column: str = "") -> list[str]:
     with tqdm(total=len(texts), desc=f"sanitize {column}", leave=False, disable=None) as bar:
         for start in range(0, len(texts), SANITIZE_CHUNK):
             chunk = [str(t) for t in texts[start:start + SANITIZE_CHUNK]]
-            out, findings = sanitize_batch(chunk, operator="placeholder")
+            out, findings = sanitize_batch(chunk, operator=operator, pseudonymizer=pseudonymizer,
+                                           surrogates=surrogates)
             for kind, n in count_by_type(findings).items():
                 counts[kind] = counts.get(kind, 0) + n
             clean += out
             bar.update(len(out))
     return clean
+
+
+def run_privacy(spec: RunSpec) -> dict:
+    """The keyword arguments of `sanitize_inputs` for every column of one run: its operator, and for
+    pseudonyms or surrogates one object shared by the columns, keyed by the run's seed.
+
+    "Jane" in a dialogue, in its reference summary and in a model's prediction thus gets one surrogate,
+    and the same run gives the same surrogates every time. The seed is no secret: whoever holds the
+    suite can recompute a candidate value's pseudonym or surrogate (a check, not a reversal).
+    """
+    salt = f"lmdemo-evals-seed-{spec.seed}"
+    return {"operator": spec.privacy_operator,
+            "pseudonymizer": Pseudonymizer(salt) if spec.privacy_operator == "pseudonym" else None,
+            "surrogates": Surrogates(salt) if spec.privacy_operator == "surrogate" else None}
 
 
 def _redact(message: str) -> str:
@@ -102,7 +124,8 @@ def read_run_data(spec: RunSpec, pii: dict) -> tuple[dict, int, Optional[str]]:
         else:
             predictions = datasets.column_values(frame, spec.predictions_column, source, "predictions_column")
         raw["prediction"] = predictions
-    clean = {name: sanitize_inputs(values, pii, column=name) for name, values in raw.items()}
+    privacy = run_privacy(spec)
+    clean = {name: sanitize_inputs(values, pii, column=name, **privacy) for name, values in raw.items()}
     return clean, len(frame), digest
 
 
@@ -271,7 +294,8 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
                       "predictions_column": spec.predictions_column,
                       "dataset": _display_path(spec.dataset, suite.path), "split": spec.split,
                       "metrics": spec.metrics, "seed": spec.seed, "confidence_interval": spec.confidence_interval,
-                      "limit": spec.limit, "slice": spec.slice, "txt_rows": spec.txt_rows}
+                      "limit": spec.limit, "slice": spec.slice, "txt_rows": spec.txt_rows,
+                      "privacy_operator": spec.privacy_operator}
             try:
                 record.update(evaluate_run(spec, models))
                 record.update(status="ok", error=None)
@@ -296,8 +320,12 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
 
 def rescan_record(record: dict) -> None:
     """Scan the texts a run's record carries into the reports once more, just before they are written:
-    whatever the sanitizer finds now (in an example, an error message) is replaced and counted in
-    ``record["report_scan"]`` (defence in depth: every input was sanitized already)."""
+    whatever the sanitizer finds now (in an example, an error message) is replaced by a placeholder and
+    counted in ``record["report_scan"]`` (defence in depth: every input was sanitized already).
+
+    After the ``surrogate`` operator this finds the surrogates too: they are realistic on purpose, and
+    a surrogate cannot be told from a real value the input pass missed without keeping the values. So
+    they are replaced and counted as well, and the reports say that the counts include them."""
     counts: dict = {}
     for example in record.get("examples") or []:
         for key in ("text", "prediction", "reference"):

@@ -3,7 +3,8 @@
 All three are built from one results document (see `build_document`) and written atomically
 (temporary file, then rename), so a reader never sees half a report. When any run failed, each file
 says so up front: ``INCOMPLETE: k of n runs failed``. Texts in the reports were sanitized by the
-harness before they got here.
+harness before they got here; each run's row names the operator that replaced its PII
+(``placeholder``, ``surrogate``...).
 """
 
 import datetime
@@ -77,14 +78,16 @@ def results_frames(document: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs and the scores of a results document as DataFrames.
 
     Returns:
-        ``(runs, scores)``: one row per run (what it scored, status, rows, dataset hash, PII counts, seconds,
-        error) and one row per reported score (run, metric, key, value, unit, ci_low, ci_high).
+        ``(runs, scores)``: one row per run (what it scored, status, rows, dataset hash, PII counts, the
+        operator that replaced the PII, seconds, error) and one row per reported score (run, metric, key,
+        value, unit, ci_low, ci_high).
     """
     runs = pd.DataFrame([{
         "run": r["name"], "task": r["task"], "scored": _scored_text(r), "status": r["status"],
         "rows": r.get("rows_used"),
         "dataset": r["dataset"], "sha256": (r.get("dataset_sha256") or "")[:12],
-        "pii": _pii_text(r.get("pii_counts")), "seed": r["seed"], "seconds": r["seconds"],
+        "pii": _pii_text(r.get("pii_counts")), "operator": r.get("privacy_operator", "placeholder"),
+        "seed": r["seed"], "seconds": r["seconds"],
         "error": r.get("error") or "",
     } for r in document["runs"]])
     scores = pd.DataFrame([dict(run=r["name"], **s) for r in document["runs"] for s in r.get("scores", [])],
@@ -133,8 +136,8 @@ def markdown_report(document: dict) -> str:
     runs, _ = results_frames(document)
     lines += ["## Runs", ""]
     lines += _md_table(["run", "task", "scored", "status", "rows used", "dataset", "dataset sha256", "PII removed",
-                        "seed", "seconds"],
-                       runs[["run", "task", "scored", "status", "rows", "dataset", "sha256", "pii", "seed",
+                        "PII operator", "seed", "seconds"],
+                       runs[["run", "task", "scored", "status", "rows", "dataset", "sha256", "pii", "operator", "seed",
                              "seconds"]].values.tolist())
     for r in document["runs"]:
         lines += [f"## {r['name']} ({r['task']})", ""]
@@ -160,7 +163,11 @@ def _privacy_notes(run: dict) -> list[str]:
     if run.get("examples_left_out"):
         notes.append("Example texts left out (the suite says examples: false).")
     if run.get("report_scan"):
-        notes.append(f"Found again in the report's texts just before writing, and replaced: {_pii_text(run['report_scan'])}.")
+        note = f"Found again in the report's texts just before writing, and replaced: {_pii_text(run['report_scan'])}."
+        if run.get("privacy_operator") == "surrogate":
+            note += (" The inputs' PII was replaced by realistic surrogates, which are found again too: these counts"
+                     " include them, and the examples show placeholders where the model read surrogates.")
+        notes.append(note)
     return notes
 
 
@@ -186,9 +193,9 @@ def html_report(document: dict) -> str:
            f"<code>{document['suite_sha256'][:12]}</code>), {document['started_utc']}, {document['seconds']} s.</p>",
            "<h2>Runs</h2>",
            _html_table(["run", "task", "scored", "status", "rows used", "dataset", "dataset sha256", "PII removed",
-                        "seed", "seconds", "error"],
-                       runs[["run", "task", "scored", "status", "rows", "dataset", "sha256", "pii", "seed", "seconds",
-                             "error"]].values.tolist())]
+                        "PII operator", "seed", "seconds", "error"],
+                       runs[["run", "task", "scored", "status", "rows", "dataset", "sha256", "pii", "operator", "seed",
+                             "seconds", "error"]].values.tolist())]
     for r in document["runs"]:
         out.append(f"<h2>{escape(r['name'])} ({escape(r['task'])})</h2>")
         if r["status"] != "ok":

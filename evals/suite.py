@@ -10,6 +10,7 @@ A suite file is either a list of runs or a mapping with a ``runs`` list (and an 
       metrics: [sentiment_accuracy]
       confidence_interval: true
       seed: 0
+      privacy_operator: surrogate   # optional: what replaces PII in every input (default placeholder)
 
 Every error names the suite file, the run and the key, so a typo is found without reading code.
 Relative dataset paths are resolved against the suite file's folder. A column the suite does not
@@ -27,6 +28,7 @@ from typing import Any, Optional
 
 import yaml
 
+from evals.privacy import OPERATORS
 from lmdemo.registry import TASKS as TASK_REGISTRY
 
 TASKS = tuple(TASK_REGISTRY)  # the task names are lmdemo's, one list for the library, the harness and the app
@@ -56,7 +58,7 @@ def default_column(task: str, key: str) -> str:
 RUN_KEYS = (
     "name", "task", "model", "predictions_column", "predictions_file", "dataset", "split", "text_column",
     "reference_column", "label_column", "source_column", "limit", "slice", "txt_rows", "metrics",
-    "confidence_interval", "seed", "examples",
+    "confidence_interval", "seed", "examples", "privacy_operator",
 )
 
 
@@ -79,8 +81,12 @@ class RunSpec:
         slice: For TXT files, a fraction range of the characters such as ``"0.9:"``.
         txt_rows: For TXT files, one row per ``"paragraph"``, ``"line"`` or the whole ``"document"``.
         confidence_interval: Ask every metric for a bootstrap interval.
-        seed: Seed for the bootstrap.
+        seed: Seed for the bootstrap, and the salt of the run's pseudonyms or surrogates (one per run,
+            so a run gives the same ones every time).
         suite_path: The suite file, for error messages.
+        privacy_operator: What replaces PII in every text the run reads, one of
+            ``evals.privacy.OPERATORS`` (``placeholder``: ``[PERSON]``; ``surrogate``: a realistic fake,
+            the same one in source, reference and prediction).
     """
 
     name: str
@@ -99,6 +105,7 @@ class RunSpec:
     seed: int = 0
     suite_path: str = ""
     examples: bool = True  # list the worst-scored (sanitized) examples in the reports; false: no example text
+    privacy_operator: str = "placeholder"
 
     def column(self, key: str, available: list) -> str:
         """The column ``key`` (``text_column``...) reads in a dataset with ``available`` columns: the one the
@@ -263,6 +270,10 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     examples = entry.get("examples", True)
     if not isinstance(examples, bool):
         raise fail("examples", f"must be true or false, received {examples!r}")
+    privacy_operator = entry.get("privacy_operator", "placeholder")
+    if not isinstance(privacy_operator, str) or privacy_operator not in OPERATORS:
+        raise fail("privacy_operator",
+                   f"must be one of {list(OPERATORS)}, received privacy_operator={privacy_operator!r}")
 
     try:
         metrics = parse_metrics(entry["metrics"], task)
@@ -271,7 +282,8 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     return RunSpec(name=entry["name"], task=task, dataset=dataset, metrics=metrics, model=model,
                    predictions_column=predictions_column, predictions_file=predictions_file,
                    split=entry.get("split"), columns=columns, limit=limit, slice=entry.get("slice"), txt_rows=txt_rows,
-                   confidence_interval=ci, seed=seed, suite_path=suite_path, examples=examples)
+                   confidence_interval=ci, seed=seed, suite_path=suite_path, examples=examples,
+                   privacy_operator=privacy_operator)
 
 
 def parse_metrics(value: Any, task: str) -> dict:

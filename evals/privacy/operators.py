@@ -6,6 +6,9 @@
   everywhere the same salt is used, so "who said what" survives sanitization; without the salt the
   hash cannot be reversed by hashing a list of candidate names.
 - ``remove``: the entity disappears (with one neighbouring blank, so no double space is left).
+- ``surrogate``: a realistic fake of the same kind and shape ("Jane" becomes "Mary", a card number
+  another Luhn-valid number in the same grouping), the same fake for the same value wherever the same
+  salt is used, so a text reads naturally and who said what survives; see `surrogates.py`.
 """
 
 import hashlib
@@ -13,12 +16,27 @@ import hmac
 import re
 import secrets
 
-OPERATORS = ("placeholder", "mask", "pseudonym", "remove")
+OPERATORS = ("placeholder", "mask", "pseudonym", "remove", "surrogate")
 
-# Pseudonyms hash a normalized value so "+1 555-123-4567" and "+15551234567", or "Ann Lee" and
-# "ann  lee", get the same pseudonym.
+# Pseudonyms and surrogates are made from a normalized value so "+1 555-123-4567" and "+15551234567",
+# or "Ann Lee" and "ann  lee", get the same one.
 _SEPARATORS = re.compile(r"[\s\-.()/]+")
 _COMPACT_TYPES = frozenset({"PHONE", "CREDIT_CARD", "IBAN", "US_SSN", "CN_ID"})
+
+
+def normalize(entity_type, value):
+    """The form of ``value`` that pseudonyms and surrogates are keyed by.
+
+    Numbers lose their separators and are upper-cased; anything else is casefolded with its blanks
+    collapsed to one space.
+
+    Example:
+        >>> normalize("PHONE", "+1 (415) 555-0100"), normalize("PERSON", "Ann  LEE")
+        ('+14155550100', 'ann lee')
+    """
+    if entity_type in _COMPACT_TYPES:
+        return _SEPARATORS.sub("", value).upper()
+    return " ".join(value.split()).casefold()
 
 
 def check_operator(operator):
@@ -70,10 +88,7 @@ class Pseudonymizer:
         self._taken = {}  # pseudonym -> normalized (type, value)
 
     def __call__(self, entity_type, value):
-        if entity_type in _COMPACT_TYPES:
-            norm = _SEPARATORS.sub("", value).upper()
-        else:
-            norm = " ".join(value.split()).casefold()
+        norm = normalize(entity_type, value)
         key = (entity_type, norm)
         if key in self._given:
             return self._given[key]
@@ -88,7 +103,7 @@ class Pseudonymizer:
         return pseudonym
 
 
-def apply_operator(text, findings, operator, pseudonymizer=None, mask_char="*"):
+def apply_operator(text, findings, operator, pseudonymizer=None, mask_char="*", surrogates=None):
     """Replace every finding's span in ``text`` according to ``operator``.
 
     Args:
@@ -97,6 +112,7 @@ def apply_operator(text, findings, operator, pseudonymizer=None, mask_char="*"):
         operator: One of `OPERATORS`.
         pseudonymizer: A `Pseudonymizer`, required for ``"pseudonym"`` (a fresh random one otherwise).
         mask_char: The character ``"mask"`` repeats.
+        surrogates: A `Surrogates`, required for ``"surrogate"`` (a fresh random one otherwise).
 
     Returns:
         The sanitized text.
@@ -109,6 +125,10 @@ def apply_operator(text, findings, operator, pseudonymizer=None, mask_char="*"):
     check_operator(operator)
     if operator == "pseudonym" and pseudonymizer is None:
         pseudonymizer = Pseudonymizer()
+    if operator == "surrogate" and surrogates is None:
+        from evals.privacy.surrogates import Surrogates  # imported here: surrogates.py imports this module
+
+        surrogates = Surrogates()
     parts, pos = [], 0
     for f in findings:
         assert pos <= f.start, "findings must be sorted and must not overlap"
@@ -118,6 +138,8 @@ def apply_operator(text, findings, operator, pseudonymizer=None, mask_char="*"):
             replacement = mask_char * (f.end - f.start)
         elif operator == "pseudonym":
             replacement = pseudonymizer(f.type, text[f.start:f.end])
+        elif operator == "surrogate":
+            replacement = surrogates(f.type, text[f.start:f.end])
         else:
             replacement = ""
         before = text[pos:f.start]

@@ -2,8 +2,9 @@
 
 Every recognizer proposes findings; `resolve_overlaps` keeps a non-overlapping subset (higher score
 first, then the longer span, then the earlier start, then the type name, so the result never depends
-on recognizer order); an operator rewrites the kept spans. Findings carry type, span and score only,
-so the caller can count and report them without ever holding the values.
+on recognizer order); an operator rewrites the kept spans (a placeholder, a mask, a pseudonym, nothing,
+or a realistic surrogate). Findings carry type, span and score only, so the caller can count and
+report them without ever holding the values.
 
 The batch forms can share a large batch among worker processes (``processes=2``): the recognizers
 are pure Python, which one process runs on one core at a time, whatever the number of threads.
@@ -22,6 +23,7 @@ from evals.privacy.operators import Pseudonymizer, apply_operator, check_operato
 from evals.privacy.recognizers import (find_cn_ids, find_credit_cards, find_emails, find_ibans, find_ip_addresses,
                                        find_phones, find_urls, find_us_ssns)
 from evals.privacy.secret_keys import find_secrets
+from evals.privacy.surrogates import Surrogates
 
 RECOGNIZERS = {
     "EMAIL": find_emails,
@@ -232,18 +234,20 @@ def _worker_pool(processes):
 
 
 def sanitize(text, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE, *,
-             pseudonymizer=None):
+             pseudonymizer=None, surrogates=None):
     """Replace the PII in ``text`` and say what was replaced (type, span, score), never the values.
 
     Args:
         text: The text to sanitize.
         operator: ``"placeholder"`` (``[EMAIL]``), ``"mask"`` (``*****``), ``"pseudonym"``
-            (``[PERSON_1a2b3c]``, equal values get equal pseudonyms) or ``"remove"``.
+            (``[PERSON_1a2b3c]``, equal values get equal pseudonyms), ``"remove"`` or ``"surrogate"``
+            (a realistic fake of the same kind and shape, equal values get equal fakes).
         types: Entity types to replace (see `ENTITY_TYPES`); ``None`` means all.
-        salt: Key for pseudonyms: ``None`` draws a random one per call; pass the same salt to get
-            the same pseudonyms across calls.
+        salt: Key for pseudonyms and surrogates: ``None`` draws a random one per call; pass the same
+            salt to get the same pseudonyms or surrogates across calls and runs.
         min_score: Findings scoring below this are kept in the text.
         pseudonymizer: A `Pseudonymizer` to share across calls (overrides ``salt``).
+        surrogates: A `Surrogates` to share across calls (overrides ``salt``).
 
     Returns:
         ``(clean_text, findings)``; each `Finding` gives the span in the original ``text``.
@@ -251,21 +255,34 @@ def sanitize(text, operator="placeholder", types=None, salt=None, min_score=DEFA
     Example:
         >>> sanitize("Mail ann.lee@example.com or call +1 415 555 0100.")[0]
         'Mail [EMAIL] or call [PHONE].'
+        >>> sanitize("Dear Jennifer, call 415-555-0100.", "surrogate", salt="k")[0]
+        'Dear Mary, call 228-961-4800.'
     """
     check_operator(operator)
     findings = analyze(text, types, min_score)
+    pseudonymizer, surrogates = _shared(operator, salt, pseudonymizer, surrogates)
+    return apply_operator(text, findings, operator, pseudonymizer, surrogates=surrogates), findings
+
+
+def _shared(operator, salt, pseudonymizer, surrogates):
+    """The `Pseudonymizer` or `Surrogates` the operator needs: the one given, else a new one keyed by ``salt``."""
     if operator == "pseudonym" and pseudonymizer is None:
         pseudonymizer = Pseudonymizer(salt)
-    return apply_operator(text, findings, operator, pseudonymizer), findings
+    if operator == "surrogate" and surrogates is None:
+        surrogates = Surrogates(salt)
+    return pseudonymizer, surrogates
 
 
-def sanitize_batch(texts, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE, processes=1):
-    """`sanitize` for a list of texts; pseudonyms are consistent across the whole batch.
+def sanitize_batch(texts, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE, processes=1, *,
+                   pseudonymizer=None, surrogates=None):
+    """`sanitize` for a list of texts; pseudonyms and surrogates are consistent across the whole batch.
 
     Args:
         texts: A list (or tuple) of str.
         operator, types, salt, min_score: As for `sanitize`.
         processes: Processes that share the search, as for `analyze_batch`.
+        pseudonymizer, surrogates: As for `sanitize`: pass one to keep several batches consistent (the
+            columns of one evaluation run, say).
 
     Returns:
         ``(clean_texts, findings)``: two lists aligned with ``texts``.
@@ -277,12 +294,12 @@ def sanitize_batch(texts, operator="placeholder", types=None, salt=None, min_sco
     """
     check_operator(operator)
     found = analyze_batch(texts, types, min_score, processes)
-    pseudonymizer = Pseudonymizer(salt) if operator == "pseudonym" else None
-    return [apply_operator(t, f, operator, pseudonymizer) for t, f in zip(texts, found)], found
+    pseudonymizer, surrogates = _shared(operator, salt, pseudonymizer, surrogates)
+    return [apply_operator(t, f, operator, pseudonymizer, surrogates=surrogates) for t, f in zip(texts, found)], found
 
 
 def sanitize_column(df, column, operator="placeholder", types=None, salt=None, min_score=DEFAULT_MIN_SCORE,
-                    processes=1):
+                    processes=1, *, pseudonymizer=None, surrogates=None):
     """Sanitize one text column of a pandas DataFrame.
 
     Missing values (None, NaN) stay missing; any other non-str cell is a TypeError, since silently
@@ -292,6 +309,8 @@ def sanitize_column(df, column, operator="placeholder", types=None, salt=None, m
         df: A pandas DataFrame (left unchanged).
         column: Name of the column to sanitize.
         operator, types, salt, min_score, processes: As for `sanitize_batch`.
+        pseudonymizer, surrogates: As for `sanitize`: share one between columns (a dialogue and its
+            summary) so the same value gets the same replacement in both.
 
     Returns:
         ``(new_df, counts)``: a copy of ``df`` with the column sanitized, and the number of
@@ -317,7 +336,8 @@ def sanitize_column(df, column, operator="placeholder", types=None, salt=None, m
         elif not (v is None or v is pd.NA or (isinstance(v, float) and v != v)):
             raise TypeError(f"column {column!r} must hold str or missing values, "
                             f"received {type(v).__name__} at row {df.index[i]!r}")
-    clean, found = sanitize_batch([values[i] for i in present], operator, types, salt, min_score, processes)
+    clean, found = sanitize_batch([values[i] for i in present], operator, types, salt, min_score, processes,
+                                  pseudonymizer=pseudonymizer, surrogates=surrogates)
     for i, c in zip(present, clean):
         values[i] = c
     out = df.copy()

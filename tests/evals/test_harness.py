@@ -31,9 +31,9 @@ def fixture_run(tmp_path_factory):
     calls = []
     real = harness.sanitize_inputs
 
-    def recording(texts, counts, column=""):
+    def recording(texts, counts, column="", **privacy):
         calls.append((column, list(texts)))
-        return real(texts, counts, column=column)
+        return real(texts, counts, column=column, **privacy)
 
     out = tmp_path_factory.mktemp("fixtures_out")
     with pytest.MonkeyPatch.context() as mp:
@@ -406,10 +406,53 @@ def test_examples_false_writes_no_example_text(tmp_path):
 def test_report_scan_catches_what_the_input_pass_missed(tmp_path, monkeypatch):
     # an input pass that misses everything (as a recognizer misses an unusual name): the texts reach the
     # record raw, and the scan just before writing still finds and replaces what the sanitizer knows
-    monkeypatch.setattr(harness, "sanitize_inputs", lambda texts, counts, column="": [str(t) for t in texts])
+    monkeypatch.setattr(harness, "sanitize_inputs", lambda texts, counts, column="", **_: [str(t) for t in texts])
     document = harness.run_suite(_sentiment_suite(tmp_path), str(tmp_path / "out"))
     run = document["runs"][0]
     assert run["examples"][0]["text"] == "Loved it, write to [EMAIL]" and run["report_scan"] == {"EMAIL": 1}
     written = _written(tmp_path / "out")
     assert "ann.lee@example.com" not in written
     assert "Found again in the report's texts just before writing, and replaced: EMAIL: 1." in written
+
+
+def _summaries_suite(tmp_path, **run):
+    rows = [{"document": "Dear Jennifer Smith, call +1 415 555 0100 about the garden.",
+             "summary": "Jennifer Smith will call about the garden.",
+             "prediction": "Jennifer Smith calls about the garden."},
+            {"document": "Rain flooded two roads.", "summary": "Two roads flooded.", "prediction": "Roads flooded."}]
+    data = tmp_path / "talks.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(json.dumps({"name": "s", "runs": [{"name": "r", "task": "summarization", "dataset": str(data),
+                                                         "model": "lead-3", "predictions_column": "prediction",
+                                                         "metrics": ["rouge"], **run}]}))
+    return str(suite)
+
+
+def test_privacy_operator_surrogate_is_consistent_reproducible_and_reported(tmp_path, fixture_run):
+    assert {r["privacy_operator"] for r in fixture_run["runs"].values()} == {"placeholder"}  # the default
+    spec = load_suite(_summaries_suite(tmp_path, privacy_operator="surrogate", seed=3)).runs[0]
+    pii: dict = {}
+    data, _, _ = harness.read_run_data(spec, pii)
+    assert pii == {"PERSON": 3, "PHONE": 1}
+    first, last = data["reference"][0].split()[:2]
+    # one Surrogates per run: "Jennifer Smith" is the same fake person in source, reference and prediction
+    assert data["source"][0].startswith(f"Dear {first} {last}, call +")
+    assert data["prediction"][0].startswith(f"{first} {last} ")
+    assert "Jennifer" not in first and "Smith" not in last and "415 555 0100" not in data["source"][0]
+    assert harness.read_run_data(spec, {})[0] == data  # the seed is the salt: the same surrogates every time
+    other = harness.read_run_data(dataclasses.replace(spec, seed=4), {})[0]
+    assert other["reference"][0].split()[:2] != [first, last]
+    out = tmp_path / "out"
+    document = harness.run_suite(_summaries_suite(tmp_path, privacy_operator="surrogate", seed=3), str(out))
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["runs"][0]["privacy_operator"] == "surrogate" == document["runs"][0]["privacy_operator"]
+    md, html = (out / "report.md").read_text(encoding="utf-8"), (out / "report.html").read_text(encoding="utf-8")
+    assert "PII operator" in md and "| PERSON: 3, PHONE: 1 | surrogate |" in md and "<td>surrogate</td>" in html
+    # the surrogates in the example texts are found again and replaced before writing, and counted as such
+    assert first not in _written(out) and "Jennifer" not in _written(out)
+    assert results["runs"][0]["report_scan"].get("PERSON", 0) >= 1
+    assert "these counts include them" in md
+    with pytest.raises(ValueError, match=r"run 'r': key 'privacy_operator': must be one of \['placeholder', 'mask', "
+                                         r"'pseudonym', 'remove', 'surrogate'\], received privacy_operator='fake'"):
+        load_suite(_summaries_suite(tmp_path, privacy_operator="fake"))

@@ -1,6 +1,8 @@
-"""The PII sanitizer: every recognizer (positive and negative), operators, overlaps, batch APIs, logging."""
+"""The PII sanitizer: every recognizer (positive and negative), operators, surrogates, overlaps, batch APIs, logging."""
 
+import datetime
 import io
+import ipaddress
 import json
 import logging
 import math
@@ -10,8 +12,8 @@ import re
 import pandas as pd
 import pytest
 
-from evals.privacy import (OPERATORS, Finding, Pseudonymizer, RedactingFilter, analyze, analyze_batch, count_by_type,
-                           resolve_overlaps, sanitize, sanitize_batch, sanitize_column)
+from evals.privacy import (OPERATORS, Finding, Pseudonymizer, RedactingFilter, Surrogates, analyze, analyze_batch,
+                           count_by_type, resolve_overlaps, sanitize, sanitize_batch, sanitize_column)
 from evals.privacy.checksums import cn_id_valid, iban_valid, luhn_valid, shannon_entropy, us_ssn_valid
 
 
@@ -358,3 +360,121 @@ def test_every_introduction_and_greeting_cue_passes_the_initials_prefilter():
 ])
 def test_iban_email_and_url_are_found_in_either_case(text, expected):
     assert sanitize(text)[0] == expected
+
+
+# --- surrogates -----------------------------------------------------------------------------------
+HAN = r"[\u4e00-\u9fff]"
+
+
+def test_surrogates_are_consistent_across_a_batch_and_columns():
+    texts = ["Dear Jennifer, welcome.", "no pii", "Hi, my name is Jennifer Smith.", "Dear JENNIFER, hi.",
+             "Dear Mr. Smith, thanks."]
+    out, found = sanitize_batch(texts, operator="surrogate", types=["PERSON"], salt="k")
+    assert count_by_type(found) == {"PERSON": 4} and out[1] == "no pii"
+    first = re.fullmatch(r"Dear (\S+), welcome\.", out[0]).group(1)
+    full = re.fullmatch(r"Hi, my name is (\S+) (\S+)\.", out[2]).groups()
+    shouting = re.fullmatch(r"Dear (\S+), hi\.", out[3]).group(1)
+    last = re.fullmatch(r"Dear Mr\. (\S+), thanks\.", out[4]).group(1)
+    # every word of a name has one fake: "Jennifer Smith", "Jennifer" and "Mr. Smith" stay one person
+    assert full == (first, last) and shouting == first.upper() and first[0].isupper()
+    assert first.casefold() != "jennifer" and last.casefold() != "smith"
+    # one Surrogates shared by two DataFrame columns: a dialogue and its summary name the same fake
+    shared = Surrogates("k")
+    df = pd.DataFrame({"dialogue": ["Dear Jennifer, welcome."], "summary": ["Dear Jennifer, welcome."]})
+    df, _ = sanitize_column(df, "dialogue", "surrogate", surrogates=shared)
+    df, _ = sanitize_column(df, "summary", "surrogate", surrogates=shared)
+    assert df["dialogue"][0] == df["summary"][0] == out[0]  # the same salt: the same fakes in every run
+
+
+def test_surrogates_are_deterministic_per_salt_and_differ_across_salts():
+    text = ("Dear Jennifer Smith, mail ann.lee@example.com, call +1 415 555 0100, card 4111 1111 1111 1111, "
+            "from 10.0.0.1, I live at 221 Baker Street.")
+    one = sanitize(text, "surrogate", salt="s1")
+    assert sanitize(text, "surrogate", salt="s1") == one and sanitize(text, "surrogate", salt=b"s1") == one
+    two = sanitize(text, "surrogate", salt="s2")[0]
+    assert [f.type for f in one[1]] == ["PERSON", "EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "ADDRESS"]
+    differ = [a != b for a, b in zip(one[0].split(", "), two.split(", "))]
+    assert differ == [True] * 6  # every entity, not just some
+    assert sanitize(text, "surrogate")[0] != sanitize(text, "surrogate")[0]  # salt=None: a random key per call
+
+
+def test_surrogate_names_keep_kind_shape_and_case():
+    s = Surrogates("k")
+    tom = s("PERSON", "tom")
+    assert re.fullmatch(r"[a-z]+", tom) and tom != "tom"  # a lower-case first name stays one lower-case word
+    assert re.fullmatch(r"[A-Z][A-Za-z'’-]+", s("PERSON", "Tom")) and s("PERSON", "Tom").lower() == tom
+    assert s("PERSON", "TOM") == tom.upper()
+    full = s("PERSON", "Ludwig van Beethoven").split()
+    assert len(full) == 3 and full[1] == "van" and full[0] != "Ludwig" and full[2] != "Beethoven"
+    initials = s("PERSON", "J. R. R. Tolkien")
+    assert re.fullmatch(r"[A-Z]\. [A-Z]\. [A-Z]\. [A-Z][A-Za-z'’-]+", initials)
+    assert initials[0] != "J" and initials[3] != "R" and initials[3] == initials[6]  # R. twice: one fake initial
+    assert s("PERSON", "Mr. Müller").startswith("Mr. ") and len(s("PERSON", "Mr. Müller").split()) == 2
+    three, two = s("PERSON", "王小明"), s("PERSON", "王伟")
+    assert re.fullmatch(f"{HAN}{{3}}", three) and re.fullmatch(f"{HAN}{{2}}", two)
+    assert three[0] == two[0] != "王" and three[1:] != "小明"  # one surname, one fake surname
+    assert re.fullmatch(f"{HAN}{{4}}", s("PERSON", "欧阳丹丹")) and s("PERSON", "欧阳丹丹")[:2] != "欧阳"
+    clean = sanitize("我叫王小明，李先生来了。", "surrogate", salt="k")[0]
+    assert re.fullmatch(f"我叫{HAN}{{3}}，{HAN}先生来了。", clean) and "王小明" not in clean and "李先生" not in clean
+
+
+def test_surrogates_of_structured_types_keep_their_format():
+    from evals.privacy.checksums import IBAN_LENGTHS
+
+    s = Surrogates("k")
+    card = s("CREDIT_CARD", "4111 1111 1111 1111")
+    assert re.fullmatch(r"4\d{3} \d{4} \d{4} \d{4}", card) and luhn_valid(card.replace(" ", ""))
+    assert card != "4111 1111 1111 1111" and s("CREDIT_CARD", "4111-1111-1111-1111") == card.replace(" ", "-")
+    iban = s("IBAN", "GB82 WEST 1234 5698 7654 32")
+    assert re.fullmatch(r"GB\d\d [A-Z]{4} \d{4} \d{4} \d{4} \d\d", iban) and iban_valid(iban.replace(" ", ""))
+    assert len(iban.replace(" ", "")) == IBAN_LENGTHS["GB"] and iban != "GB82 WEST 1234 5698 7654 32"
+    assert s("IBAN", "gb82west12345698765432") == iban.replace(" ", "").lower()
+    # check digits are computed, not lucky: 30 cards and IBANs, every one valid
+    assert all(luhn_valid(s("CREDIT_CARD", f"5500 0000 0000 {i:04d}").replace(" ", "")) for i in range(30))
+    assert all(iban_valid(s("IBAN", f"DE89 3704 0044 0532 0130 {i:02d}").replace(" ", "")) for i in range(30))
+    email = s("EMAIL", "ann.lee@example.com")
+    assert re.fullmatch(r"[a-z0-9.]+@example\.(com|org|net)", email) and email != "ann.lee@example.com"
+    phone = s("PHONE", "+1 (415) 555-0100 ext. 42")
+    assert re.sub(r"\d", "9", phone) == "+9 (999) 999-9999 ext. 99" and phone != "+1 (415) 555-0100 ext. 42"
+    assert s("PHONE", "+14155550100ext42") == re.sub(r"[ ()\-.]", "", phone)  # normalized: one number, one fake
+    assert re.fullmatch(r"0\d{2} \d{4} \d{4}", s("PHONE", "020 7946 0958"))  # the trunk prefix 0 stays
+    ssn = s("US_SSN", "536-22-1234")
+    assert re.fullmatch(r"9\d\d-(0[1-9]|[1-4]\d)-\d{4}", ssn) and not us_ssn_valid(*ssn.split("-"))
+    cn_id = s("CN_ID", "11010519491231002X")
+    assert len(cn_id) == 18 and cn_id_valid(cn_id) and cn_id != "11010519491231002X"
+    v4, v6 = (ipaddress.ip_address(s("IP_ADDRESS", ip)) for ip in ("10.0.0.1", "2001:db8:85a3::1"))
+    docs = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")]
+    assert any(v4 in n for n in docs[:3]) and v6 in docs[3] and str(v6) != "2001:db8:85a3::1"
+    assert re.fullmatch(r"https://example\.com/[a-z0-9]+", s("URL", "https://shop.test/a?b=1"))
+    for date, shape, fmt in [("1990-05-03", r"\d{4}-\d\d-\d\d", "%Y-%m-%d"),
+                             ("03/05/1990", r"\d\d/\d\d/\d{4}", "%d/%m/%Y"),
+                             ("3 May 1990", r"\d{1,2} [A-Z][a-z]+ \d{4}", "%d %B %Y")]:
+        fake = s("DATE_OF_BIRTH", date)
+        assert re.fullmatch(shape, fake) and fake != date
+        datetime.datetime.strptime(fake, fmt)  # a real calendar date
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", s("DATE_OF_BIRTH", "1990年5月3日"))
+    token = s("SECRET", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")
+    assert token.startswith("ghp_") and re.fullmatch(r"ghp_[a-z]{26}\d{10}", token) and token[4:] != "abcdefghij" * 4
+    hexed = s("SECRET", "deadbeef0123456789abcdef0123456789")
+    assert re.fullmatch(r"[0-9a-f]{34}", hexed) and hexed != "deadbeef0123456789abcdef0123456789"
+    address = s("ADDRESS", "221 Baker Street")
+    assert re.fullmatch(r"[1-9]\d\d [A-Z][A-Za-z'’-]+ Street", address) and address != "221 Baker Street"
+    zh = s("ADDRESS", "北京市朝阳区建国路88号")
+    assert re.fullmatch(f"{HAN}{{2}}市{HAN}{{2}}区{HAN}{{2}}路\\d\\d号", zh) and zh != "北京市朝阳区建国路88号"
+
+
+def test_surrogates_never_equal_the_original_nor_each_other():
+    from evals.privacy.names import name_lists
+
+    s = Surrogates("k")
+    firsts = sorted(name_lists()[0])  # more names than one fake list holds: collisions must be drawn again
+    fakes = [s("PERSON", n) for n in firsts]
+    assert len({f.casefold() for f in fakes}) == len(firsts)
+    assert not any(f.casefold() == n.casefold() for f, n in zip(fakes, firsts))
+    hosts = [f"10.0.{i // 250}.{i % 250 + 1}" for i in range(1000)]  # more than the 762 documentation hosts
+    fakes = [s("IP_ADDRESS", h) for h in hosts]
+    assert len(set(fakes)) == len(hosts) and not set(fakes) & set(hosts)
+    cards = [s("CREDIT_CARD", "4111111111111111"), s("CREDIT_CARD", "4111 1111 1111 1111")]
+    assert cards[0] == cards[1].replace(" ", "")  # one value, printed two ways
+    with pytest.raises(ValueError, match="entity_type must be one of the sanitizer's types, received 'NAME'"):
+        s("NAME", "Tom")
