@@ -120,7 +120,23 @@ def build_parser():
     k.add_argument("--max-train-examples", type=int, default=None)
     k.add_argument("--ngram-expert", action="store_true",
                    help="sentiment: then add a bag-of-n-grams expert (as `python -m lmdemo ngram-expert` does)")
+    k.add_argument("--context", choices=["transformer", "bilstm"], default=None,
+                   help="ner: what reads the words in context")
+    k.add_argument("--max-words", type=int, default=None, help="ner: the window, in words")
+    k.add_argument("--min-precision", type=float, default=0.85,
+                   help="ner: the least precision on --val-data the stored threshold may give")
     _add_train_loop_args(k)
+
+    d = sub.add_parser("pii-data", help="write the PII tagger's data: a synthetic training mix and a dev set "
+                       "from templates kept apart (JSON lines of texts and entity spans)")
+    d.add_argument("--out", required=True, help="folder for train.jsonl.gz and dev.jsonl.gz")
+    d.add_argument("--examples", type=int, default=60000, help="training texts")
+    d.add_argument("--dev-examples", type=int, default=2000, help="dev texts from the dev templates")
+    d.add_argument("--samsum", default=None, help="SAMSum train file: speaker names as weak labels")
+    d.add_argument("--samsum-dev", default=None, help="SAMSum val file: its dialogues join the dev set (names as weak labels)")
+    d.add_argument("--samsum-dev-examples", type=int, default=300)
+    d.add_argument("--tatoeba", action="append", default=[], help="Tatoeba pair file (repeatable): names as weak labels")
+    d.add_argument("--seed", type=int, default=0)
 
     c = sub.add_parser("half-precision", help="rewrite a checkpoint folder with float16 weights (half the size)")
     c.add_argument("path", help="a checkpoint folder (rewritten in place)")
@@ -177,6 +193,25 @@ def _run(args, argv):
                                   resume=not args.no_resume, command=command, model_name=args.name,
                                   encrypt=args.encrypt, model=args.model, order=args.order)
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
+        return 0
+    if args.command == "pii-data":
+        from lmdemo.data.pii_synthesis import write_datasets
+
+        sizes = write_datasets(args.out, args.examples, args.dev_examples, samsum=args.samsum, tatoeba=args.tatoeba,
+                               samsum_dev=args.samsum_dev, samsum_dev_examples=args.samsum_dev_examples, seed=args.seed)
+        print(", ".join(f"{name}: {n:,} texts" for name, n in sizes.items()) + f" written to {args.out}")
+        return 0
+    if args.command == "train-task" and args.task == "ner":
+        from lmdemo.training.ner_training import train_ner
+
+        fields = ("num_layers", "num_heads", "d_model", "hidden_dim", "dropout", "activation", "context", "max_words")
+        overrides = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
+        command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
+        model = train_ner(args.data, args.out, val_data=args.val_data, train_config=_train_config(args),
+                          model_overrides=overrides, resume=not args.no_resume, command=command, model_name=args.name,
+                          max_train_examples=args.max_train_examples, encrypt=args.encrypt,
+                          min_precision=args.min_precision)
+        print(f"saved {args.out} ({model.num_params():,} parameters, threshold {model.config.threshold})")
         return 0
     if args.command == "train-task":
         from lmdemo.training.task_training import train_task

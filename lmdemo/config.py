@@ -159,6 +159,65 @@ class ClassifierConfig(EncoderConfig):
         return data
 
 
+@dataclasses.dataclass
+class TaggerConfig(_DictIO):
+    """A token tagger (``lmdemo.networks.token_tagger``): words read from their characters, then in context."""
+
+    vocab_size: int = 1000  # characters (set from the character tokenizer)
+    labels: tuple = ("O", "B-PERSON", "I-PERSON", "B-ADDRESS", "I-ADDRESS")  # tag names, in tag-id order
+    max_words: int = 96  # the window: the most words read at once (longer texts are read in windows)
+    window_overlap: int = 24  # words shared by neighbouring windows
+    max_word_chars: int = 12  # characters of a word read (longer words: the first 6 and the last 6)
+    char_dim: int = 16  # character embedding width
+    char_filters: int = 64  # character trigram detectors (a convolution of width 3, max-pooled over the word)
+    word_buckets: int = 16384  # hashed embeddings of the lower-cased word (0: none)
+    word_dim: int = 64
+    context: str = "transformer"  # "transformer" (encoder blocks) or "bilstm" (an LSTM each way)
+    num_layers: int = 2
+    num_heads: int = 4
+    d_model: int = 96
+    hidden_dim: int = 0  # feed-forward inner width; 0 means 2 × d_model
+    activation: str = "gelu"
+    dropout: float = 0.1
+    layer_norm_epsilon: float = 1e-5
+    threshold: float = 0.5  # a word is in an entity when its B + I probabilities reach this (tuned on dev data)
+
+    def __post_init__(self):
+        if not self.hidden_dim:
+            self.hidden_dim = 2 * self.d_model
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, (int, float)) or \
+                not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold must be a number in (0, 1], received threshold={self.threshold!r}")
+        _check_positive(self, ("vocab_size", "max_words", "max_word_chars", "char_dim", "char_filters", "word_dim",
+                               "num_layers", "num_heads", "d_model", "hidden_dim"))
+        _check_common(self)
+        if self.context not in ("transformer", "bilstm"):
+            raise ValueError(f"context must be 'transformer' or 'bilstm', received context={self.context!r}")
+        if not isinstance(self.word_buckets, int) or self.word_buckets < 0:
+            raise ValueError(f"word_buckets must be an int ≥ 0, received word_buckets={self.word_buckets!r}")
+        if not isinstance(self.window_overlap, int) or not 0 <= self.window_overlap < self.max_words:
+            raise ValueError(f"window_overlap must be an int in [0, max_words={self.max_words}), received "
+                             f"window_overlap={self.window_overlap!r}")
+        self.labels = tuple(self.labels)
+        if not self.labels or self.labels[0] != "O" or len(set(self.labels)) != len(self.labels) or any(
+                not (isinstance(x, str) and (x == "O" or x[:2] in ("B-", "I-"))) for x in self.labels):
+            raise ValueError(f"labels must be 'O' then distinct 'B-TYPE' / 'I-TYPE' names, received labels={self.labels!r}")
+
+    @property
+    def num_labels(self):
+        return len(self.labels)
+
+    @property
+    def entity_types(self):
+        """The entity types, in label order: ("PERSON", "ADDRESS")."""
+        return tuple(dict.fromkeys(x[2:] for x in self.labels[1:]))
+
+    def to_dict(self):
+        data = dataclasses.asdict(self)
+        data["labels"] = list(self.labels)
+        return data
+
+
 def _check_positive(config, names):
     for name in names:
         value = getattr(config, name)

@@ -56,13 +56,14 @@ TASKS = {
                           ("summary",), "summary_text"),
     "sentiment": Task("sentiment", ("sentiment-analysis", "text-classification"), ("classifier",), "sst2-sentiment",
                       ("text", "sentence"), ("label",)),
+    "ner": Task("ner", ("token-classification",), ("tagger",), "pii-ner", ("text",), ("entities",)),
 }
 # what ``python -m lmdemo train-task`` trains: the three application tasks, and masked-lm, the pre-training
 # of an encoder that a sentiment model starts from (not a task a pipeline serves)
-TRAIN_TASKS = ("translation", "summarization", "sentiment", "masked-lm")
+TRAIN_TASKS = ("translation", "summarization", "sentiment", "masked-lm", "ner")
 # the task a checkpoint of each kind does when its config.json does not say (checkpoints written before
 # it did); an encoder-decoder's task must be recorded, as both of its tasks share the kind
-KIND_TASKS = {**{kind: "lm" for kind in LM_KINDS}, "classifier": "sentiment", "encoder-decoder": None,
+KIND_TASKS = {**{kind: "lm" for kind in LM_KINDS}, "classifier": "sentiment", "tagger": "ner", "encoder-decoder": None,
               "masked-lm": None}
 
 
@@ -78,10 +79,10 @@ def canonical_task(task):
 def model_classes():
     """{kind: the class that loads it}, for every kind a checkpoint can hold."""
     from lmdemo.lm import LSTMLM, RNNLM, NGramLM, TransformerLM
-    from lmdemo.tasks import MaskedLMModel, SentimentModel, Seq2SeqModel
+    from lmdemo.tasks import MaskedLMModel, SentimentModel, Seq2SeqModel, TaggerModel
 
     return {cls.kind: cls for cls in (TransformerLM, LSTMLM, RNNLM, NGramLM, Seq2SeqModel, SentimentModel,
-                                     MaskedLMModel)}
+                                     MaskedLMModel, TaggerModel)}
 
 
 # name → what it is (the card in models/NAME/README.md has the numbers)
@@ -96,6 +97,7 @@ SHIPPED = {
     "sst2-sentiment": "sentiment classifier (Transformer encoder × n-gram expert) trained on SST-2",
     "en-es-translation": "English→Spanish encoder–decoder Transformer trained on Tatoeba pairs",
     "samsum-summarization": "dialogue summarizer (encoder–decoder Transformer) trained on SAMSum",
+    "pii-ner": "PII tagger (person names, street addresses) trained on synthetic and weakly labelled text",
 }
 
 

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from evals.privacy.addresses import find_addresses
 from evals.privacy.dates import find_dates_of_birth
 from evals.privacy.finding import ENTITY_TYPES, Finding, count_by_type
+from evals.privacy.learned import find_learned, set_tagger, tagger_name
 from evals.privacy.names import find_persons
 from evals.privacy.operators import Pseudonymizer, apply_operator, check_operator
 from evals.privacy.recognizers import (find_cn_ids, find_credit_cards, find_emails, find_ibans, find_ip_addresses,
@@ -148,6 +149,7 @@ def analyze(text, types=None, min_score=DEFAULT_MIN_SCORE):
     found = []
     for find in _recognizers(types):
         found += find(text)
+    found += find_learned([text], check_types(types))[0]
     return _kept(found, min_score)
 
 
@@ -183,13 +185,14 @@ def analyze_batch(texts, types=None, min_score=DEFAULT_MIN_SCORE, processes=1):
     for i, t in enumerate(texts):
         check_text(t, f"texts[{i}]")
     check_min_score(min_score)
-    recognizers = _recognizers(types)
+    types = check_types(types)
     processes = check_processes(processes)
     if processes == 1 or len(texts) < 2:
-        return _analyze_texts(texts, recognizers, min_score)
+        return _analyze_texts(texts, types, min_score)
     pool = _worker_pool(processes)
     try:
-        parts = [pool.submit(_analyze_in_worker, texts[i::processes], types, min_score) for i in range(processes)]
+        parts = [pool.submit(_analyze_in_worker, texts[i::processes], types, min_score, tagger_name())
+                 for i in range(processes)]
         out = [None] * len(texts)
         for i, part in enumerate(parts):
             out[i::processes] = [[Finding._make(f) for f in row] for row in part.result()]
@@ -210,17 +213,22 @@ def check_processes(processes):
     return processes
 
 
-def _analyze_texts(texts, recognizers, min_score):
+def _analyze_texts(texts, types, min_score):
     found = [[] for _ in texts]
-    for find in recognizers:
+    for find in _recognizers(types):
         for row, text in zip(found, texts):
             row += find(text)
+    for row, learned in zip(found, find_learned(texts, types)):
+        row += learned
     return [_kept(row, min_score) for row in found]
 
 
-def _analyze_in_worker(texts, types, min_score):
-    """A worker's share: findings as plain tuples, which pickle several times faster than `Finding`s."""
-    return [[tuple(f) for f in row] for row in _analyze_texts(texts, _recognizers(types), min_score)]
+def _analyze_in_worker(texts, types, min_score, tagger):
+    """A worker's share: findings as plain tuples, which pickle several times faster than `Finding`s.
+    The worker uses the parent's tagger (``tagger``: its name, or None)."""
+    if tagger_name() != tagger:
+        set_tagger(tagger)
+    return [[tuple(f) for f in row] for row in _analyze_texts(texts, types, min_score)]
 
 
 _POOLS = {}

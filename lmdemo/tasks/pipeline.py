@@ -96,6 +96,12 @@ class Pipeline:
             _no_options(self.task, options)
             return [{k: r[k] for k in ("label", "score", "probabilities", "truncated", "experts") if k in r}
                     for r in self.model.classify(texts)]
+        if self.task == "ner":  # entities grouped over words, as Hugging Face's aggregation_strategy="simple"
+            unknown = sorted(set(options) - {"threshold"})
+            if unknown:
+                raise ValueError(f"ner takes ['threshold']; unknown: {unknown}")
+            return [[{"entity_group": kind, "score": score, "word": t[a:b], "start": a, "end": b}
+                     for a, b, kind, score in spans] for t, spans in zip(texts, self.model.tag(texts, **options))]
         if self.task == "lm":  # the prompt and its continuation, as Hugging Face's default
             return [{"generated_text": t + self.model.generate(t, **options)} for t in texts]
         key = self.output_key

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lmdemo.data.batching import pad_batch
+from lmdemo.data.batching import pad_batch, padded_width
 from lmdemo.layers.logits import target_log_probs
 from lmdemo.training.trainer import Trainer, cross_entropy
 
@@ -189,4 +189,37 @@ class MaskedLMTrainer(ExampleTrainer):
         logits, non_trainable = self.model.stateless_call(trainable, non_trainable, inputs, padding_mask=mask,
                                                           training=training, positions=positions)
         total, count = cross_entropy(logits, targets, weights)
+        return total, count, non_trainable
+
+
+class TaggerTrainer(ExampleTrainer):
+    """Trains a ``TokenTagger`` on (words, tag ids) windows: the cross-entropy of every real word's tag.
+
+    Args:
+        layout: the model's ``layout`` (``TaggerModel.layout``): lists of words → the network's inputs.
+        max_words: the window width batches are cut to.
+    """
+
+    def __init__(self, model, config, layout, max_words, **kwargs):
+        super().__init__(model, config, context=max_words, **kwargs)
+        self.layout = layout
+        self.max_words = int(max_words)
+
+    def _length(self, example):
+        return len(example[0])
+
+    def _layout(self, examples, rng=None):
+        width = padded_width(max(len(w) for w, _ in examples), self.max_words)
+        chars, index, hashes, mask = self.layout([w for w, _ in examples], width=width, count=len(examples),
+                                                 distinct_rows=len(examples) * width + 1)
+        tags = np.zeros(mask.shape, np.int32)
+        for i, (_, t) in enumerate(examples):
+            tags[i, :len(t)] = t
+        return chars, index, hashes, mask, tags
+
+    def _sums(self, trainable, non_trainable, batch, training):
+        chars, index, hashes, mask, tags = batch
+        logits, non_trainable = self.model.stateless_call(trainable, non_trainable, chars, index, hashes, mask,
+                                                          training=training)
+        total, count = cross_entropy(logits, tags, mask.astype(jnp.float32))
         return total, count, non_trainable

@@ -1,0 +1,102 @@
+"""The learned recognizer: lmdemo's PII tagger (``pii-ner``) finds person names and street addresses.
+
+Patterns find what has a format (e-mail, IBAN, card numbers: checksums make them certain). Names and
+addresses have none: "Why is Rebecca so impulsive?", "said Gladys to Logan", "2274 Via delle Coste 41"
+are found by a model that reads words from their characters and in context (see
+``lmdemo.tasks.tagger_model``). Its findings join the patterns' and the name lists' before
+`resolve_overlaps`, so the usual rules pick between overlapping candidates.
+
+Which tagger runs: ``$LMDEMO_PII_TAGGER`` (a shipped name or a checkpoint folder; ``none`` turns it
+off), else the shipped ``pii-ner`` when it is present. `set_tagger` changes it in this process. A
+tagger that was asked for by name and cannot be loaded is an error: a sanitizer that silently stops
+finding names would be worse than one that stops.
+
+The score of a finding maps the tagger's confidence ``p`` (the mean over the entity's words of their
+B + I probability) onto the sanitizer's scale so that an entity at the tagger's own threshold ``t``
+scores ``DEFAULT_MIN_SCORE`` (0.5): ``0.5 + 0.5 · (p − t) / (1 − t)``.
+"""
+
+import os
+import re
+import threading
+
+from evals.privacy.finding import Finding
+
+DEFAULT_TAGGER = "pii-ner"
+TAGGED_TYPES = ("PERSON", "ADDRESS")
+
+# what a finding must hold to be kept: a letter; an address also a digit or a Han character (a house
+# number, 号 or 路), which drops the tagger's rare "addresses" made of a label word ("Adresse", "Room")
+_LETTER = re.compile(r"[^\W\d_]")
+_ADDRESS_MARK = re.compile(r"[\d\u3400-\u4dbf\u4e00-\u9fff]")
+
+_lock = threading.Lock()
+_state = {"name": None, "model": None, "loaded": False}
+
+
+def set_tagger(name):
+    """Use the tagger ``name`` (a shipped name or checkpoint folder) in this process; None or "none": none.
+
+    Raises:
+        ValueError: the tagger cannot be loaded (the message names it).
+    """
+    with _lock:
+        _state.update(name=None, model=None, loaded=True)
+        if name is None or str(name).lower() == "none":
+            return
+        _state.update(name=str(name), model=_load(str(name)))
+
+
+def _load(name):
+    from lmdemo.registry import load_model
+
+    try:
+        model = load_model(name)
+    except (ValueError, OSError) as e:
+        raise ValueError(f"the PII tagger {name!r} cannot be loaded: {e}") from None
+    if getattr(model, "kind", None) != "tagger":
+        raise ValueError(f"the PII tagger {name!r} is a {getattr(model, 'kind', None)!r} model, not a tagger")
+    return model
+
+
+def tagger():
+    """The tagger in use (a ``TaggerModel``), or None; loaded on first use."""
+    if _state["loaded"]:
+        return _state["model"]
+    with _lock:
+        if not _state["loaded"]:
+            wanted = os.environ.get("LMDEMO_PII_TAGGER")
+            if wanted:
+                if wanted.lower() != "none":
+                    _state.update(name=wanted, model=_load(wanted))
+            else:
+                from lmdemo.registry import available_models
+
+                if DEFAULT_TAGGER in available_models():
+                    _state.update(name=DEFAULT_TAGGER, model=_load(DEFAULT_TAGGER))
+            _state["loaded"] = True
+    return _state["model"]
+
+
+def tagger_name():
+    """The name of the tagger in use, or None (for reports: which recognizers ran)."""
+    tagger()
+    return _state["name"]
+
+
+def find_learned(texts, types=TAGGED_TYPES):
+    """The tagger's findings for each text (empty lists without a tagger), of the entity ``types`` asked for."""
+    model = tagger()
+    wanted = set(types) & set(TAGGED_TYPES)
+    if model is None or not wanted or not texts:
+        return [[] for _ in texts]
+    threshold = model.config.threshold
+    out = [[] for _ in texts]
+    for i, (text, spans) in enumerate(zip(texts, model.tag(list(texts)))):
+        for start, end, kind, p in spans:
+            value = text[start:end]
+            if kind not in wanted or not _LETTER.search(value) or (kind == "ADDRESS" and not _ADDRESS_MARK.search(value)):
+                continue
+            score = 0.5 + 0.5 * (p - threshold) / (1.0 - threshold) if threshold < 1 else 1.0
+            out[i].append(Finding(start, end, kind, round(min(max(score, 0.0), 1.0), 4)))
+    return out
