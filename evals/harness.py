@@ -3,8 +3,8 @@
 Privacy seam: every text read from a dataset (inputs, references, predictions, labels) goes through
 `sanitize_inputs` before it reaches a model, a metric, a log line or a report. Only sanitized text
 and per-type counts leave that function; the removed values are never stored. A run's
-``privacy_operator`` says what replaces them: ``[PERSON]`` placeholders by default, or realistic
-surrogates ("Jane" becomes "Mary"), the same fake in every column of the run, keyed by its seed.
+``privacy_operator`` says what replaces them: by default realistic surrogates ("Jane" becomes "Mary"),
+the same fake in every column of the run, keyed by its seed; or ``[PERSON]`` placeholders.
 
     >>> from evals.harness import run_suite            # doctest: +SKIP
     >>> results = run_suite("evals/suites/samples.yaml", "out/")

@@ -86,7 +86,7 @@ def results_frames(document: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         "run": r["name"], "task": r["task"], "scored": _scored_text(r), "status": r["status"],
         "rows": r.get("rows_used"),
         "dataset": r["dataset"], "sha256": (r.get("dataset_sha256") or "")[:12],
-        "pii": _pii_text(r.get("pii_counts")), "operator": r.get("privacy_operator", "placeholder"),
+        "pii": _pii_text(r.get("pii_counts")), "operator": r.get("privacy_operator", "?"),
         "seed": r["seed"], "seconds": r["seconds"],
         "error": r.get("error") or "",
     } for r in document["runs"]])

@@ -10,7 +10,7 @@ A suite file is either a list of runs or a mapping with a ``runs`` list (and an 
       metrics: [sentiment_accuracy]
       confidence_interval: true
       seed: 0
-      privacy_operator: surrogate   # optional: what replaces PII in every input (default placeholder)
+      privacy_operator: placeholder  # optional: what replaces PII in every input (default surrogate)
 
 Every error names the suite file, the run and the key, so a typo is found without reading code.
 Relative dataset paths are resolved against the suite file's folder. A column the suite does not
@@ -50,6 +50,11 @@ TASK_COLUMNS = {
     "sentiment": {"text_column": "input", "label_column": "target"},
 }
 
+# What replaces personal data in a run's texts unless the suite says otherwise. Surrogates keep a summary's
+# scores meaningful (a reference says "Jane", the model read a fake "Maria" in place of "Jane" and writes
+# "Maria", which the reference also became): measured in docs/privacy.md with bench/operator_scores.py.
+DEFAULT_PRIVACY_OPERATOR = "surrogate"
+
 
 def default_column(task: str, key: str) -> str:
     """The column ``key`` reads when a suite names none (the registry's first name for its role)."""
@@ -85,8 +90,9 @@ class RunSpec:
             so a run gives the same ones every time).
         suite_path: The suite file, for error messages.
         privacy_operator: What replaces PII in every text the run reads, one of
-            ``evals.privacy.OPERATORS`` (``placeholder``: ``[PERSON]``; ``surrogate``: a realistic fake,
-            the same one in source, reference and prediction).
+            ``evals.privacy.OPERATORS`` (``surrogate``, the default: a realistic fake, the same one in
+            source, reference and prediction, so that a summary still names who did what;
+            ``placeholder``: ``[PERSON]``; see ``DEFAULT_PRIVACY_OPERATOR``).
     """
 
     name: str
@@ -105,7 +111,7 @@ class RunSpec:
     seed: int = 0
     suite_path: str = ""
     examples: bool = True  # list the worst-scored (sanitized) examples in the reports; false: no example text
-    privacy_operator: str = "placeholder"
+    privacy_operator: str = DEFAULT_PRIVACY_OPERATOR
 
     def column(self, key: str, available: list) -> str:
         """The column ``key`` (``text_column``...) reads in a dataset with ``available`` columns: the one the
@@ -270,7 +276,7 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     examples = entry.get("examples", True)
     if not isinstance(examples, bool):
         raise fail("examples", f"must be true or false, received {examples!r}")
-    privacy_operator = entry.get("privacy_operator", "placeholder")
+    privacy_operator = entry.get("privacy_operator", DEFAULT_PRIVACY_OPERATOR)
     if not isinstance(privacy_operator, str) or privacy_operator not in OPERATORS:
         raise fail("privacy_operator",
                    f"must be one of {list(OPERATORS)}, received privacy_operator={privacy_operator!r}")

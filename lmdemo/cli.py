@@ -123,6 +123,8 @@ def build_parser():
     k.add_argument("--context", choices=["transformer", "bilstm"], default=None,
                    help="ner: what reads the words in context")
     k.add_argument("--max-words", type=int, default=None, help="ner: the window, in words")
+    k.add_argument("--word-buckets", type=int, default=None,
+                   help="ner: buckets of the hashed word embedding (0: words are read from their characters only)")
     k.add_argument("--min-precision", type=float, default=0.85,
                    help="ner: the least precision on --val-data the stored threshold may give")
     _add_train_loop_args(k)
@@ -204,7 +206,8 @@ def _run(args, argv):
     if args.command == "train-task" and args.task == "ner":
         from lmdemo.training.ner_training import train_ner
 
-        fields = ("num_layers", "num_heads", "d_model", "hidden_dim", "dropout", "activation", "context", "max_words")
+        fields = ("num_layers", "num_heads", "d_model", "hidden_dim", "dropout", "activation", "context", "max_words",
+                  "word_buckets")
         overrides = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
         command = "python -m lmdemo " + " ".join(shlex.quote(a) for a in argv)
         model = train_ner(args.data, args.out, val_data=args.val_data, train_config=_train_config(args),

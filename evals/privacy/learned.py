@@ -16,6 +16,7 @@ B + I probability) onto the sanitizer's scale so that an entity at the tagger's 
 scores ``DEFAULT_MIN_SCORE`` (0.5): ``0.5 + 0.5 · (p − t) / (1 − t)``.
 """
 
+import functools
 import os
 import re
 import threading
@@ -25,10 +26,16 @@ from evals.privacy.finding import Finding
 DEFAULT_TAGGER = "pii-ner"
 TAGGED_TYPES = ("PERSON", "ADDRESS")
 
-# what a finding must hold to be kept: a letter; an address also a digit or a Han character (a house
-# number, 号 or 路), which drops the tagger's rare "addresses" made of a label word ("Adresse", "Room")
+# What a finding must hold to be kept. Any: a letter. An address: a digit or a Han character (a house
+# number, 号 or 路), which drops "addresses" made of a label word ("Adresse", "Room"). A person: not one
+# Han character alone (Chinese names have two or more), and not only common words ("Notes",
+# "EXPERIENCE", "Reason": words written in lower case in ordinary sentences, first names excepted; see
+# data/build_common_words.py). Measured in docs/privacy.md.
 _LETTER = re.compile(r"[^\W\d_]")
 _ADDRESS_MARK = re.compile(r"[\d\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_WORDS = re.compile(r"[^\W\d_]+")
+_COMMON_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "common_words.txt")
 
 _lock = threading.Lock()
 _state = {"name": None, "model": None, "loaded": False}
@@ -84,6 +91,32 @@ def tagger_name():
     return _state["name"]
 
 
+@functools.lru_cache(maxsize=1)
+def common_words():
+    """The lower-case common words a person's name may not consist of only (``data/common_words.txt``)."""
+    with open(_COMMON_PATH, encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip())
+
+
+def plausible(kind, value):
+    """Whether the tagger's ``kind`` finding ``value`` passes the checks above (the module's comments).
+
+    Example:
+        >>> plausible("PERSON", "Reason"), plausible("PERSON", "Rebecca"), plausible("ADDRESS", "Adresse")
+        (False, True, False)
+    """
+    if not _LETTER.search(value):
+        return False
+    if kind == "ADDRESS":
+        return bool(_ADDRESS_MARK.search(value))
+    if kind == "PERSON":
+        if len(value) == 1 and _HAN.match(value):
+            return False
+        words = _WORDS.findall(value)
+        return not words or not all(w.lower() in common_words() for w in words)
+    return True
+
+
 def find_learned(texts, types=TAGGED_TYPES):
     """The tagger's findings for each text (empty lists without a tagger), of the entity ``types`` asked for."""
     model = tagger()
@@ -94,8 +127,7 @@ def find_learned(texts, types=TAGGED_TYPES):
     out = [[] for _ in texts]
     for i, (text, spans) in enumerate(zip(texts, model.tag(list(texts)))):
         for start, end, kind, p in spans:
-            value = text[start:end]
-            if kind not in wanted or not _LETTER.search(value) or (kind == "ADDRESS" and not _ADDRESS_MARK.search(value)):
+            if kind not in wanted or not plausible(kind, text[start:end]):
                 continue
             score = 0.5 + 0.5 * (p - threshold) / (1.0 - threshold) if threshold < 1 else 1.0
             out[i].append(Finding(start, end, kind, round(min(max(score, 0.0), 1.0), 4)))

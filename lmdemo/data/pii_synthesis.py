@@ -500,7 +500,7 @@ def template_examples(templates, n, seed):
 
 
 def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_share=0.15, samsum_share=0.2,
-                   tatoeba_share=0.15, negative_share=0.12, form_share=0.12):
+                   tatoeba_share=0.15, negative_share=0.12, form_share=0.12, lower_share=0.08):
     """The training mix: ``n`` tagged examples ``(text, spans)``, shuffled, deterministic for ``seed``.
 
     Args:
@@ -510,6 +510,7 @@ def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_shar
         templates: {language: [template, ...]}; None: ``TRAIN_TEMPLATES``.
         chat_share, samsum_share, tatoeba_share, form_share: the shares of the mix; templates fill the rest.
         negative_share: Tatoeba sentences without names (``tatoeba_negative``), Chinese and English.
+        lower_share: the share of examples (of every source) written all in lower case.
     """
     from lmdemo.data.examples import load_examples
 
@@ -547,6 +548,12 @@ def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_shar
     out += [chat(filler, rng) for _ in range(int(n * chat_share))]
     out += [form(filler, rng) for _ in range(int(n * form_share))]
     out += template_examples(templates, n - len(out), seed + 1)
+    # chat and notes are often typed in lower case: a share of every source, names and all (when lower-casing
+    # keeps every character's offset, which it does except for a few letters such as "İ")
+    for i in range(len(out)):
+        text, spans = out[i]
+        if rng.random() < lower_share and len(text.lower()) == len(text):
+            out[i] = (text.lower(), spans)
     rng.shuffle(out)
     return out
 

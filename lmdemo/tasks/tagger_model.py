@@ -145,12 +145,16 @@ class TaggerModel(NetworkModel):
         params = self._params()
         pieces.sort(key=lambda p: p[1])
         step = BATCH_ROWS[-1]
-        for b in range(0, len(pieces), step):
+        pending = None  # JAX runs a batch asynchronously: lay out the next one meanwhile, then collect
+        for b in range(0, len(pieces) + step, step):
             batch = pieces[b:b + step]
-            arrays = self._arrays(batch, flat, chars, buckets)
-            out = np.asarray(_probabilities(self, params, *arrays))
-            for r, (start, _, lo, hi) in enumerate(batch):
-                probs[start + lo:start + hi] = out[r, lo:hi]
+            running = (batch, _probabilities(self, params, *self._arrays(batch, flat, chars, buckets))) if batch \
+                else None
+            if pending is not None:
+                done, out = pending[0], np.asarray(pending[1])
+                for r, (start, _, lo, hi) in enumerate(done):
+                    probs[start + lo:start + hi] = out[r, lo:hi]
+            pending = running
         tags, scores = self._tags(probs, threshold)
         found = []
         for text, words, start in zip(texts, spans, starts):

@@ -430,7 +430,7 @@ def _summaries_suite(tmp_path, **run):
 
 
 def test_privacy_operator_surrogate_is_consistent_reproducible_and_reported(tmp_path, fixture_run):
-    assert {r["privacy_operator"] for r in fixture_run["runs"].values()} == {"placeholder"}  # the default
+    assert {r["privacy_operator"] for r in fixture_run["runs"].values()} == {"surrogate"}  # the default
     spec = load_suite(_summaries_suite(tmp_path, privacy_operator="surrogate", seed=3)).runs[0]
     pii: dict = {}
     data, _, _ = harness.read_run_data(spec, pii)

@@ -478,3 +478,48 @@ def test_surrogates_never_equal_the_original_nor_each_other():
     assert cards[0] == cards[1].replace(" ", "")  # one value, printed two ways
     with pytest.raises(ValueError, match="entity_type must be one of the sanitizer's types, received 'NAME'"):
         s("NAME", "Tom")
+
+
+# --- the learned recognizer (evals/privacy/learned.py) with the shipped pii-ner ----------------------------------
+@pytest.fixture
+def pii_ner():
+    import lmdemo
+    from evals.privacy import learned
+
+    if "pii-ner" not in lmdemo.available_models():
+        pytest.skip("the shipped pii-ner checkpoint is missing")
+    before = learned.tagger_name()
+    learned.set_tagger("pii-ner")
+    yield learned
+    learned.set_tagger(before)
+
+
+def persons(text):
+    return [text[f.start:f.end] for f in analyze(text) if f.type == "PERSON"]
+
+
+def test_the_tagger_finds_names_no_list_or_cue_finds(pii_ner):
+    text = "Honestly, Siobhan and Kwabena never reply before noon."
+    assert persons(text) == ["Siobhan", "Kwabena"]
+    assert sanitize("Radek: running late\nIngrid: np, see u at 8")[0] == "[PERSON]: running late\n[PERSON]: np, see u at 8"
+    pii_ner.set_tagger(None)
+    assert persons(text) == []  # the patterns and lists alone miss both
+    assert pii_ner.tagger_name() is None
+
+
+def test_a_tagger_that_cannot_be_loaded_is_an_error_not_a_silent_fallback(pii_ner, tmp_path):
+    with pytest.raises(ValueError, match=r"the PII tagger 'no-such-tagger' cannot be loaded: unknown model"):
+        pii_ner.set_tagger("no-such-tagger")
+    with pytest.raises(ValueError, match=r"is a 'transformer' model, not a tagger"):
+        pii_ner.set_tagger("shakespeare-char")
+
+
+def test_the_tagger_keeps_batches_equal_to_single_calls_and_survives_odd_input(pii_ner):
+    texts = ["Ask Dmitri Volkov about 12 Harbour Lane.", "", "王小明给刘洋发了邮件", "\x00\x01 binary \ufffd",
+             "Anna Bruno Carla Dieter Emma Farid " * 50, "ok " * 20000]
+    batch = analyze_batch(texts)
+    assert batch == [analyze(t) for t in texts]
+    assert [persons(texts[2])] == [["王小明", "刘洋"]]
+    for text, found in zip(texts, batch):
+        assert all(0 <= f.start < f.end <= len(text) for f in found)
+    assert count_by_type(batch[4])["PERSON"] >= 250  # a text that is all names: most of them found

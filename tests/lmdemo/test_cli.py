@@ -172,3 +172,26 @@ def test_half_precision_rewrites_the_weights_and_adds_its_section_once(tmp_path,
     lmdemo.NGramLM.train(toy_lm.tokenizer, TOY_TEXT, order=2).save(counted)
     assert main(["half-precision", counted]) == 2
     assert capsys.readouterr().err.strip().endswith("holds a 'ngram' model, which has no weights to convert")
+
+
+def test_pii_data_writes_a_training_mix_and_a_dev_set(tmp_path, capsys):
+    pytest.importorskip("faker")
+    from lmdemo.cli import main
+    from lmdemo.data.tagged_examples import read_tagged
+
+    out = str(tmp_path / "pii")
+    assert main(["pii-data", "--out", out, "--examples", "40", "--dev-examples", "10"]) == 0
+    assert capsys.readouterr().out.strip() == f"train: 40 texts, dev: 10 texts written to {out}"
+    train, dev = read_tagged(os.path.join(out, "train.jsonl.gz")), read_tagged(os.path.join(out, "dev.jsonl.gz"))
+    assert len(train) == 40 and len(dev) == 10
+    assert any(kind == "PERSON" for _, spans in train for _, _, kind in spans)
+
+
+def test_train_task_ner_refuses_a_file_that_is_not_tagged_text(tmp_path, capsys):
+    from lmdemo.cli import main
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Ann", "entities": [[0, 9, "PERSON"]]}\n', encoding="utf-8")
+    assert main(["train-task", "ner", "--data", str(bad), "--out", str(tmp_path / "m")]) == 2
+    assert capsys.readouterr().err.strip() == ("error: bad.jsonl line 1: each entity must be [start, end, type] with "
+                                               "0 ≤ start < end ≤ 3 (the text's length), received [0, 9, 'PERSON']")

@@ -1,0 +1,113 @@
+"""The PII tagger (lmdemo/tasks/tagger_model.py): decoding, batching, windows, storage, and the shipped pii-ner
+on sentences written here (not from its training templates)."""
+
+import numpy as np
+import pytest
+
+import lmdemo
+from lmdemo.config import TaggerConfig
+from lmdemo.tasks.bio import bio_labels, split_words
+from lmdemo.tasks.tagger_model import TaggerModel
+from lmdemo.tokenizers import CharTokenizer
+
+TINY = dict(max_words=16, window_overlap=4, max_word_chars=8, char_dim=8, char_filters=8, word_buckets=64,
+            word_dim=8, num_layers=1, num_heads=2, d_model=16, context="bilstm")
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    tok = CharTokenizer.train("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,王小明")
+    return TaggerModel.create(tok, TaggerConfig(vocab_size=tok.vocab_size, **TINY))
+
+
+def test_tags_pick_the_likeliest_type_and_b_or_i_above_the_threshold(tiny):
+    # O, B-PERSON, I-PERSON, B-ADDRESS, I-ADDRESS
+    probs = np.array([[0.9, 0.05, 0.0, 0.05, 0.0],    # O
+                      [0.3, 0.5, 0.1, 0.1, 0.0],      # B-PERSON (0.6)
+                      [0.3, 0.1, 0.4, 0.2, 0.0],      # I-PERSON (0.5)
+                      [0.35, 0.0, 0.05, 0.3, 0.3],    # I-ADDRESS (0.6; I ≥ B)
+                      [0.6, 0.25, 0.15, 0.0, 0.0]], np.float32)  # PERSON 0.4 < 0.5: O
+    tags, scores = tiny._tags(probs, 0.5)
+    assert tags.tolist() == [0, 1, 2, 4, 0]
+    assert np.allclose(scores, [0.05, 0.6, 0.5, 0.6, 0.4])
+    assert tiny._tags(probs, 0.35)[0].tolist() == [0, 1, 2, 4, 1]
+
+
+def test_a_text_gets_the_same_entities_alone_and_in_a_batch(tiny):
+    texts = ["Ann met Bo at 5 Elm St", "", "x " * 40 + "Ann Lee", "王小明 ok", "a"]
+    together = tiny.tag(texts, threshold=0.2)
+    assert together == [tiny.tag([t], threshold=0.2)[0] for t in texts]
+    assert together[1] == []
+
+
+def test_long_texts_are_read_in_windows_every_word_once(tiny, monkeypatch):
+    seen = []
+    original = tiny._arrays
+
+    def spy(batch, flat, chars, buckets):
+        seen.extend(batch)
+        return original(batch, flat, chars, buckets)
+
+    monkeypatch.setattr(tiny, "_arrays", spy)
+    text = " ".join(f"w{i}" for i in range(40))  # 80 words: "w", "0", ... → windows of 16 overlapping by 4
+    tiny.tag([text])
+    assert sorted(p[1] for p in seen) == [16] * 7 and len(split_words(text)) == 80
+    kept = sorted((start + lo, start + hi) for start, _, lo, hi in seen)
+    assert kept[0][0] == 0 and kept[-1][1] == 80 and all(a[1] == b[0] for a, b in zip(kept, kept[1:]))
+
+
+def test_bad_input_is_refused_by_name(tiny):
+    with pytest.raises(TypeError, match="texts must be a list of str, received str"):
+        tiny.tag("Ann")
+    with pytest.raises(TypeError, match=r"texts\[1\] must be a str, received bytes"):
+        tiny.tag(["Ann", b"Bo"])
+    for bad in (0, 1.5, True, "0.5"):
+        with pytest.raises(ValueError, match="threshold must be a number in"):
+            tiny.tag(["Ann"], threshold=bad)
+    assert tiny.tag([]) == [] and tiny.tag(["", " \n "]) == [[], []]
+
+
+def test_save_and_load_keep_the_tags(tiny, tmp_path):
+    tiny.save(str(tmp_path / "m"))
+    loaded = lmdemo.load_model(str(tmp_path / "m"))
+    assert isinstance(loaded, TaggerModel) and loaded.config.labels == bio_labels(("PERSON", "ADDRESS"))
+    text = ["Ann met Bo at 5 Elm St"]
+    assert loaded.tag(text, threshold=0.2) == tiny.tag(text, threshold=0.2)
+
+
+# -- the shipped model, on text written for this test ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def pii_ner():
+    if "pii-ner" not in lmdemo.available_models():
+        pytest.skip("the shipped pii-ner checkpoint is missing")
+    return lmdemo.load_model("pii-ner")
+
+
+def found(model, text, kind):
+    return [text[s:e] for s, e, k, _ in model.tag([text])[0] if k == kind]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Yesterday Margarethe Oyelaran phoned about the invoice.", ["Margarethe Oyelaran"]),
+    ("Could you ask Thandiwe whether the keys are at her place?", ["Thandiwe"]),
+    ("Priya: are we still on for lunch?\nMateus: yes! 12:30 at the usual spot", ["Priya", "Mateus"]),
+    ("我昨天在图书馆碰到了张伟。", ["张伟"]),
+])
+def test_pii_ner_finds_names_in_sentences_written_here(pii_ner, text, names):
+    assert found(pii_ner, text, "PERSON") == names
+
+
+def test_pii_ner_finds_a_street_address(pii_ner):
+    text = "Please send the spare parts to 4417 Quarry Hollow Road, Duluth, MN 55803 by Friday."
+    (address,) = found(pii_ner, text, "ADDRESS")
+    assert address.startswith("4417 Quarry Hollow Road")
+
+
+def test_pii_ner_finds_a_name_that_crosses_a_window_edge(pii_ner):
+    c = pii_ner.config
+    filler = "the weather was fine and nothing else happened that day . " * 30
+    words = split_words(filler)
+    edge = c.max_words - 1  # the last word of the first window: the name runs into the second one
+    cut = words[edge][0]
+    text = filler[:cut] + "and then Oluwaseun Adebayo-Hartley called . " + filler[cut:]
+    assert "Oluwaseun Adebayo-Hartley" in " ".join(found(pii_ner, text, "PERSON"))
