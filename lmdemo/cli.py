@@ -138,6 +138,9 @@ def build_parser():
     d.add_argument("--samsum-dev", default=None, help="SAMSum val file: its dialogues join the dev set (names as weak labels)")
     d.add_argument("--samsum-dev-examples", type=int, default=300)
     d.add_argument("--tatoeba", action="append", default=[], help="Tatoeba pair file (repeatable): names as weak labels")
+    d.add_argument("--prose", action="append", default=[],
+                   help="name-free prose (JSON lines with 'source' sentences or 'text', or one paragraph per line; "
+                        "repeatable): examples are put between its sentences")
     d.add_argument("--seed", type=int, default=0)
 
     c = sub.add_parser("half-precision", help="rewrite a checkpoint folder with float16 weights (half the size)")
@@ -200,7 +203,8 @@ def _run(args, argv):
         from lmdemo.data.pii_synthesis import write_datasets
 
         sizes = write_datasets(args.out, args.examples, args.dev_examples, samsum=args.samsum, tatoeba=args.tatoeba,
-                               samsum_dev=args.samsum_dev, samsum_dev_examples=args.samsum_dev_examples, seed=args.seed)
+                               samsum_dev=args.samsum_dev, samsum_dev_examples=args.samsum_dev_examples, seed=args.seed,
+                               prose=args.prose)
         print(", ".join(f"{name}: {n:,} texts" for name, n in sizes.items()) + f" written to {args.out}")
         return 0
     if args.command == "train-task" and args.task == "ner":

@@ -170,15 +170,15 @@ class TaggerConfig(_DictIO):
     max_word_chars: int = 12  # characters of a word read (longer words: the first 6 and the last 6)
     char_dim: int = 16  # character embedding width
     char_filters: int = 64  # character trigram detectors (a convolution of width 3, max-pooled over the word)
-    word_buckets: int = 16384  # hashed embeddings of the lower-cased word (0: none)
+    word_buckets: int = 0  # hashed embeddings of the lower-cased word (0: none; they memorized template words)
     word_dim: int = 64
-    context: str = "transformer"  # "transformer" (encoder blocks) or "bilstm" (an LSTM each way)
-    num_layers: int = 2
-    num_heads: int = 4
-    d_model: int = 96
+    context: str = "bilstm"  # "bilstm" (an LSTM each way) or "transformer" (encoder blocks)
+    num_layers: int = 1
+    num_heads: int = 4  # Transformer only
+    d_model: int = 64
     hidden_dim: int = 0  # feed-forward inner width; 0 means 2 × d_model
     activation: str = "gelu"
-    dropout: float = 0.1
+    dropout: float = 0.3
     layer_norm_epsilon: float = 1e-5
     threshold: float = 0.5  # a word is in an entity when its B + I probabilities reach this (tuned on dev data)
 

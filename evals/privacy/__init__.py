@@ -12,6 +12,7 @@ fake of the same kind and shape in place of each value (`Surrogates`, in `surrog
 """
 
 from evals.privacy.finding import ENTITY_TYPES, Finding, count_by_type
+from evals.privacy.learned import set_tagger, tagger_name
 from evals.privacy.log_filter import RedactingFilter
 from evals.privacy.operators import OPERATORS, Pseudonymizer
 from evals.privacy.sanitizer import (DEFAULT_MIN_SCORE, RECOGNIZERS, analyze, analyze_batch, resolve_overlaps,

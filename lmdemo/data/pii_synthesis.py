@@ -392,7 +392,7 @@ _SPEAKER = re.compile(r"^([^\W\d_][^\s:]{0,30}(?: [^\W\d_][^\s:]{0,30})?):", re.
 def samsum_example(dialogue, filler, rng, rename=0.5):
     """A SAMSum dialogue with its speakers' names (and every mention of them) labelled PERSON; with
     probability ``rename`` every speaker gets a Faker first name first (so names are not memorized)."""
-    speakers = sorted(set(_SPEAKER.findall(dialogue)), key=len, reverse=True)
+    speakers = sorted(set(_SPEAKER.findall(dialogue)), key=lambda s: (-len(s), s))  # ties by name: the same order in every process
     if not speakers:
         return dialogue, []
     if rng.random() < rename:
@@ -407,12 +407,12 @@ def samsum_example(dialogue, filler, rng, rename=0.5):
             return name.lower() if m.group(1).islower() else name
 
         dialogue = pattern.sub(sub, dialogue)
-        speakers = sorted(set(new.values()), key=len, reverse=True)
+        speakers = sorted(set(new.values()), key=lambda s: (-len(s), s))
     words = set()
     for s in speakers:
         words.add(s)
         words.update(w for w in s.split() if len(w) > 1)
-    pattern = re.compile(r"(?<![\w@/.])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w@/.])(" + "|".join(re.escape(w) for w in sorted(words, key=lambda s: (-len(s), s)))
                          + r")(?![\w@])", re.I)
     return dialogue, _merge_adjacent([(m.start(), m.end(), "PERSON") for m in pattern.finditer(dialogue)], dialogue)
 
@@ -470,7 +470,7 @@ def tatoeba_example(sentence, filler, rng, rename=0.7):
 
     sentence = pattern.sub(sub, sentence)
     found = list(renamed.values()) + list(names)
-    finder = re.compile("|".join(re.escape(n) for n in sorted(set(found), key=len, reverse=True)))
+    finder = re.compile("|".join(re.escape(n) for n in sorted(set(found), key=lambda s: (-len(s), s))))
     spans = []
     for m in finder.finditer(sentence):
         if not zh and ((m.start() and sentence[m.start() - 1].isalnum()) or
@@ -500,7 +500,8 @@ def template_examples(templates, n, seed):
 
 
 def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_share=0.15, samsum_share=0.2,
-                   tatoeba_share=0.15, negative_share=0.12, form_share=0.12, lower_share=0.08):
+                   tatoeba_share=0.15, negative_share=0.12, form_share=0.12, lower_share=0.0, joined_share=0.1,
+                   prose=(), prose_share=0.1):
     """The training mix: ``n`` tagged examples ``(text, spans)``, shuffled, deterministic for ``seed``.
 
     Args:
@@ -510,7 +511,11 @@ def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_shar
         templates: {language: [template, ...]}; None: ``TRAIN_TEMPLATES``.
         chat_share, samsum_share, tatoeba_share, form_share: the shares of the mix; templates fill the rest.
         negative_share: Tatoeba sentences without names (``tatoeba_negative``), Chinese and English.
-        lower_share: the share of examples (of every source) written all in lower case.
+        joined_share: the share of examples replaced by 2–8 others joined into one longer text.
+        prose: files of long name-free prose (``load_prose``); ``prose_share`` of the examples become one of
+            their paragraphs with 0–3 examples put between its sentences.
+        lower_share: the share of examples (of every source) written all in lower case (0.08 gave no
+            gain on the dev set: see the pii-ner card).
     """
     from lmdemo.data.examples import load_examples
 
@@ -548,13 +553,68 @@ def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_shar
     out += [chat(filler, rng) for _ in range(int(n * chat_share))]
     out += [form(filler, rng) for _ in range(int(n * form_share))]
     out += template_examples(templates, n - len(out), seed + 1)
+    # names inside long formal prose: paragraphs of ``prose`` with 0–3 examples put between their sentences
+    if prose:
+        paragraphs = load_prose(prose)
+        for i in range(int(len(out) * prose_share)):
+            sentences = _SENTENCE_END.split(rng.choice(paragraphs))
+            for _ in range(rng.choice([0, 1, 1, 2, 3])):
+                sentences.insert(rng.randint(0, len(sentences)), out[rng.randrange(len(out))])
+            text, spans = "", []
+            for part in sentences:
+                part_text, part_spans = (part, []) if isinstance(part, str) else part
+                if text:
+                    text += " "
+                spans += [(a + len(text), b + len(text), k) for a, b, k in part_spans]
+                text += part_text
+            out[len(out) - 1 - i] = (text, spans)
+    # documents are longer than one template: join a share of the examples into texts of 2–8 of them, so that
+    # a name after a long stretch of plain text is still a name
+    n_joined = int(len(out) * joined_share)
+    for i in range(n_joined):
+        parts = [out[rng.randrange(len(out))] for _ in range(rng.randint(2, 8))]
+        sep = rng.choice([" ", "\n", "\n\n"])
+        text, spans = "", []
+        for part_text, part_spans in parts:
+            if text:
+                text += sep
+            spans += [(s + len(text), e + len(text), k) for s, e, k in part_spans]
+            text += part_text
+        out[i] = (text, spans)
     # chat and notes are often typed in lower case: a share of every source, names and all (when lower-casing
     # keeps every character's offset, which it does except for a few letters such as "İ")
-    for i in range(len(out)):
+    for i in range(len(out) if lower_share else 0):
         text, spans = out[i]
         if rng.random() < lower_share and len(text.lower()) == len(text):
             out[i] = (text.lower(), spans)
     rng.shuffle(out)
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def load_prose(paths):
+    """Paragraphs of plain prose: JSON lines whose ``source`` is a list of sentences (SciTLDR's abstracts)
+    or whose ``text`` is a string, or a text file of one paragraph per line."""
+    import gzip
+    import json
+
+    out = []
+    for path in paths:
+        opener = gzip.open if str(path).endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if not line:
+                    continue
+                if line.startswith("{"):
+                    row = json.loads(line)
+                    line = " ".join(row["source"]) if isinstance(row.get("source"), list) else row.get("text", "")
+                if line:
+                    out.append(line)
+    if not out:
+        raise ValueError(f"prose={list(paths)!r} holds no paragraphs")
     return out
 
 
@@ -566,7 +626,7 @@ def dev_examples(n, seed=12345):
 
 
 def write_datasets(out_dir, examples, dev_examples_count, samsum=None, tatoeba=(), samsum_dev=None,
-                   samsum_dev_examples=300, seed=0):
+                   samsum_dev_examples=300, seed=0, prose=()):
     """Write ``train.jsonl.gz`` (``build_examples``) and ``dev.jsonl.gz`` (the dev templates, and
     ``samsum_dev_examples`` dialogues of ``samsum_dev`` with their speakers' names) to ``out_dir``.
 
@@ -579,7 +639,7 @@ def write_datasets(out_dir, examples, dev_examples_count, samsum=None, tatoeba=(
     from lmdemo.data.tagged_examples import write_tagged
 
     os.makedirs(out_dir, exist_ok=True)
-    train = build_examples(examples, seed, samsum=samsum, tatoeba=tatoeba)
+    train = build_examples(examples, seed, samsum=samsum, tatoeba=tatoeba, prose=prose)
     dev = dev_examples(dev_examples_count, seed=seed + 12345)
     if samsum_dev:
         rng = random.Random(seed + 99)

@@ -12,6 +12,8 @@ window's edge is read whole from the next one (as long as it is shorter than the
 
 import re
 
+import numpy as np
+
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]+(?:['’][^\W\d_{_HAN}]+)*|\d+|\n|[^\w\s]")
 OUTSIDE = "O"
@@ -57,12 +59,45 @@ def _edge(text, start, end):
     return end - start == 1 and not text[start].isalnum()
 
 
+def entity_runs(tags, labels, breaks=()):
+    """The entities of a tag sequence as word-index runs ``[(first, last, type), ...]``, computed on arrays.
+
+    A run is a stretch of words of one type; it begins at a ``B-`` tag, at a change of type, after an
+    ``O``, or at a ``break`` (the first word of each text when the tags of several texts are laid end to
+    end), so an ``I-T`` after ``O`` begins an entity, as a ``B-T`` would.
+
+    Example:
+        >>> entity_runs([0, 1, 2, 2, 1, 3, 0, 2], ("O", "B-PERSON", "I-PERSON", "B-ADDRESS", "I-ADDRESS"))
+        [(1, 3, 'PERSON'), (4, 4, 'PERSON'), (5, 5, 'ADDRESS'), (7, 7, 'PERSON')]
+    """
+    tags = np.asarray(tags, np.int64)
+    if not tags.size:
+        return []
+    names = [label.split("-", 1) for label in labels]
+    types = list(dict.fromkeys(n[1] for n in names if len(n) == 2))
+    kind = np.array([types.index(n[1]) if len(n) == 2 else -1 for n in names])[tags]
+    inside = kind >= 0
+    begin = inside & (np.array([n[0] == "B" for n in names])[tags] | (kind != np.r_[-1, kind[:-1]]))
+    breaks = np.asarray(breaks, np.int64)
+    begin[breaks] |= inside[breaks]
+    end = inside & (np.r_[begin[1:], True] | ~np.r_[inside[1:], False])
+    return [(int(f), int(e), types[kind[f]]) for f, e in zip(np.flatnonzero(begin), np.flatnonzero(end))]
+
+
+def trimmed(text, words, first, last):
+    """``(first, last)`` without the symbols and newlines at the run's ends, or None if nothing is left."""
+    while first <= last and _edge(text, *words[first]):
+        first += 1
+    while last >= first and _edge(text, *words[last]):
+        last -= 1
+    return (first, last) if first <= last else None
+
+
 def tags_to_spans(text, words, tags, labels, scores=None):
     """Entities from word tags: ``[(start, end, type, score), ...]`` sorted by start.
 
-    An ``I-T`` after a word of another type (or after ``O``) starts an entity, as a ``B-T`` would;
-    symbols and newlines at an entity's ends are left out ("Ann Lee," → "Ann Lee"), and inside it
-    they stay ("5 Elm St.\\nLeeds" is one address).
+    Entities are ``entity_runs``; symbols and newlines at an entity's ends are left out ("Ann Lee," →
+    "Ann Lee"), and inside it they stay ("5 Elm St.\\nLeeds" is one address).
 
     Args:
         text: the text ``words`` were cut from.
@@ -77,34 +112,13 @@ def tags_to_spans(text, words, tags, labels, scores=None):
         >>> tags_to_spans(text, split_words(text), [0, 1, 2, 0], labels)
         [(5, 12, 'PERSON', 1.0)]
     """
-    out, current = [], None  # current: [type, first word, last word]
-
-    def close():
-        if current is None:
-            return
-        kind, first, last = current
-        while first <= last and _edge(text, *words[first]):
-            first += 1
-        while last >= first and _edge(text, *words[last]):
-            last -= 1
-        if first <= last:
+    out = []
+    for first, last, kind in entity_runs(tags, labels):
+        kept = trimmed(text, words, first, last)
+        if kept is not None:
+            first, last = kept
             score = 1.0 if scores is None else float(sum(scores[first:last + 1]) / (last - first + 1))
             out.append((words[first][0], words[last][1], kind, round(score, 4)))
-
-    for i, tag in enumerate(tags):
-        if not tag:  # O: the common case, kept cheap
-            if current is not None:
-                close()
-                current = None
-            continue
-        name = labels[tag]
-        prefix, kind = name.split("-", 1)
-        if prefix == "B" or current is None or current[0] != kind:
-            close()
-            current = [kind, i, i]
-        else:
-            current[2] = i
-    close()
     return out
 
 

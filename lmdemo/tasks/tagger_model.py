@@ -17,7 +17,7 @@ from lmdemo.config import TaggerConfig
 from lmdemo.data.batching import padded_width
 from lmdemo.networks.token_tagger import TokenTagger
 from lmdemo.storage.network_model import NetworkModel
-from lmdemo.tasks.bio import split_words, tags_to_spans, windows
+from lmdemo.tasks.bio import entity_runs, split_words, trimmed, windows
 
 BATCH_ROWS = (1, 8, 64)  # windows per batch, padded up to one of these
 MAX_CACHED_WORDS = 200_000
@@ -156,11 +156,19 @@ class TaggerModel(NetworkModel):
                     probs[start + lo:start + hi] = out[r, lo:hi]
             pending = running
         tags, scores = self._tags(probs, threshold)
-        found = []
-        for text, words, start in zip(texts, spans, starts):
-            t = tags[start:start + len(words)]
-            found.append(tags_to_spans(text, words, t.tolist(), c.labels, scores=scores[start:start + len(words)])
-                         if t.any() else [])
+        # the entities of all texts at once; only their words are looked at one by one
+        found = [[] for _ in texts]
+        sums = np.r_[0.0, np.cumsum(scores, dtype=np.float64)]
+        firsts = np.asarray(starts)
+        for first, last, kind in entity_runs(tags, c.labels, breaks=[s for s, w in zip(starts, spans) if w]):
+            t = int(np.searchsorted(firsts, first, side="right")) - 1
+            while not spans[t]:  # empty texts share their start with the next one
+                t -= 1
+            kept = trimmed(texts[t], spans[t], first - starts[t], last - starts[t])
+            if kept is not None:
+                a, b = kept
+                score = (sums[starts[t] + b + 1] - sums[starts[t] + a]) / (b - a + 1)
+                found[t].append((spans[t][a][0], spans[t][b][1], kind, round(float(score), 4)))
         return found
 
     def _arrays(self, batch, flat, chars, buckets):
