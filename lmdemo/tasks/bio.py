@@ -1,6 +1,7 @@
 """Words and BIO tags: how the tagger cuts text, labels its words, and reads entities back.
 
-A text is cut into **words**: a run of letters (with inner apostrophes: "O'Brien", "it's"), a run of
+A text is cut into **words**: a run of letters (with inner apostrophes and hyphens: "O'Brien", "it's",
+"Adebayo-Hartley", "Jean-Pierre"), a run of
 digits, one Han character (Chinese has no spaces, and a name is two or three of them), a newline, or
 one other symbol. Spaces are not words. Each word gets one tag: ``B-TYPE`` begins an entity, ``I-TYPE``
 continues it, ``O`` is outside every entity (Ramshaw & Marcus, 1995).
@@ -15,7 +16,7 @@ import re
 import numpy as np
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]+(?:['’][^\W\d_{_HAN}]+)*|\d+|\n|[^\w\s]")
+WORD = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]+(?:['’\-][^\W\d_{_HAN}]+)*|\d+|\n|[^\w\s]")
 OUTSIDE = "O"
 
 

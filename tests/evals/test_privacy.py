@@ -17,6 +17,17 @@ from evals.privacy import (OPERATORS, Finding, Pseudonymizer, RedactingFilter, S
 from evals.privacy.checksums import cn_id_valid, iban_valid, luhn_valid, shannon_entropy, us_ssn_valid
 
 
+@pytest.fixture(autouse=True)
+def patterns_only():
+    """The recognizers' own tests run without the learned tagger (its tests below ask for it by name)."""
+    from evals.privacy import learned
+
+    before = learned.tagger_name()
+    learned.set_tagger(None)
+    yield
+    learned.set_tagger(before)
+
+
 def clean(text, types):
     return sanitize(text, types=types)[0]
 
@@ -499,6 +510,8 @@ def persons(text):
 
 
 def test_the_tagger_finds_names_no_list_or_cue_finds(pii_ner):
+    assert sanitize("Yesterday Margarethe Oyelaran phoned about the invoice.")[0] == \
+        "Yesterday [PERSON] phoned about the invoice."
     text = "Honestly, Siobhan and Kwabena never reply before noon."
     assert persons(text) == ["Siobhan", "Kwabena"]
     assert sanitize("Radek: running late\nIngrid: np, see u at 8")[0] == "[PERSON]: running late\n[PERSON]: np, see u at 8"
@@ -523,4 +536,5 @@ def test_the_tagger_keeps_batches_equal_to_single_calls_and_survives_odd_input(p
     assert persons("周末我和王秀英去爬山了。") == ["王秀英"]  # the tagger's lone 周 is dropped: one Han character
     for text, found in zip(texts, batch):
         assert all(0 <= f.start < f.end <= len(text) for f in found)
-    assert count_by_type(batch[4])["PERSON"] >= 250  # a text that is all names: most of them found
+    all_names = sanitize(texts[4])[0]  # a text that is all names: none is left
+    assert not any(name in all_names for name in ("Anna", "Bruno", "Carla", "Dieter", "Emma", "Farid")), all_names[:80]

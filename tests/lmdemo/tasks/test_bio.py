@@ -16,6 +16,8 @@ def test_split_words_keeps_apostrophes_cuts_han_digits_symbols_and_newlines():
     assert words_of("Ann O'Neil's 42nd\r\n王小明, ok?") == ["Ann", "O'Neil's", "42", "nd", "\n", "王", "小", "明", ",",
                                                         "ok", "?"]
     assert words_of("Halldór Ó Árnþórsson") == ["Halldór", "Ó", "Árnþórsson"]
+    assert words_of("Jean-Pierre Adebayo-Hartley, H-3860 -x") == ["Jean-Pierre", "Adebayo-Hartley", ",", "H", "-", "3860",
+                                                                 "-", "x"]
     assert words_of("Μεγάλη Άμμος 184, ΠΑΦΟΣ") == ["Μεγάλη", "Άμμος", "184", ",", "ΠΑΦΟΣ"]
     assert split_words("") == [] and split_words("  \t ") == []
 
@@ -56,9 +58,9 @@ def test_tags_to_spans_repairs_i_without_b_and_splits_on_b_and_on_type_change():
 
 
 def test_tags_to_spans_trims_symbols_and_newlines_at_the_ends_only():
-    text = "\nAnn-Lee ,\n"
+    text = "\nAnn - Lee ,\n"
     words = split_words(text)  # "\n", "Ann", "-", "Lee", ",", "\n"
-    assert tags_to_spans(text, words, [BP, IP, IP, IP, IP, IP], LABELS) == [(1, 8, "PERSON", 1.0)]
+    assert tags_to_spans(text, words, [BP, IP, IP, IP, IP, IP], LABELS) == [(1, 10, "PERSON", 1.0)]
     # an entity made only of symbols disappears
     assert tags_to_spans("a , b", split_words("a , b"), [O, BP, O], LABELS) == []
 

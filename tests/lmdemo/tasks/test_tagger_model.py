@@ -94,7 +94,12 @@ def found(model, text, kind):
     ("周末我和王秀英去爬山了。", ["王秀英"]),
 ])
 def test_pii_ner_finds_names_in_sentences_written_here(pii_ner, text, names):
-    assert set(names) <= set(found(pii_ner, text, "PERSON"))  # exact lists, after the sanitizer's checks: tests/evals
+    # each name overlaps a PERSON entity, the benchmark's criterion; the sanitizer, which adds its name lists
+    # and checks, must cover them exactly (tests/evals/test_privacy.py)
+    spans = [(s, e) for s, e, k, _ in pii_ner.tag([text])[0] if k == "PERSON"]
+    for name in names:
+        start = text.index(name)
+        assert any(s < start + len(name) and start < e for s, e in spans), name
 
 
 @pytest.mark.xfail(strict=True, reason="a known miss (docs/privacy.md): a Chinese given name after a verb is cut "
@@ -110,10 +115,19 @@ def test_pii_ner_finds_a_street_address(pii_ner):
 
 
 def test_pii_ner_finds_a_name_that_crosses_a_window_edge(pii_ner):
-    c = pii_ner.config
-    filler = "the weather was fine and nothing else happened that day . " * 30
-    words = split_words(filler)
-    edge = c.max_words - 1  # the last word of the first window: the name runs into the second one
-    cut = words[edge][0]
-    text = filler[:cut] + "and then Oluwaseun Adebayo-Hartley called . " + filler[cut:]
-    assert "Oluwaseun Adebayo-Hartley" in " ".join(found(pii_ner, text, "PERSON"))
+    edge = pii_ner.config.max_words - 1  # the last word of the first window
+    filler = "Ana: ok see you later\nBen: sure, bring the charger\n" * 20
+    for cut, _ in split_words(filler):
+        text = filler[:cut] + "ask Priya Raman about it " + filler[cut:]
+        if [text[a:b] for a, b in split_words(text)].index("Priya") == edge:
+            break
+    # "Priya" is the first window's last word and "Raman" the next one's: still one name, found whole
+    assert "Priya Raman" in found(pii_ner, text, "PERSON")
+
+
+@pytest.mark.xfail(strict=True, reason="a known miss (docs/privacy.md): after a sentence of formal prose a name "
+                                       "alone in a short sentence falls below the threshold")
+def test_pii_ner_finds_a_name_after_formal_prose(pii_ner):
+    assert found(pii_ner, "Then Kofi called.", "PERSON") == ["Kofi"]  # alone: found
+    text = "The committee met on Tuesday to discuss the budget for the coming year. Then Kofi called."
+    assert found(pii_ner, text, "PERSON") == ["Kofi"]
