@@ -16,7 +16,7 @@ import lmdemo
 from lmdemo.registry import MODELS_DIR, SHIPPED
 
 
-TASK_MODELS = {"sst2-sentiment", "en-es-translation", "samsum-summarization"}
+TASK_MODELS = {"sst2-sentiment", "en-es-translation", "samsum-summarization", "pii-ner"}
 # name → (prompt, its greedy 20-token continuation, its 20-token continuation sampled from the top 5 with seed 0)
 LM_OUTPUTS = {
     "shakespeare-char": ("ROMEO:\n", "I will not so so so ", "Not is, and that I'l"),
@@ -77,6 +77,13 @@ def test_shipped_task_model_answers_and_is_carded(name):
                                                                  "finished": True}]
         assert model.generate(["Thank you."], num_beams=4) == [{"text": "Gracias.", "truncated": False,
                                                                 "finished": True}]
+    elif name == "pii-ner":
+        texts = [DIALOGUE, "Ship it to 12 Elm Street, Leeds."]
+        found = model.tag(texts)
+        assert [[(t[s:e], k) for s, e, k, _ in row] for t, row in zip(texts, found)] == [
+            [("Anna", "PERSON"), ("Tom", "PERSON"), ("Anna", "PERSON")], [("12 Elm Street", "ADDRESS")]]
+        assert [score for row in found for *_, score in row] == pytest.approx([0.9999, 0.9999, 0.9995, 0.9679],
+                                                                              abs=2e-4)
     else:
         assert model.generate([DIALOGUE]) == [{"text": "Tom will bring the party tonight.", "truncated": False,
                                                "finished": True}]
