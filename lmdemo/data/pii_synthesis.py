@@ -557,30 +557,16 @@ def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_shar
     if prose:
         paragraphs = load_prose(prose)
         for i in range(int(len(out) * prose_share)):
-            sentences = _SENTENCE_END.split(rng.choice(paragraphs))
+            sentences = [(sentence, []) for sentence in _SENTENCE_END.split(rng.choice(paragraphs))]
             for _ in range(rng.choice([0, 1, 1, 2, 3])):
                 sentences.insert(rng.randint(0, len(sentences)), out[rng.randrange(len(out))])
-            text, spans = "", []
-            for part in sentences:
-                part_text, part_spans = (part, []) if isinstance(part, str) else part
-                if text:
-                    text += " "
-                spans += [(a + len(text), b + len(text), k) for a, b, k in part_spans]
-                text += part_text
-            out[len(out) - 1 - i] = (text, spans)
+            out[len(out) - 1 - i] = joined(sentences, " ")
     # documents are longer than one template: join a share of the examples into texts of 2–8 of them, so that
     # a name after a long stretch of plain text is still a name
     n_joined = int(len(out) * joined_share)
     for i in range(n_joined):
         parts = [out[rng.randrange(len(out))] for _ in range(rng.randint(2, 8))]
-        sep = rng.choice([" ", "\n", "\n\n"])
-        text, spans = "", []
-        for part_text, part_spans in parts:
-            if text:
-                text += sep
-            spans += [(s + len(text), e + len(text), k) for s, e, k in part_spans]
-            text += part_text
-        out[i] = (text, spans)
+        out[i] = joined(parts, rng.choice([" ", "\n", "\n\n"]))
     # chat and notes are often typed in lower case: a share of every source, names and all (when lower-casing
     # keeps every character's offset, which it does except for a few letters such as "İ")
     for i in range(len(out) if lower_share else 0):
@@ -594,6 +580,17 @@ def build_examples(n, seed=0, samsum=None, tatoeba=(), templates=None, chat_shar
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def joined(parts, sep):
+    """Tagged texts ``(text, spans)`` joined by ``sep`` into one, their spans moved along."""
+    text, spans = "", []
+    for part_text, part_spans in parts:
+        if text:
+            text += sep
+        spans += [(start + len(text), end + len(text), kind) for start, end, kind in part_spans]
+        text += part_text
+    return text, spans
+
+
 def load_prose(paths):
     """Paragraphs of plain prose: JSON lines whose ``source`` is a list of sentences (SciTLDR's abstracts)
     or whose ``text`` is a string, or a text file of one paragraph per line."""
@@ -604,12 +601,15 @@ def load_prose(paths):
     for path in paths:
         opener = gzip.open if str(path).endswith(".gz") else open
         with opener(path, "rt", encoding="utf-8") as f:
-            for line in f:
+            for number, line in enumerate(f, 1):
                 line = line.strip()
                 if not line:
                     continue
                 if line.startswith("{"):
-                    row = json.loads(line)
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as e:
+                        raise ValueError(f"prose file {path!r} line {number} is not JSON ({e.msg})") from None
                     line = " ".join(row["source"]) if isinstance(row.get("source"), list) else row.get("text", "")
                 if line:
                     out.append(line)

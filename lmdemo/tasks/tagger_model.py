@@ -71,37 +71,42 @@ class TaggerModel(NetworkModel):
         return hit
 
     def layout(self, rows, width=None, count=None, distinct_rows=None):
-        """Lists of words (strings) → ``(word_chars, word_index, word_hash, padding_mask)`` for the network.
+        """Lists of words (strings) → ``(word_chars, word_index, word_hash, padding_mask)`` for the network
+        (the trainer's batches; ``tag`` lays out its windows the same way, with ``_arrays``).
 
         ``rows`` are padded to ``width`` words (default: ``padded_width``) and to ``count`` rows
         (default: the next of ``BATCH_ROWS``); the distinct words to ``distinct_rows`` (default: the next
         power of two), so that only a few shapes are ever compiled.
         """
-        c = self.config
-        width = width or padded_width(max((len(r) for r in rows), default=1), c.max_words)
-        count = count or next((b for b in BATCH_ROWS if b >= len(rows)), len(rows))
-        distinct = {"": 0}
-        index = np.zeros((count, width), np.int32)
-        hashes = np.zeros((count, width), np.int32)
-        mask = np.zeros((count, width), bool)
-        for i, row in enumerate(rows):
-            for j, word in enumerate(row):
-                k = distinct.get(word)
-                if k is None:
-                    k = distinct[word] = len(distinct)
-                index[i, j] = k
-                hashes[i, j] = self.word_features(word)[1]
-            mask[i, :len(row)] = True
-        size = distinct_rows or 1 << max(len(distinct) - 1, 1).bit_length()
-        chars = np.zeros((size, c.max_word_chars), np.int32)
-        for word, k in distinct.items():
-            if word:
-                chars[k] = self.word_features(word)[0]
-        return chars, index, hashes, mask
+        vocab, pieces, total = {}, [], 0
+        flat = np.fromiter((vocab.setdefault(w, len(vocab)) for row in rows for w in row), np.int64)
+        for row in rows:
+            pieces.append((total, len(row), 0, len(row)))
+            total += len(row)
+        chars, buckets = self._vocab_features(vocab)
+        return self._arrays(pieces, flat, chars, buckets, width, count, distinct_rows)
+
+    def _vocab_features(self, vocab):
+        """The character rows and hash buckets of the words of ``vocab`` ({word: id}), in id order."""
+        features = [self.word_features(w) for w in vocab]
+        if not features:
+            return np.zeros((0, self.config.max_word_chars), np.int32), np.zeros(0, np.int32)
+        return np.stack([f[0] for f in features]), np.fromiter((f[1] for f in features), np.int32, len(features))
 
     # -- tagging --------------------------------------------------------------------------------------
     def tag(self, texts, threshold=None):
         """The entities of each text: ``[(start, end, type, score), ...]`` sorted by start.
+
+        ``tag_thresholds(texts, [threshold])[0]``; see there.
+
+        Args:
+            texts: a list of str (empty strings are allowed: they have no entities).
+            threshold: the B + I probability a word needs to be in an entity (default ``config.threshold``).
+        """
+        return self.tag_thresholds(texts, [threshold])[0]
+
+    def tag_thresholds(self, texts, thresholds):
+        """``tag`` at several thresholds, with one pass of the network: one list of results per threshold.
 
         Texts of any length are read in windows of ``max_words`` words; the windows of all texts run
         together, in batches of similar length. The Python side works on arrays: the distinct words of
@@ -109,15 +114,16 @@ class TaggerModel(NetworkModel):
 
         Args:
             texts: a list of str (empty strings are allowed: they have no entities).
-            threshold: the B + I probability a word needs to be in an entity (default ``config.threshold``).
+            thresholds: the B + I probabilities a word needs to be in an entity (None: ``config.threshold``).
 
         Raises:
-            TypeError / ValueError: ``texts`` is not a list of str, or ``threshold`` is not in (0, 1].
+            TypeError / ValueError: ``texts`` is not a list of str, or a threshold is not in (0, 1].
         """
         c = self.config
-        threshold = c.threshold if threshold is None else threshold
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-            raise ValueError(f"threshold must be a number in (0, 1], received threshold={threshold!r}")
+        thresholds = [c.threshold if th is None else th for th in thresholds]
+        for threshold in thresholds:
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+                raise ValueError(f"threshold must be a number in (0, 1], received threshold={threshold!r}")
         if isinstance(texts, str) or not isinstance(texts, (list, tuple)):
             raise TypeError(f"texts must be a list of str, received {type(texts).__name__}")
         for i, text in enumerate(texts):
@@ -131,11 +137,9 @@ class TaggerModel(NetworkModel):
             starts.append(total)
             total += len(words)
         if not total:
-            return [[] for _ in texts]
-        flat = np.fromiter((i for row in ids for i in row), np.int32, total)
-        features = [self.word_features(w) for w in vocab]
-        chars = np.stack([f[0] for f in features])
-        buckets = np.fromiter((f[1] for f in features), np.int32, len(features))
+            return [[[] for _ in texts] for _ in thresholds]
+        flat = np.fromiter((i for row in ids for i in row), np.int64, total)
+        chars, buckets = self._vocab_features(vocab)
         pieces = []  # (flat start, length, kept from, kept to): the windows of every text
         for start, words in zip(starts, spans):
             if words:
@@ -155,8 +159,13 @@ class TaggerModel(NetworkModel):
                 for r, (start, _, lo, hi) in enumerate(done):
                     probs[start + lo:start + hi] = out[r, lo:hi]
             pending = running
+        return [self._entities(texts, spans, starts, probs, threshold) for threshold in thresholds]
+
+    def _entities(self, texts, spans, starts, probs, threshold):
+        """The entities of all texts at once from the words' probabilities; only their words are looked at
+        one by one."""
+        c = self.config
         tags, scores = self._tags(probs, threshold)
-        # the entities of all texts at once; only their words are looked at one by one
         found = [[] for _ in texts]
         sums = np.r_[0.0, np.cumsum(scores, dtype=np.float64)]
         firsts = np.asarray(starts)
@@ -171,11 +180,12 @@ class TaggerModel(NetworkModel):
                 found[t].append((spans[t][a][0], spans[t][b][1], kind, round(float(score), 4)))
         return found
 
-    def _arrays(self, batch, flat, chars, buckets):
-        """The network's inputs for windows ``(flat start, length, ...)`` of the call's word ids ``flat``."""
+    def _arrays(self, batch, flat, chars, buckets, width=None, count=None, distinct_rows=None):
+        """The network's inputs for windows ``(flat start, length, ...)`` of the word ids ``flat`` (the
+        widths and counts as ``layout`` pads them)."""
         c = self.config
-        width = padded_width(max(p[1] for p in batch), c.max_words)
-        count = next((n for n in BATCH_ROWS if n >= len(batch)), len(batch))
+        width = width or padded_width(max((p[1] for p in batch), default=1), c.max_words)
+        count = count or next((n for n in BATCH_ROWS if n >= len(batch)), len(batch))
         ids = np.full((count, width), -1, np.int64)
         for r, (start, length, _, _) in enumerate(batch):
             ids[r, :length] = flat[start:start + length]
@@ -183,7 +193,7 @@ class TaggerModel(NetworkModel):
         distinct, inverse = np.unique(ids[mask], return_inverse=True)
         index = np.zeros(ids.shape, np.int32)
         index[mask] = inverse + 1  # row 0 of word_chars is the padding word
-        size = 1 << len(distinct).bit_length()  # a power of two > len(distinct): few compiled shapes
+        size = distinct_rows or 1 << len(distinct).bit_length()  # a power of two > len(distinct): few shapes
         word_chars = np.zeros((size, c.max_word_chars), np.int32)
         word_chars[1:len(distinct) + 1] = chars[distinct]
         word_hash = np.where(mask, buckets[np.maximum(ids, 0)], 0).astype(np.int32)

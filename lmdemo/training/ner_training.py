@@ -86,7 +86,8 @@ def threshold_table(model, examples, thresholds=THRESHOLDS):
     texts = [t for t, _ in examples]
     gold = [s for _, s in examples]
     types = model.config.entity_types
-    return {th: entity_scores(gold, model.tag(texts, threshold=th), types) for th in thresholds}
+    return {th: entity_scores(gold, found, types) for th, found in zip(thresholds, model.tag_thresholds(texts,
+                                                                                                         thresholds))}
 
 
 def choose_threshold(table, min_precision=0.85):
