@@ -6,6 +6,7 @@ import math
 import shlex
 import sys
 
+from lmdemo.config import TAGGER_CONTEXTS
 from lmdemo.registry import LM_KINDS, TRAIN_TASKS
 
 
@@ -120,7 +121,7 @@ def build_parser():
     k.add_argument("--max-train-examples", type=int, default=None)
     k.add_argument("--ngram-expert", action="store_true",
                    help="sentiment: then add a bag-of-n-grams expert (as `python -m lmdemo ngram-expert` does)")
-    k.add_argument("--context", choices=["transformer", "bilstm"], default=None,
+    k.add_argument("--context", choices=TAGGER_CONTEXTS, default=None,
                    help="ner: what reads the words in context")
     k.add_argument("--max-words", type=int, default=None, help="ner: the window, in words")
     k.add_argument("--word-buckets", type=int, default=None,

@@ -159,6 +159,9 @@ class ClassifierConfig(EncoderConfig):
         return data
 
 
+TAGGER_CONTEXTS = ("bilstm", "cnn", "transformer")
+
+
 @dataclasses.dataclass
 class TaggerConfig(_DictIO):
     """A token tagger (``lmdemo.networks.token_tagger``): words read from their characters, then in context."""
@@ -172,8 +175,8 @@ class TaggerConfig(_DictIO):
     char_filters: int = 64  # character trigram detectors (a convolution of width 3, max-pooled over the word)
     word_buckets: int = 0  # hashed embeddings of the lower-cased word (0: none; they memorized template words)
     word_dim: int = 64
-    context: str = "bilstm"  # "bilstm" (an LSTM each way) or "transformer" (encoder blocks)
-    num_layers: int = 1
+    context: str = "bilstm"  # "bilstm" (an LSTM each way), "cnn" (dilated convolutions) or "transformer"
+    num_layers: int = 1  # LSTM layers, encoder blocks, or convolutions (dilations 1, 2, 4, ...)
     num_heads: int = 4  # Transformer only
     d_model: int = 64
     hidden_dim: int = 0  # feed-forward inner width; 0 means 2 × d_model
@@ -191,8 +194,8 @@ class TaggerConfig(_DictIO):
         _check_positive(self, ("vocab_size", "max_words", "max_word_chars", "char_dim", "char_filters", "word_dim",
                                "num_layers", "num_heads", "d_model", "hidden_dim"))
         _check_common(self)
-        if self.context not in ("transformer", "bilstm"):
-            raise ValueError(f"context must be 'transformer' or 'bilstm', received context={self.context!r}")
+        if self.context not in TAGGER_CONTEXTS:
+            raise ValueError(f"context must be one of {TAGGER_CONTEXTS}, received context={self.context!r}")
         if not isinstance(self.word_buckets, int) or self.word_buckets < 0:
             raise ValueError(f"word_buckets must be an int ≥ 0, received word_buckets={self.word_buckets!r}")
         if not isinstance(self.window_overlap, int) or not 0 <= self.window_overlap < self.max_words:

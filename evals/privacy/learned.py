@@ -63,11 +63,11 @@ def _load(name):
         raise ValueError(f"the PII tagger {name!r} cannot be loaded: {e}") from None
     if getattr(model, "kind", None) != "tagger":
         raise ValueError(f"the PII tagger {name!r} is a {getattr(model, 'kind', None)!r} model, not a tagger")
-    return model
+    return model.frozen()  # weights read once, word vectors kept across calls
 
 
 def tagger():
-    """The tagger in use (a ``TaggerModel``), or None; loaded on first use."""
+    """The tagger in use (a ``FrozenTagger`` of a ``TaggerModel``), or None; loaded on first use."""
     if _state["loaded"]:
         return _state["model"]
     with _lock:
@@ -119,13 +119,27 @@ def plausible(kind, value):
 
 def find_learned(texts, types=TAGGED_TYPES):
     """The tagger's findings for each text (empty lists without a tagger), of the entity ``types`` asked for."""
+    return finish_learned(start_learned(texts, types))
+
+
+def start_learned(texts, types=TAGGED_TYPES):
+    """Starts the tagger's network on ``texts`` (it runs in native code, beside the caller's Python);
+    `finish_learned` collects the findings."""
     model = tagger()
     wanted = set(types) & set(TAGGED_TYPES)
     if model is None or not wanted or not texts:
+        return {"texts": texts, "model": None}
+    return {"texts": texts, "model": model, "wanted": wanted, "started": model.start(list(texts))}
+
+
+def finish_learned(started):
+    """The findings for each text given to `start_learned`, as `find_learned` returns them."""
+    texts, model = started["texts"], started["model"]
+    if model is None:
         return [[] for _ in texts]
-    threshold = model.config.threshold
+    threshold, wanted = model.config.threshold, started["wanted"]
     out = [[] for _ in texts]
-    for i, (text, spans) in enumerate(zip(texts, model.tag(list(texts)))):
+    for i, (text, spans) in enumerate(zip(texts, model.finish(started["started"])[0])):
         for start, end, kind, p in spans:
             if kind not in wanted or not plausible(kind, text[start:end]):
                 continue

@@ -12,13 +12,13 @@ are pure Python, which one process runs on one core at a time, whatever the numb
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from evals.privacy.addresses import find_addresses
 from evals.privacy.dates import find_dates_of_birth
 from evals.privacy.finding import ENTITY_TYPES, Finding, count_by_type
-from evals.privacy.learned import find_learned, set_tagger, tagger, tagger_name
+from evals.privacy.learned import find_learned, finish_learned, set_tagger, start_learned, tagger_name
 from evals.privacy.names import find_persons
 from evals.privacy.operators import Pseudonymizer, apply_operator, check_operator
 from evals.privacy.recognizers import (find_cn_ids, find_credit_cards, find_emails, find_ibans, find_ip_addresses,
@@ -214,20 +214,16 @@ def check_processes(processes):
 
 
 def _analyze_texts(texts, types, min_score):
-    # The tagger's network runs in native code that releases the GIL: start it in a thread, so that the
-    # patterns below (pure Python) and the network use the two cores at once.
-    learned = _TAGGER_THREAD.submit(find_learned, texts, types) if tagger() is not None else None
+    # The tagger's network runs in native code in the background (JAX dispatches it and returns): start
+    # it first, so that the patterns below (pure Python) and the network use the two cores at once.
+    learned = start_learned(texts, types)
     found = [[] for _ in texts]
     for find in _recognizers(types):
         for row, text in zip(found, texts):
             row += find(text)
-    if learned is not None:
-        for row, more in zip(found, learned.result()):
-            row += more
+    for row, more in zip(found, finish_learned(learned)):
+        row += more
     return [_kept(row, min_score) for row in found]
-
-
-_TAGGER_THREAD = ThreadPoolExecutor(1, thread_name_prefix="pii-tagger")
 
 
 def _analyze_in_worker(texts, types, min_score, tagger):

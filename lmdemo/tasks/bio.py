@@ -55,41 +55,54 @@ def spans_to_tags(words, spans, labels):
     return tags
 
 
-def _edge(text, start, end):
+def _edge(word):
     """True for a word that cannot begin or end an entity: a newline or a lone symbol."""
-    return end - start == 1 and not text[start].isalnum()
+    return len(word) == 1 and not word.isalnum()
 
 
 def entity_runs(tags, labels, breaks=()):
-    """The entities of a tag sequence as word-index runs ``[(first, last, type), ...]``, computed on arrays.
+    """The entities of a tag sequence as word-index runs ``[(first, last, type), ...]``.
 
     A run is a stretch of words of one type; it begins at a ``B-`` tag, at a change of type, after an
     ``O``, or at a ``break`` (the first word of each text when the tags of several texts are laid end to
-    end), so an ``I-T`` after ``O`` begins an entity, as a ``B-T`` would.
+    end), so an ``I-T`` after ``O`` begins an entity, as a ``B-T`` would. Only the tagged words are
+    looked at, one by one: in a long text most words are ``O``.
 
     Example:
         >>> entity_runs([0, 1, 2, 2, 1, 3, 0, 2], ("O", "B-PERSON", "I-PERSON", "B-ADDRESS", "I-ADDRESS"))
         [(1, 3, 'PERSON'), (4, 4, 'PERSON'), (5, 5, 'ADDRESS'), (7, 7, 'PERSON')]
     """
     tags = np.asarray(tags, np.int64)
-    if not tags.size:
+    hot = np.flatnonzero(tags)
+    if not hot.size:
         return []
     names = [label.split("-", 1) for label in labels]
-    types = list(dict.fromkeys(n[1] for n in names if len(n) == 2))
-    kind = np.array([types.index(n[1]) if len(n) == 2 else -1 for n in names])[tags]
-    inside = kind >= 0
-    begin = inside & (np.array([n[0] == "B" for n in names])[tags] | (kind != np.r_[-1, kind[:-1]]))
-    breaks = np.asarray(breaks, np.int64)
-    begin[breaks] |= inside[breaks]
-    end = inside & (np.r_[begin[1:], True] | ~np.r_[inside[1:], False])
-    return [(int(f), int(e), types[kind[f]]) for f, e in zip(np.flatnonzero(begin), np.flatnonzero(end))]
+    kinds = [n[1] if len(n) == 2 else None for n in names]
+    begins = [n[0] == "B" for n in names]
+    breaks = set(np.asarray(breaks, np.int64).tolist())
+    runs, first, last, kind = [], -1, -2, None
+    for i, tag in zip(hot.tolist(), tags[hot].tolist()):
+        if kinds[tag] is None:
+            continue
+        if i != last + 1 or kinds[tag] != kind or begins[tag] or i in breaks:
+            if kind is not None:
+                runs.append((first, last, kind))
+            first, kind = i, kinds[tag]
+        last = i
+    if kind is not None:
+        runs.append((first, last, kind))
+    return runs
 
 
-def trimmed(text, words, first, last):
-    """``(first, last)`` without the symbols and newlines at the run's ends, or None if nothing is left."""
-    while first <= last and _edge(text, *words[first]):
+def trimmed(words, first, last):
+    """``(first, last)`` without the symbols and newlines at the run's ends, or None if nothing is left.
+
+    Args:
+        words: the words (str) the run's indices point into.
+    """
+    while first <= last and _edge(words[first]):
         first += 1
-    while last >= first and _edge(text, *words[last]):
+    while last >= first and _edge(words[last]):
         last -= 1
     return (first, last) if first <= last else None
 
@@ -113,9 +126,9 @@ def tags_to_spans(text, words, tags, labels, scores=None):
         >>> tags_to_spans(text, split_words(text), [0, 1, 2, 0], labels)
         [(5, 12, 'PERSON', 1.0)]
     """
-    out = []
+    out, strings = [], [text[a:b] for a, b in words]
     for first, last, kind in entity_runs(tags, labels):
-        kept = trimmed(text, words, first, last)
+        kept = trimmed(strings, first, last)
         if kept is not None:
             first, last = kept
             score = 1.0 if scores is None else float(sum(scores[first:last + 1]) / (last - first + 1))

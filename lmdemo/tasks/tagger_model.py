@@ -8,19 +8,23 @@ trades precision for recall, which is the right trade for a sanitizer.
 """
 
 import functools
+import operator
+import threading
 import zlib
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from lmdemo.config import TaggerConfig
 from lmdemo.data.batching import padded_width
 from lmdemo.networks.token_tagger import TokenTagger
 from lmdemo.storage.network_model import NetworkModel
-from lmdemo.tasks.bio import entity_runs, split_words, trimmed, windows
+from lmdemo.tasks.bio import WORD, entity_runs, trimmed, windows
 
 BATCH_ROWS = (1, 8, 64)  # windows per batch, padded up to one of these
-MAX_CACHED_WORDS = 200_000
+MAX_CACHED_WORDS = 100_000  # words whose characters (TaggerModel) or vectors (FrozenTagger) are kept
+WORD_CHUNK = 4096  # new words read through the character part at once
 
 
 class TaggerModel(NetworkModel):
@@ -43,9 +47,11 @@ class TaggerModel(NetworkModel):
 
     def describe(self):
         c = self.config
-        context = (f"{c.num_layers} Transformer encoder blocks ({c.num_heads} heads, width {c.d_model}, "
-                   f"feed-forward {c.hidden_dim})" if c.context == "transformer" else
-                   f"{c.num_layers} bidirectional LSTM layers (width {c.d_model})")
+        context = {"transformer": f"{c.num_layers} Transformer encoder blocks ({c.num_heads} heads, width "
+                                  f"{c.d_model}, feed-forward {c.hidden_dim})",
+                   "cnn": f"{c.num_layers} dilated convolutions (width {c.d_model}, "
+                          f"±{2 ** c.num_layers - 1} words)",
+                   "bilstm": f"{c.num_layers} bidirectional LSTM layers (width {c.d_model})"}[c.context]
         return (f"A word tagger: each word read from up to {c.max_word_chars} characters by {c.char_filters} "
                 f"character-trigram detectors" + (f" and a {c.word_buckets:,}-bucket hashed word embedding"
                                                   if c.word_buckets else "") +
@@ -72,7 +78,7 @@ class TaggerModel(NetworkModel):
 
     def layout(self, rows, width=None, count=None, distinct_rows=None):
         """Lists of words (strings) → ``(word_chars, word_index, word_hash, padding_mask)`` for the network
-        (the trainer's batches; ``tag`` lays out its windows the same way, with ``_arrays``).
+        (the trainer's batches: windows cut as ``tag`` cuts them, ``_window_ids``).
 
         ``rows`` are padded to ``width`` words (default: ``padded_width``) and to ``count`` rows
         (default: the next of ``BATCH_ROWS``); the distinct words to ``distinct_rows`` (default: the next
@@ -93,6 +99,10 @@ class TaggerModel(NetworkModel):
             return np.zeros((0, self.config.max_word_chars), np.int32), np.zeros(0, np.int32)
         return np.stack([f[0] for f in features]), np.fromiter((f[1] for f in features), np.int32, len(features))
 
+    def frozen(self):
+        """A ``FrozenTagger``: these weights read once, for serving many calls (``evals.privacy`` keeps one)."""
+        return FrozenTagger(self)
+
     # -- tagging --------------------------------------------------------------------------------------
     def tag(self, texts, threshold=None):
         """The entities of each text: ``[(start, end, type, score), ...]`` sorted by start.
@@ -108,111 +118,223 @@ class TaggerModel(NetworkModel):
     def tag_thresholds(self, texts, thresholds):
         """``tag`` at several thresholds, with one pass of the network: one list of results per threshold.
 
-        Texts of any length are read in windows of ``max_words`` words; the windows of all texts run
-        together, in batches of similar length. The Python side works on arrays: the distinct words of
-        the call are featurized once, and only texts with an entity are decoded word by word.
-
-        Args:
-            texts: a list of str (empty strings are allowed: they have no entities).
-            thresholds: the B + I probabilities a word needs to be in an entity (None: ``config.threshold``).
-
-        Raises:
-            TypeError / ValueError: ``texts`` is not a list of str, or a threshold is not in (0, 1].
+        Reads the current weights (``frozen().tag_thresholds``): a model being trained is tagged as it is now.
         """
-        c = self.config
-        thresholds = [c.threshold if th is None else th for th in thresholds]
-        for threshold in thresholds:
-            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-                raise ValueError(f"threshold must be a number in (0, 1], received threshold={threshold!r}")
-        if isinstance(texts, str) or not isinstance(texts, (list, tuple)):
-            raise TypeError(f"texts must be a list of str, received {type(texts).__name__}")
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"texts[{i}] must be a str, received {type(text).__name__}")
-        vocab, spans, ids, starts, total = {}, [], [], [], 0
-        for text in texts:
-            words = split_words(text)
-            spans.append(words)
-            ids.append([vocab.setdefault(text[a:b], len(vocab)) for a, b in words])
-            starts.append(total)
-            total += len(words)
-        if not total:
-            return [[[] for _ in texts] for _ in thresholds]
-        flat = np.fromiter((i for row in ids for i in row), np.int64, total)
-        chars, buckets = self._vocab_features(vocab)
-        pieces = []  # (flat start, length, kept from, kept to): the windows of every text
-        for start, words in zip(starts, spans):
-            if words:
-                ranges, kept = windows(len(words), c.max_words, c.window_overlap)
-                pieces += [(start + s, e - s, lo - s, hi - s) for (s, e), (lo, hi) in zip(ranges, kept)]
-        probs = np.zeros((total, c.num_labels), np.float32)
-        params = self._params()
-        pieces.sort(key=lambda p: p[1])
-        step = BATCH_ROWS[-1]
-        pending = None  # JAX runs a batch asynchronously: lay out the next one meanwhile, then collect
-        for b in range(0, len(pieces) + step, step):
-            batch = pieces[b:b + step]
-            running = (batch, _probabilities(self, params, *self._arrays(batch, flat, chars, buckets))) if batch \
-                else None
-            if pending is not None:
-                done, out = pending[0], np.asarray(pending[1])
-                for r, (start, _, lo, hi) in enumerate(done):
-                    probs[start + lo:start + hi] = out[r, lo:hi]
-            pending = running
-        return [self._entities(texts, spans, starts, probs, threshold) for threshold in thresholds]
+        return self.frozen().tag_thresholds(texts, thresholds)
 
-    def _entities(self, texts, spans, starts, probs, threshold):
-        """The entities of all texts at once from the words' probabilities; only their words are looked at
-        one by one."""
-        c = self.config
-        tags, scores = self._tags(probs, threshold)
-        found = [[] for _ in texts]
-        sums = np.r_[0.0, np.cumsum(scores, dtype=np.float64)]
-        firsts = np.asarray(starts)
-        for first, last, kind in entity_runs(tags, c.labels, breaks=[s for s, w in zip(starts, spans) if w]):
-            t = int(np.searchsorted(firsts, first, side="right")) - 1
-            while not spans[t]:  # empty texts share their start with the next one
-                t -= 1
-            kept = trimmed(texts[t], spans[t], first - starts[t], last - starts[t])
-            if kept is not None:
-                a, b = kept
-                score = (sums[starts[t] + b + 1] - sums[starts[t] + a]) / (b - a + 1)
-                found[t].append((spans[t][a][0], spans[t][b][1], kind, round(float(score), 4)))
-        return found
-
-    def _arrays(self, batch, flat, chars, buckets, width=None, count=None, distinct_rows=None):
-        """The network's inputs for windows ``(flat start, length, ...)`` of the word ids ``flat`` (the
-        widths and counts as ``layout`` pads them)."""
-        c = self.config
-        width = width or padded_width(max((p[1] for p in batch), default=1), c.max_words)
+    def _window_ids(self, batch, flat, width=None, count=None):
+        """The word ids of windows ``(flat start, length, ...)`` of ``flat``, -1 at padding: (count, width),
+        ``width`` padded as ``padded_width`` does and ``count`` to the next of ``BATCH_ROWS``."""
+        width = width or padded_width(max((p[1] for p in batch), default=1), self.config.max_words)
         count = count or next((n for n in BATCH_ROWS if n >= len(batch)), len(batch))
         ids = np.full((count, width), -1, np.int64)
         for r, (start, length, _, _) in enumerate(batch):
             ids[r, :length] = flat[start:start + length]
+        return ids
+
+    def _arrays(self, batch, flat, chars, buckets, width=None, count=None, distinct_rows=None):
+        """The network's inputs (``call``: the distinct words' characters) for windows of ``flat``."""
+        ids = self._window_ids(batch, flat, width, count)
         mask = ids >= 0
         distinct, inverse = np.unique(ids[mask], return_inverse=True)
         index = np.zeros(ids.shape, np.int32)
         index[mask] = inverse + 1  # row 0 of word_chars is the padding word
         size = distinct_rows or 1 << len(distinct).bit_length()  # a power of two > len(distinct): few shapes
-        word_chars = np.zeros((size, c.max_word_chars), np.int32)
+        word_chars = np.zeros((size, self.config.max_word_chars), np.int32)
         word_chars[1:len(distinct) + 1] = chars[distinct]
         word_hash = np.where(mask, buckets[np.maximum(ids, 0)], 0).astype(np.int32)
         return word_chars, index, word_hash, mask
 
-    def _tags(self, probs, threshold):
-        """Per word: the tag id (the type with the most B + I probability, when it reaches ``threshold``;
-        I when I is likelier than B) and that probability."""
-        n_types = (probs.shape[1] - 1) // 2
-        pairs = probs[:, 1:].reshape(len(probs), n_types, 2)
-        mass = pairs.sum(axis=2)
-        best = mass.argmax(axis=1)
-        rows = np.arange(len(probs))
-        score = mass[rows, best]
-        inside = pairs[rows, best, 1] >= pairs[rows, best, 0]
-        return np.where(score >= threshold, 1 + 2 * best + inside, 0), score
+
+class FrozenTagger:
+    """A ``TaggerModel``'s weights read once, and the vectors of the words it has read kept.
+
+    A word's vector (its characters through the trigram detectors) depends on the word alone, so a
+    tagger that serves many calls computes it once per word (up to ``MAX_CACHED_WORDS``) and runs only
+    the context part of the network on each call. The weights are read when it is made: a model trained
+    afterwards needs a new one (``TaggerModel.tag`` makes one per call).
+
+    Example:
+        >>> tagger = lmdemo.load_model("pii-ner").frozen()
+        >>> tagger.tag(["said Gladys to Logan"])[0]
+        [(5, 11, 'PERSON', 0.97), (15, 20, 'PERSON', 0.98)]
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.config = model.config
+        self.params = model._params()
+        self._rows = {}  # word → its row of self._vectors (row 0: the padding word, all zeros)
+        self._vectors = np.zeros((1, self.config.char_filters), np.float32)
+        self._buckets = np.zeros(1, np.int32)
+        self._lock = threading.Lock()
+
+    def tag(self, texts, threshold=None):
+        """``TaggerModel.tag`` with these weights."""
+        return self.tag_thresholds(texts, [threshold])[0]
+
+    def tag_thresholds(self, texts, thresholds):
+        """``tag`` at several thresholds, with one pass of the network: one list of results per threshold.
+
+        ``finish(start(texts), thresholds)``: see there.
+        """
+        thresholds = self._thresholds(thresholds)
+        return self.finish(self.start(texts), thresholds)
+
+    def start(self, texts):
+        """Cuts ``texts`` into words and starts the network on all of them; ``finish`` collects the entities.
+
+        Texts of any length are read in windows of ``max_words`` words; the windows of all texts run
+        together, in batches of similar length. JAX runs the batches in native code in the background,
+        so what the caller does between ``start`` and ``finish`` (the sanitizer runs its patterns) runs
+        beside the network without a thread of its own.
+
+        Args:
+            texts: a list of str (empty strings are allowed: they have no entities).
+
+        Raises:
+            TypeError: ``texts`` is not a list of str.
+        """
+        c = self.config
+        if isinstance(texts, str) or not isinstance(texts, (list, tuple)):
+            raise TypeError(f"texts must be a list of str, received {type(texts).__name__}")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{i}] must be a str, received {type(text).__name__}")
+        words, starts, lengths = [], [], []  # the words of all texts, laid end to end
+        for text in texts:
+            starts.append(len(words))
+            words += WORD.findall(text)  # split_words' words; their offsets are found for entities only
+            lengths.append(len(words) - starts[-1])
+        started = {"texts": list(texts), "words": words, "starts": starts, "runs": []}
+        if not words:
+            return started
+        vocab = {w: i for i, w in enumerate(dict.fromkeys(words))}
+        rows, table = self._rows_of(vocab)
+        flat = rows[np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))]  # each word's vector row
+        pieces = []  # (flat start, length, kept from, kept to): the windows of every text
+        for start, n in zip(starts, lengths):
+            if n:
+                ranges, kept = windows(n, c.max_words, c.window_overlap)
+                pieces += [(start + s, e - s, lo - s, hi - s) for (s, e), (lo, hi) in zip(ranges, kept)]
+        pieces.sort(key=lambda p: p[1])
+        step = BATCH_ROWS[-1]
+        for b in range(0, len(pieces), step):
+            batch = pieces[b:b + step]
+            ids = self.model._window_ids(batch, flat)
+            rows = np.maximum(ids, 0)  # padding reads row 0, the zero vector
+            started["runs"].append((batch, _best_tags(self.model, self.params, table[0][rows], table[1][rows],
+                                                      ids >= 0)))
+        return started
+
+    def finish(self, started, thresholds=(None,)):
+        """The entities of the texts given to ``start``, one list of results per threshold: for each text,
+        ``[(start, end, type, score), ...]`` sorted by start. Only the words above the threshold are
+        decoded one by one.
+
+        Args:
+            started: what ``start`` returned.
+            thresholds: the B + I probabilities a word needs to be in an entity (None: ``config.threshold``).
+
+        Raises:
+            ValueError: a threshold is not a number in (0, 1].
+        """
+        thresholds = self._thresholds(thresholds)
+        texts, words, starts = started["texts"], started["words"], started["starts"]
+        best = np.zeros(len(words), np.int32)  # per word: its tag if its score reaches the threshold
+        scores = np.zeros(len(words), np.float32)
+        for batch, run in started["runs"]:
+            tags, score = (np.asarray(x) for x in run)
+            for r, (start, _, lo, hi) in enumerate(batch):
+                best[start + lo:start + hi] = tags[r, lo:hi]
+                scores[start + lo:start + hi] = score[r, lo:hi]
+        return [self._entities(texts, words, starts, np.where(scores >= th, best, 0), scores) for th in thresholds]
+
+    def _thresholds(self, thresholds):
+        thresholds = [self.config.threshold if th is None else th for th in thresholds]
+        for threshold in thresholds:
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+                raise ValueError(f"threshold must be a number in (0, 1], received threshold={threshold!r}")
+        return thresholds
+
+    def _rows_of(self, vocab):
+        """The rows holding the words of ``vocab`` ({word: id}), in id order, and the table they index,
+        ``(vectors, buckets)``; the words not yet read are run through the character part first.
+
+        The table is replaced, never changed in place, so a call keeps reading the one it was given while
+        another thread adds words (the lock keeps the rows and the table in step).
+        """
+        with self._lock:
+            rows = self._rows
+            found = [rows.get(w, 0) for w in vocab]
+            missing = [w for w, r in zip(vocab, found) if not r]
+            if missing:
+                if len(rows) + len(missing) > MAX_CACHED_WORDS:  # start again rather than grow without bound
+                    rows.clear()
+                    self._vectors, self._buckets = self._vectors[:1], self._buckets[:1]
+                    missing = list(vocab)
+                self._read(missing)
+                found = [rows[w] for w in vocab]
+            return np.asarray(found, np.int64), (self._vectors, self._buckets)
+
+    def _read(self, words):
+        """Adds the vectors and hash buckets of ``words`` (not yet read) to the table."""
+        model, parts = self.model, []
+        for a in range(0, len(words), WORD_CHUNK):
+            chunk = words[a:a + WORD_CHUNK]
+            chars = np.zeros((max(8, 1 << (len(chunk) - 1).bit_length()), self.config.max_word_chars), np.int32)
+            features = [model.word_features(w) for w in chunk]
+            chars[:len(chunk)] = [f[0] for f in features]
+            parts.append((np.asarray(_word_vectors(model, self.params, chars))[:len(chunk)],
+                          np.fromiter((f[1] for f in features), np.int32, len(chunk))))
+        first = len(self._vectors)
+        self._vectors = np.concatenate([self._vectors] + [p[0] for p in parts])
+        self._buckets = np.concatenate([self._buckets] + [p[1] for p in parts])
+        self._rows.update(zip(words, range(first, first + len(words))))
+
+    def _entities(self, texts, words, starts, tags, scores):
+        """The entities of all texts at once from the tags of their words (laid end to end); only tagged
+        words are looked at, and the words' character offsets are found only when there is an entity."""
+        found = [[] for _ in texts]
+        runs = entity_runs(tags, self.config.labels, breaks=sorted(set(starts) - {len(words)}))
+        if not runs:
+            return found
+        bases = np.cumsum([0] + [len(t) + 1 for t in texts])  # where each text begins in " ".join(texts)
+        offsets = np.fromiter(map(_START, WORD.finditer(" ".join(texts))), np.int64, len(words))
+        owner = np.searchsorted(np.asarray(starts), [r[0] for r in runs], side="right") - 1
+        sums = np.r_[0.0, np.cumsum(scores, dtype=np.float64)]
+        for (first, last, kind), t in zip(runs, owner.tolist()):
+            kept = trimmed(words, first, last)
+            if kept is not None:
+                a, b = kept
+                score = round(float((sums[b + 1] - sums[a]) / (b - a + 1)), 4)
+                found[t].append((int(offsets[a] - bases[t]), int(offsets[b] - bases[t]) + len(words[b]), kind, score))
+        return found
+
+
+_START = operator.methodcaller("start")
+
+
+def best_tags(probs):
+    """Per word: the tag it gets if it is in an entity (the type with the most B + I probability; I when
+    I is likelier than B) and that probability, its score. A word is in an entity when its score reaches
+    the threshold. Works on numpy or JAX arrays (..., num_labels)."""
+    n_types = (probs.shape[-1] - 1) // 2
+    pairs = probs[..., 1:].reshape(probs.shape[:-1] + (n_types, 2))
+    mass = pairs.sum(axis=-1)
+    best = mass.argmax(axis=-1)
+    score = mass.max(axis=-1)
+    chosen = jnp.take_along_axis(pairs, best[..., None, None], axis=-2)[..., 0, :]
+    inside = chosen[..., 1] >= chosen[..., 0]
+    return (1 + 2 * best + inside).astype("int32"), score
 
 
 @functools.partial(jax.jit, static_argnums=0)
-def _probabilities(model, params, word_chars, word_index, word_hash, mask):
-    logits = model._call(params, word_chars, word_index, word_hash, mask)
-    return jax.nn.softmax(logits.astype("float32"), axis=-1)
+def _word_vectors(model, params, word_chars):
+    return model._call(params, word_chars, method=model.network.word_vectors)
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _best_tags(model, params, features, word_hash, mask):
+    logits = model._call(params, features, word_hash, mask, method=model.network.tag_logits)
+    return best_tags(jax.nn.softmax(logits.astype("float32"), axis=-1))

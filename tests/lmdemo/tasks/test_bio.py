@@ -2,7 +2,7 @@
 
 import pytest
 
-from lmdemo.tasks.bio import bio_labels, spans_to_tags, split_words, tags_to_spans, windows
+from lmdemo.tasks.bio import bio_labels, entity_runs, spans_to_tags, split_words, tags_to_spans, trimmed, windows
 
 LABELS = bio_labels(("PERSON", "ADDRESS"))
 O, BP, IP, BA, IA = range(5)
@@ -82,3 +82,19 @@ def test_windows_cover_every_word_once_and_keep_the_middle():
     assert windows(5, 6, 2) == ([(0, 5)], [(0, 5)])
     with pytest.raises(ValueError, match="width must exceed overlap"):
         windows(10, 4, 4)
+
+
+def test_entity_runs_begin_at_each_text_break_and_skip_outside_words():
+    # two texts laid end to end: [Ann Lee] [Bo ...]; the I at the second text's first word begins a new entity
+    tags = [BP, IP, IP, O, O, IA, IA, O, IP]
+    assert entity_runs(tags, LABELS, breaks=[0, 2]) == [
+        (0, 1, "PERSON"), (2, 2, "PERSON"), (5, 6, "ADDRESS"), (8, 8, "PERSON")]
+    assert entity_runs(tags, LABELS) == [(0, 2, "PERSON"), (5, 6, "ADDRESS"), (8, 8, "PERSON")]
+    assert entity_runs([O, O], LABELS) == [] and entity_runs([], LABELS) == []
+
+
+def test_trimmed_drops_symbols_and_newlines_at_the_ends():
+    words = ["\n", "Ann", "-", "Lee", ",", "\n"]
+    assert trimmed(words, 0, 5) == (1, 3)
+    assert trimmed(words, 4, 5) is None
+    assert trimmed(["5", "Elm"], 0, 1) == (0, 1)  # a digit is not a symbol

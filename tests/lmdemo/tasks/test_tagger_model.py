@@ -7,17 +7,19 @@ import pytest
 import lmdemo
 from lmdemo.config import TaggerConfig
 from lmdemo.tasks.bio import bio_labels, split_words
-from lmdemo.tasks.tagger_model import TaggerModel
+from lmdemo.tasks import tagger_model
+from lmdemo.tasks.tagger_model import TaggerModel, best_tags
 from lmdemo.tokenizers import CharTokenizer
 
 TINY = dict(max_words=16, window_overlap=4, max_word_chars=8, char_dim=8, char_filters=8, word_buckets=64,
-            word_dim=8, num_layers=1, num_heads=2, d_model=16, context="bilstm")
+            word_dim=8, num_layers=2, num_heads=2, d_model=16)
+CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,王小明"
 
 
-@pytest.fixture(scope="module")
-def tiny():
-    tok = CharTokenizer.train("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,王小明")
-    return TaggerModel.create(tok, TaggerConfig(vocab_size=tok.vocab_size, **TINY))
+@pytest.fixture(scope="module", params=["bilstm", "cnn", "transformer"])
+def tiny(request):
+    tok = CharTokenizer.train(CHARS)
+    return TaggerModel.create(tok, TaggerConfig(vocab_size=tok.vocab_size, context=request.param, **TINY))
 
 
 def test_tags_pick_the_likeliest_type_and_b_or_i_above_the_threshold(tiny):
@@ -27,10 +29,11 @@ def test_tags_pick_the_likeliest_type_and_b_or_i_above_the_threshold(tiny):
                       [0.3, 0.1, 0.4, 0.2, 0.0],      # I-PERSON (0.5)
                       [0.35, 0.0, 0.05, 0.3, 0.3],    # I-ADDRESS (0.6; I ≥ B)
                       [0.6, 0.25, 0.15, 0.0, 0.0]], np.float32)  # PERSON 0.4 < 0.5: O
-    tags, scores = tiny._tags(probs, 0.5)
-    assert tags.tolist() == [0, 1, 2, 4, 0]
+    best, scores = best_tags(probs)
+    assert np.asarray(best).tolist() == [1, 1, 2, 4, 1]  # O's best type is a tie: the first
     assert np.allclose(scores, [0.05, 0.6, 0.5, 0.6, 0.4])
-    assert tiny._tags(probs, 0.35)[0].tolist() == [0, 1, 2, 4, 1]
+    assert np.where(scores >= 0.5, best, 0).tolist() == [0, 1, 2, 4, 0]
+    assert np.where(scores >= 0.35, best, 0).tolist() == [0, 1, 2, 4, 1]
 
 
 def test_a_text_gets_the_same_entities_alone_and_in_a_batch(tiny):
@@ -42,13 +45,13 @@ def test_a_text_gets_the_same_entities_alone_and_in_a_batch(tiny):
 
 def test_long_texts_are_read_in_windows_every_word_once(tiny, monkeypatch):
     seen = []
-    original = tiny._arrays
+    original = tiny._window_ids
 
-    def spy(batch, flat, chars, buckets):
+    def spy(batch, flat, *args):
         seen.extend(batch)
-        return original(batch, flat, chars, buckets)
+        return original(batch, flat, *args)
 
-    monkeypatch.setattr(tiny, "_arrays", spy)
+    monkeypatch.setattr(tiny, "_window_ids", spy)
     text = " ".join(f"w{i}" for i in range(40))  # 80 words: "w", "0", ... → windows of 16 overlapping by 4
     tiny.tag([text])
     assert sorted(p[1] for p in seen) == [16] * 7 and len(split_words(text)) == 80
@@ -73,6 +76,42 @@ def test_save_and_load_keep_the_tags(tiny, tmp_path):
     assert isinstance(loaded, TaggerModel) and loaded.config.labels == bio_labels(("PERSON", "ADDRESS"))
     text = ["Ann met Bo at 5 Elm St"]
     assert loaded.tag(text, threshold=0.2) == tiny.tag(text, threshold=0.2)
+
+
+def test_a_frozen_tagger_reads_each_word_once_and_tags_as_the_model_does(tiny):
+    texts = ["Ann met Bo at 5 Elm St", "", "Bo met Ann", "x " * 40 + "Ann Lee"]
+    frozen = tiny.frozen()
+    first = frozen.tag(texts, threshold=0.2)
+    read = len(frozen._rows)
+    assert read == len({w for t in texts for w in [t[a:b] for a, b in split_words(t)]})
+    assert frozen.tag(texts, threshold=0.2) == first == tiny.tag(texts, threshold=0.2)
+    assert len(frozen._rows) == read  # nothing read twice
+    started = frozen.start(texts)
+    assert frozen.finish(started, [0.2, 0.9]) == tiny.tag_thresholds(texts, [0.2, 0.9])
+
+
+def test_a_frozen_tagger_starts_its_word_table_again_when_full(tiny, monkeypatch):
+    monkeypatch.setattr(tagger_model, "MAX_CACHED_WORDS", 7)
+    frozen = tiny.frozen()
+    texts = ["Ann met Bo at 5 Elm St", "Lee saw Kim"]
+    expected = tiny.tag(texts, threshold=0.2)
+    assert frozen.tag(texts[:1], threshold=0.2) == expected[:1] and len(frozen._rows) == 7
+    assert frozen.tag(texts, threshold=0.2) == expected  # 10 words: the table starts again, with all of them
+    assert len(frozen._rows) == 10 and len(frozen._vectors) == 11
+
+
+def test_a_frozen_tagger_keeps_the_weights_it_was_made_with(tiny):
+    frozen = tiny.frozen()
+    text = ["Ann met Bo at 5 Elm St"]
+    before = frozen.tag(text, threshold=0.01)
+    kernel = tiny.network.tag_head.kernel
+    old = np.asarray(kernel.value)
+    try:
+        kernel.assign(np.zeros_like(old))  # every word: uniform probabilities, B + I = 0.4 per type
+        assert frozen.tag(text, threshold=0.01) == before
+        assert tiny.frozen().tag(text, threshold=0.5)[0] == []
+    finally:
+        kernel.assign(old)
 
 
 # -- the shipped model, on text written for this test ----------------------------------------------------------
