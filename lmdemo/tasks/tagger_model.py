@@ -169,6 +169,12 @@ class FrozenTagger:
         self._buckets = np.zeros(1, np.int32)
         self._lock = threading.Lock()
 
+    def clear(self):
+        """Forgets the words read so far (their vectors are computed again when next met)."""
+        with self._lock:
+            self._rows = {}
+            self._vectors, self._buckets = self._vectors[:1], self._buckets[:1]
+
     def tag(self, texts, threshold=None):
         """``TaggerModel.tag`` with these weights."""
         return self.tag_thresholds(texts, [threshold])[0]

@@ -86,6 +86,8 @@ def test_a_frozen_tagger_reads_each_word_once_and_tags_as_the_model_does(tiny):
     assert read == len({w for t in texts for w in [t[a:b] for a, b in split_words(t)]})
     assert frozen.tag(texts, threshold=0.2) == first == tiny.tag(texts, threshold=0.2)
     assert len(frozen._rows) == read  # nothing read twice
+    frozen.clear()
+    assert not frozen._rows and frozen.tag(texts, threshold=0.2) == first and len(frozen._rows) == read
     started = frozen.start(texts)
     assert frozen.finish(started, [0.2, 0.9]) == tiny.tag_thresholds(texts, [0.2, 0.9])
 
