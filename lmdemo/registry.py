@@ -13,6 +13,8 @@ import dataclasses
 import os
 
 from lmdemo.storage.checkpoint import read_checkpoint_config
+from lmdemo.storage.hf_checkpoint import is_hf_folder, load_hf_model, read_gpt2_tokenizer, read_hf_config
+from lmdemo.storage.hub import hub_folder, is_hub_id
 
 MODELS_DIR = os.environ.get("LMDEMO_MODELS_DIR") or os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models")
@@ -107,18 +109,32 @@ def available_models():
 
 
 def model_path(name_or_path):
-    """The checkpoint folder of a shipped name or a folder path; ValueError when it is neither."""
+    """The checkpoint folder of a shipped name, a folder path or a Hub id (``hf:owner/name``, downloaded when
+    needed); ValueError when it is none of them."""
     if not isinstance(name_or_path, (str, os.PathLike)) or not str(name_or_path):
         raise ValueError(f"name_or_path must be a model name or a checkpoint folder, received {name_or_path!r}")
     path = str(name_or_path)
+    if is_hub_id(path):
+        return hub_folder(path)
     if path in SHIPPED:
         path = os.path.join(MODELS_DIR, path)
         if not os.path.isdir(path):
             raise ValueError(f"shipped model {name_or_path!r} is missing from {MODELS_DIR!r}")
     elif not os.path.isdir(path):
         raise ValueError(
-            f"unknown model {name_or_path!r}: not a shipped model ({', '.join(SHIPPED)}) and not a checkpoint folder")
+            f"unknown model {name_or_path!r}: not a shipped model ({', '.join(SHIPPED)}), not a checkpoint folder "
+            f"and not a Hugging Face id (hf:OWNER/NAME)")
     return path
+
+
+def _hf_info(path):
+    """The ``read_checkpoint_config`` answer for a Hugging Face folder (GPT-2: a transformer language model)."""
+    read_hf_config(path)  # refuses unsupported model types by name
+    return {"kind": "transformer", "task": "lm", "config": None, "encryption": None}
+
+
+def _info(path):
+    return _hf_info(path) if is_hf_folder(path) else read_checkpoint_config(path)
 
 
 def config_task(info):
@@ -128,7 +144,7 @@ def config_task(info):
 
 def checkpoint_task(name_or_path):
     """The task the checkpoint does, from its ``config.json`` alone (no weights are read); None if unknown."""
-    return config_task(read_checkpoint_config(model_path(name_or_path)))
+    return config_task(_info(model_path(name_or_path)))
 
 
 def load_model_tokenizer(name_or_path, key=None, passphrase=None):
@@ -141,16 +157,20 @@ def load_model_tokenizer(name_or_path, key=None, passphrase=None):
     from lmdemo.tokenizers import load_tokenizer
 
     path = model_path(name_or_path)
+    if is_hf_folder(path):
+        return read_gpt2_tokenizer(path)
     kind = read_checkpoint_config(path)["kind"]
     with opened(path, kind, files=(TOKENIZER_FILE,), key=key, passphrase=passphrase) as (_, folder, _):
         return load_tokenizer(os.path.join(folder, TOKENIZER_FILE))
 
 
 def load_model(name_or_path, key=None, passphrase=None):
-    """Load a shipped model by name (``"shakespeare-char"``) or any checkpoint folder.
+    """Load a shipped model by name (``"shakespeare-char"``), any checkpoint folder, or a Hugging Face model.
 
     Args:
-        name_or_path: a shipped name or a checkpoint folder.
+        name_or_path: a shipped name, a checkpoint folder, a Hugging Face model folder (``config.json``,
+            ``model.safetensors``, tokenizer files: GPT-2) or a Hub id ``"hf:openai-community/gpt2"``
+            (downloaded into the Hugging Face cache when needed).
         key, passphrase: for encrypted checkpoints (else read from ``$LMDEMO_CHECKPOINT_KEY`` /
             ``$LMDEMO_CHECKPOINT_PASSPHRASE``).
 
@@ -158,6 +178,8 @@ def load_model(name_or_path, key=None, passphrase=None):
         ValueError: neither a shipped name nor a checkpoint folder, or the checkpoint is corrupt.
     """
     path = model_path(name_or_path)
+    if is_hf_folder(path):
+        return load_hf_model(path, source=str(name_or_path))
     kind = read_checkpoint_config(path)["kind"]
     classes = model_classes()
     if kind not in classes:
