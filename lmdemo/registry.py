@@ -128,9 +128,10 @@ def model_path(name_or_path):
 
 
 def _hf_info(path):
-    """The ``read_checkpoint_config`` answer for a Hugging Face folder (GPT-2: a transformer language model)."""
-    read_hf_config(path)  # refuses unsupported model types by name
-    return {"kind": "transformer", "task": "lm", "config": None, "encryption": None}
+    """The ``read_checkpoint_config`` answer for a Hugging Face folder: GPT-2 is a transformer language model,
+    BERT a sentiment classifier (unsupported model types are refused by name)."""
+    kind, task = {"gpt2": ("transformer", "lm"), "bert": ("classifier", "sentiment")}[read_hf_config(path)["model_type"]]
+    return {"kind": kind, "task": task, "config": None, "encryption": None}
 
 
 def _info(path):

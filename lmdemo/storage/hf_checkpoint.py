@@ -26,7 +26,7 @@ import numpy as np
 CONFIG_FILE = "config.json"
 SAFETENSORS_FILE = "model.safetensors"
 SAFETENSORS_INDEX = "model.safetensors.index.json"
-SUPPORTED = ("gpt2",)
+SUPPORTED = ("gpt2", "bert")
 GELU_TANH = ("gelu_new", "gelu_pytorch_tanh", "gelu_fast")
 _BUFFERS = (".attn.bias", ".attn.masked_bias")  # causal masks older GPT-2 checkpoints store as weights
 
@@ -206,7 +206,8 @@ def assign(network, weights, source):
 
 
 def load_hf_model(folder, source=None):
-    """The lmdemo model of a Hugging Face checkpoint folder (GPT-2: a ``TransformerLM``).
+    """The lmdemo model of a Hugging Face checkpoint folder (GPT-2: a ``TransformerLM``; BERT:
+    ``lmdemo.storage.hf_bert``).
 
     Args:
         folder: the folder (``config.json``, safetensors weights, tokenizer files).
@@ -220,6 +221,10 @@ def load_hf_model(folder, source=None):
 
     source = source or folder
     hf = read_hf_config(folder)
+    if hf["model_type"] == "bert":
+        from lmdemo.storage.hf_bert import load_bert
+
+        return load_bert(folder, hf, source)
     config = gpt2_config(hf)
     tokenizer = read_gpt2_tokenizer(folder)
     if tokenizer.vocab_size != config.vocab_size:

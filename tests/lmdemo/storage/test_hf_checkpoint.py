@@ -137,7 +137,7 @@ def test_fine_tuning_starts_from_the_checkpoint(tmp_path, gpt2):
 def test_an_unsupported_model_type_is_named(tmp_path):
     folder = copy_fixture(tmp_path)
     edit_config(folder, model_type="llama")
-    with pytest.raises(ValueError, match="model_type='llama'; lmdemo reads gpt2"):
+    with pytest.raises(ValueError, match="model_type=.llama.; lmdemo reads gpt2, bert"):
         lmdemo.load_model(str(folder))
 
 
