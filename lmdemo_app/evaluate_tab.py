@@ -201,7 +201,7 @@ def build(models, demo):
             task = gr.Radio(TASKS, value="lm", label=t("task"), elem_id="eval-task")
             # every usable model is a valid value (the API may pick any); a page shows the task's own list
             model = gr.Dropdown(all_models(), value=models[0] if models else None, label=t("model"),
-                                info=t("eval_model_info"), elem_id="eval-model")
+                                info=t("eval_model_info"), elem_id="eval-model", allow_custom_value=True)
             metrics = gr.CheckboxGroup(ALL_METRICS, value=["perplexity"], label=t("metrics"), elem_id="eval-metrics")
         with gr.Column():
             with gr.Accordion(t("columns"), open=False):

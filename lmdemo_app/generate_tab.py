@@ -53,7 +53,8 @@ def build(models, demo):
     with gr.Row():
         with gr.Column():
             prompt = gr.Textbox(label=t("prompt"), value="ROMEO:", lines=4, max_length=10_000, elem_id="gen-prompt")
-            model = gr.Dropdown(models, value=models[0] if models else None, label=t("model"), elem_id="gen-model")
+            model = gr.Dropdown(models, value=models[0] if models else None, label=t("model"), elem_id="gen-model",
+                                allow_custom_value=True, info=t("hub_hint"))
             info = gr.Markdown()
             sampler = gr.Radio(SAMPLERS, value="top_k", label=t("sampler"))
             max_new = gr.Slider(1, MAX_NEW_TOKENS, value=200, step=1, label=t("max_new_tokens"))

@@ -21,6 +21,10 @@ STRINGS = {
                   "`models/` 中没有可用的模型：需要模型的标签页暂时为空。"),
     # shared
     "model": ("Model", "模型"),
+    "hub_hint": ("or type a Hugging Face GPT-2 id, e.g. hf:openai-community/gpt2 (downloaded on first use)",
+                 "或输入 Hugging Face 上的 GPT-2 模型名，如 hf:openai-community/gpt2（首次使用时下载）"),
+    "hub_hint_bert": ("or type a Hugging Face BERT classifier id (hf:OWNER/NAME; downloaded on first use)",
+                      "或输入 Hugging Face 上的 BERT 分类模型名（hf:OWNER/NAME，首次使用时下载）"),
     "models": ("Models", "模型"),
     "seed": ("Seed (-1: random)", "随机种子（-1 表示随机）"),
     "max_new_tokens": ("Max new tokens", "最多生成的词元数"),

@@ -112,7 +112,8 @@ def build(transformers):
             text = gr.Textbox(label=t("text"), value="To be, or not", max_length=MAX_INSPECT_TOKENS * 16,
                               elem_id="inside-text")
             with gr.Row():
-                model = gr.Dropdown(transformers, value=transformers[0], label=t("model"))
+                model = gr.Dropdown(transformers, value=transformers[0], label=t("model"), allow_custom_value=True,
+                                    info=t("hub_hint"))
                 layer = gr.Slider(1, config["num_layers"], value=1, step=1, label=t("layer"),
                                   elem_id="inside-layer")
                 head = gr.Slider(1, config["num_heads"], value=1, step=1, label=t("head"),

@@ -36,7 +36,8 @@ def build():
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(label=t("sentences"), value=SAMPLE, lines=6, max_length=10_000, elem_id="sent-text")
-            model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
+            model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"), allow_custom_value=True,
+                                info=t("hub_hint_bert"))
             button = gr.Button(t("classify"), variant="primary", elem_id="sent-button")
         with gr.Column():
             first = gr.Label(label=t("first_line"), num_top_classes=2, elem_id="sent-label")

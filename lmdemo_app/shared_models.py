@@ -1,18 +1,32 @@
-"""The shipped models, each loaded once on first use and shared by every visitor.
+"""The shipped models, each loaded once on first use and shared by every visitor, and the Hugging Face
+models visitors type in (``hf:openai-community/gpt2``).
 
-Only ``config.json`` is read to list the models and their kinds, so the app starts without loading
-a single weight; the first request for a model pays its loading time.
+Only ``config.json`` is read to list the shipped models and their kinds, so the app starts without
+loading a single weight; the first request for a model pays its loading time. A Hub model is checked
+from its ``config.json`` alone (a type lmdemo reads, at most ``MAX_HUB_PARAMS`` weights) before its
+weights are downloaded, and at most ``HUB_MODELS_KEPT`` of them stay in memory (the least recently used
+one is dropped).
 """
 
+import collections
 import functools
+import os
 import threading
+
+import gradio as gr
 
 import lmdemo
 from lmdemo.registry import TASKS, config_task, model_path
 from lmdemo.storage.checkpoint import read_checkpoint_config
+from lmdemo.storage.hf_checkpoint import SUPPORTED, estimate_params
+from lmdemo.storage.hub import hub_config, is_hub_id
 from lmdemo.tasks.pipeline import EXTRACTIVE
 
 _lock = threading.Lock()
+_hub_lock = threading.Lock()  # a download may take minutes: shipped models do not wait for it
+_hub = collections.OrderedDict()  # hf id → loaded model, least recently used first
+HUB_MODELS_KEPT = 2
+MAX_HUB_PARAMS = int(os.environ.get("LMDEMO_APP_MAX_HUB_PARAMS", 400_000_000))
 
 
 def model_names():
@@ -53,7 +67,13 @@ def transformer_names():
 
 def check_model_name(name, task="lm", kinds=None):
     """``name`` if it is a shipped model present now that does ``task`` (and, with ``kinds``, is of one of
-    them); ValueError naming the choices otherwise."""
+    them), or a Hub id of such a model (loaded now if it is not yet); ValueError naming the choices otherwise."""
+    if is_hub_id(name):
+        model = hub_model(name, notify=lambda message: gr.Info(message, duration=30))
+        if model.task != task or (kinds is not None and model.kind not in kinds):
+            wanted = f"a {task} model" + (f" of kind {' or '.join(kinds)}" if kinds else "")
+            raise ValueError(f"{name} is a {model.task} model ({model.kind}); here it takes {wanted}")
+        return name
     names = [n for n in task_models(task) if n not in EXTRACTIVE and (kinds is None or model_kind(n) in kinds)]
     if name not in names:
         raise ValueError(f"model must be one of {names}, received model={name!r}")
@@ -69,8 +89,42 @@ def get_model(name, task="lm", kinds=None):
     """The shared model ``name`` (one that does ``task``, as ``check_model_name`` checks), loaded on first
     use; one load even when requests arrive together."""
     check_model_name(name, task, kinds)
+    if is_hub_id(name):
+        return hub_model(name)
     with _lock:
         return _load(name)
+
+
+def hub_model(name, notify=None):
+    """The Hub model ``name`` (``hf:...``), downloaded and loaded on first use.
+
+    Args:
+        notify: called with a message before a download starts (the UI shows it).
+
+    Raises:
+        ValueError: a malformed or unknown id, no way to reach the Hub, a model type lmdemo does not read, or
+            a model over ``MAX_HUB_PARAMS`` weights (each message names the id).
+    """
+    with _hub_lock:
+        if name in _hub:
+            _hub.move_to_end(name)
+            return _hub[name]
+        config = hub_config(name)
+        kind = config.get("model_type") if isinstance(config, dict) else None
+        if kind not in SUPPORTED:
+            raise ValueError(f"{name} is a {kind!r} model; this app reads {', '.join(SUPPORTED)} models from the Hub")
+        size = estimate_params(config)
+        if size > MAX_HUB_PARAMS:
+            raise ValueError(f"{name} has about {size:,} weights; this app loads Hub models of at most "
+                             f"{MAX_HUB_PARAMS:,} ($LMDEMO_APP_MAX_HUB_PARAMS)")
+        if notify is not None:
+            notify(f"{name}: downloading about {4 * size / 1e6:,.0f} MB and building it; the first time this "
+                   f"takes a minute or more")
+        model = lmdemo.load_model(name)
+        _hub[name] = model
+        while len(_hub) > HUB_MODELS_KEPT:
+            _hub.popitem(last=False)
+        return model
 
 
 def model_summary(name):

@@ -53,3 +53,26 @@ def shared_data(*parts):
     if not os.path.exists(path):
         pytest.skip(f"shared dataset not found at {path} (CI provides ../shared/data)")
     return path
+
+
+HF_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "hf")
+HUB_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def offline_hub_cache(folder, monkeypatch, models=("tiny-gpt2",)):
+    """A Hugging Face cache in ``folder`` laid out as huggingface_hub lays it out, holding the fixtures
+    ``models`` as ``hf:lmdemo-tests/NAME`` (``models--OWNER--NAME/refs/main`` names the snapshot
+    ``snapshots/COMMIT/``), and huggingface_hub kept offline, as on this machine."""
+    import shutil
+
+    from huggingface_hub import constants
+
+    for name in models:
+        repo = folder / f"models--lmdemo-tests--{name}"
+        (repo / "refs").mkdir(parents=True)
+        (repo / "refs" / "main").write_text(HUB_COMMIT)
+        shutil.copytree(os.path.join(HF_FIXTURES, name), repo / "snapshots" / HUB_COMMIT,
+                        ignore=shutil.ignore_patterns("expected.json"))
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(folder))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    return folder

@@ -15,7 +15,7 @@ import yaml
 
 import lmdemo
 from evals.suite import TASK_METRICS
-from tests.conftest import served_app
+from tests.conftest import offline_hub_cache, served_app
 
 MODEL = "shakespeare-char"
 
@@ -108,6 +108,29 @@ def test_next_token_chart_shows_the_models_top_probabilities(client, lm):
 def test_model_info_describes_the_model(client, lm):
     assert client.predict(MODEL, api_name="/model_info") == (
         f"**{MODEL}** (transformer): {lm.describe()}; {lm.num_params():,} parameters.")
+
+
+def test_a_hugging_face_id_typed_in_is_loaded_and_used_like_a_shipped_model(client, tmp_path, monkeypatch):
+    from lmdemo_app import shared_models
+
+    offline_hub_cache(tmp_path / "hub", monkeypatch)
+    name = "hf:lmdemo-tests/tiny-gpt2"
+    hub = lmdemo.load_model(name)
+    assert client.predict(name, api_name="/model_info") == (
+        f"**{name}** (transformer): {hub.describe()}; {hub.num_params():,} parameters.")
+    weights = client.predict("Hello there", name, 2, 3, api_name="/inspect")[6]
+    np.testing.assert_allclose(plot_data(weights)[0]["z"], hub.inspect("Hello there")["blocks"][1]["attention_weights"][2],
+                               atol=1e-6)
+    assert client.predict("Hello", name, "greedy", 5, 1.0, 10, 0.9, 2, 0, api_name="/generate") == \
+        hub.generate("Hello", max_new_tokens=5)
+    with app_error("'hf:lmdemo-tests/absent' cannot be downloaded: this machine cannot reach the Hugging Face Hub"):
+        client.predict("hf:lmdemo-tests/absent", api_name="/model_info")
+    with app_error("is not a Hugging Face model id: write hf:NAME or hf:OWNER/NAME"):
+        client.predict("hf:../../etc", api_name="/model_info")
+    monkeypatch.setattr(shared_models, "MAX_HUB_PARAMS", 1000)
+    shared_models._hub.clear()
+    with app_error(r"hf:lmdemo-tests/tiny-gpt2 has about 4[\d,]+ weights; this app loads Hub models of at most 1,000"):
+        client.predict(name, api_name="/model_info")
 
 
 # -- Inside the Transformer ---------------------------------------------------------------------------

@@ -61,6 +61,20 @@ def read_hf_config(folder):
     return config
 
 
+def estimate_params(hf):
+    """About how many weights a GPT-2 or BERT ``config.json`` (a dict) describes: embeddings plus, per layer,
+    the four attention projections and the two feed-forward layers (biases and LayerNorms left out).
+    Used to refuse a model too big for the machine before its weights are downloaded."""
+    d = hf.get("n_embd") or hf.get("hidden_size") or 0
+    layers = hf.get("n_layer") or hf.get("num_hidden_layers") or 0
+    inner = hf.get("n_inner") or hf.get("intermediate_size") or 4 * d
+    positions = hf.get("n_positions") or hf.get("max_position_embeddings") or 0
+    try:
+        return int((hf.get("vocab_size", 0) + positions) * d + layers * (4 * d * d + 2 * d * inner))
+    except TypeError:
+        raise ValueError("config.json: vocab_size, the width, the layers and the positions must be numbers") from None
+
+
 def read_safetensors(folder):
     """{name: numpy array} of every weight in the folder (one file, or the shards its index lists)."""
     from safetensors import SafetensorError

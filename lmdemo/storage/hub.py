@@ -38,22 +38,48 @@ def hub_folder(name, cache_dir=None):
             reach the Hub for a model that is not in the cache (each message names the id).
     """
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import (GatedRepoError, HfHubHTTPError, LocalEntryNotFoundError,
-                                        RepositoryNotFoundError, RevisionNotFoundError)
 
     repo_id, revision = parse_hub_id(name)
+    return _fetch(name, lambda: snapshot_download(repo_id, revision=revision, cache_dir=cache_dir,
+                                                  allow_patterns=list(FILES)))
+
+
+def hub_config(name, cache_dir=None):
+    """The parsed ``config.json`` of Hub model ``name``, downloading that file only (to check a model's type
+    and size before its weights are fetched). Raises ValueError as ``hub_folder`` does."""
+    import json
+
+    from huggingface_hub import hf_hub_download
+
+    repo_id, revision = parse_hub_id(name)
+    path = _fetch(name, lambda: hf_hub_download(repo_id, "config.json", revision=revision, cache_dir=cache_dir))
     try:
-        return snapshot_download(repo_id, revision=revision, cache_dir=cache_dir, allow_patterns=list(FILES))
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError(f"{name!r}: its config.json cannot be read") from None
+
+
+def _fetch(name, download):
+    """``download()``, with huggingface_hub's errors turned into ValueErrors that name the id."""
+    from huggingface_hub.errors import (EntryNotFoundError, GatedRepoError, HfHubHTTPError, LocalEntryNotFoundError,
+                                        RepositoryNotFoundError, RevisionNotFoundError)
+
+    try:
+        return download()
     except GatedRepoError:
         raise ValueError(f"{name!r} is gated on the Hugging Face Hub: accept its terms there and log in "
                          f"(`hf auth login`)") from None
     except RepositoryNotFoundError:
-        raise ValueError(f"{name!r}: the Hugging Face Hub has no model {repo_id!r} (or it is private)") from None
+        raise ValueError(f"{name!r}: the Hugging Face Hub has no model {parse_hub_id(name)[0]!r} (or it is "
+                         f"private)") from None
     except RevisionNotFoundError:
-        raise ValueError(f"{name!r}: the model has no revision {revision!r}") from None
+        raise ValueError(f"{name!r}: the model has no revision {parse_hub_id(name)[1]!r}") from None
     except LocalEntryNotFoundError:
         raise ValueError(f"{name!r} cannot be downloaded: this machine cannot reach the Hugging Face Hub and the "
                          f"model is not in the local cache") from None
+    except EntryNotFoundError:
+        raise ValueError(f"{name!r} has no config.json: not a model lmdemo can read") from None
     except HfHubHTTPError as e:
         raise ValueError(f"{name!r} cannot be downloaded from the Hugging Face Hub: {str(e).splitlines()[0][:200]}") \
             from None

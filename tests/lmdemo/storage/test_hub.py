@@ -3,7 +3,6 @@
 cannot reach the Hub, so a model outside the cache must be refused with a message that says so."""
 
 import os
-import shutil
 
 import numpy as np
 import pytest
@@ -11,28 +10,19 @@ import pytest
 import lmdemo
 from lmdemo.registry import checkpoint_task
 from lmdemo.storage.hub import hub_folder, parse_hub_id
+from tests.conftest import HF_FIXTURES, HUB_COMMIT, offline_hub_cache
 
-GPT2 = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "fixtures", "hf",
-                    "tiny-gpt2")
-COMMIT = "0123456789abcdef0123456789abcdef01234567"
+GPT2 = os.path.join(HF_FIXTURES, "tiny-gpt2")
 
 
 @pytest.fixture
 def hub_cache(tmp_path, monkeypatch):
-    from huggingface_hub import constants
-
-    repo = tmp_path / "hub" / "models--lmdemo-tests--tiny-gpt2"
-    (repo / "refs").mkdir(parents=True)
-    (repo / "refs" / "main").write_text(COMMIT)
-    shutil.copytree(GPT2, repo / "snapshots" / COMMIT, ignore=shutil.ignore_patterns("expected.json"))
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)  # as here, also on a machine that can reach the Hub
-    return tmp_path / "hub"
+    return offline_hub_cache(tmp_path / "hub", monkeypatch)
 
 
 def test_a_cached_hub_model_loads_by_its_id(hub_cache):
     folder = hub_folder("hf:lmdemo-tests/tiny-gpt2")
-    assert folder == str(hub_cache / "models--lmdemo-tests--tiny-gpt2" / "snapshots" / COMMIT)
+    assert folder == str(hub_cache / "models--lmdemo-tests--tiny-gpt2" / "snapshots" / HUB_COMMIT)
     lm = lmdemo.load_model("hf:lmdemo-tests/tiny-gpt2")
     assert lm.kind == "transformer" and checkpoint_task("hf:lmdemo-tests/tiny-gpt2") == "lm"
     assert "hf:lmdemo-tests/tiny-gpt2" in lm.card
