@@ -61,7 +61,9 @@ def build_parser():
     t.add_argument("--val-data", default=None, help="separate validation text (default: last --val-fraction)")
     t.add_argument("--val-fraction", type=float, default=0.1)
     t.add_argument("--preset", default="small", help="Transformer size: tiny, small, base")
-    t.add_argument("--init-from", default=None, help="fine-tune from a shipped model name or checkpoint folder")
+    t.add_argument("--init-from", default=None,
+                   help="fine-tune from a shipped model name, a checkpoint folder, a Hugging Face GPT-2 folder or "
+                        "hf:OWNER/NAME")
     t.add_argument("--tokenizer", default="char", choices=["char", "bpe", "word"])
     t.add_argument("--bpe-vocab-size", type=int, default=1000)
     t.add_argument("--name", default=None, help="model name for the card")
@@ -79,7 +81,7 @@ def build_parser():
     _add_train_loop_args(t)
 
     g = sub.add_parser("generate", help="continue a prompt")
-    g.add_argument("model", help="shipped model name or checkpoint folder")
+    g.add_argument("model", help="shipped model name, checkpoint folder, Hugging Face folder or hf:OWNER/NAME")
     g.add_argument("prompt")
     _add_generation_args(g)
 
