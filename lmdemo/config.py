@@ -104,6 +104,9 @@ class EncoderDecoderConfig(_DictIO):
 
 
 
+ENCODER_ACTIVATIONS = ("gelu", "gelu_exact", "relu")  # as lmdemo.layers.feed_forward.ACTIVATIONS
+
+
 @dataclasses.dataclass
 class EncoderConfig(_DictIO):
     """A bidirectional Transformer encoder (BERT-style): the masked language model's whole config, and the
@@ -115,19 +118,35 @@ class EncoderConfig(_DictIO):
     num_heads: int = 4
     d_model: int = 128
     hidden_dim: int = 0  # feed-forward inner width; 0 means 4 × d_model
-    activation: str = "gelu"  # BERT's
+    activation: str = "gelu"  # "gelu" (tanh approximation), "gelu_exact" (erf: BERT's "gelu") or "relu"
     dropout: float = 0.1
-    layer_norm_epsilon: float = 1e-5
+    layer_norm_epsilon: float = 1e-5  # BERT's is 1e-12
+    normalize_first: bool = True  # pre-LN blocks, final LN; False: BERT's x = LN(x + f(x)), embeddings LN'd
+    num_segments: int = 0  # segment ("token type") embeddings: 0 none; BERT has 2, S[0] added to a single text
 
     def __post_init__(self):
         if not self.hidden_dim:
             self.hidden_dim = 4 * self.d_model
         _check_positive(self, ("vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim"))
-        _check_common(self)
+        if self.d_model % self.num_heads:
+            raise ValueError(f"d_model must be divisible by num_heads, received d_model={self.d_model}, "
+                             f"num_heads={self.num_heads}")
+        if self.activation not in ENCODER_ACTIVATIONS:
+            raise ValueError(f"activation must be one of {ENCODER_ACTIVATIONS}, received "
+                             f"activation={self.activation!r}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), received dropout={self.dropout!r}")
+        if not isinstance(self.normalize_first, bool):
+            raise ValueError(f"normalize_first must be a bool, received normalize_first={self.normalize_first!r}")
+        if isinstance(self.num_segments, bool) or not isinstance(self.num_segments, int) or self.num_segments < 0:
+            raise ValueError(f"num_segments must be an int ≥ 0, received num_segments={self.num_segments!r}")
 
     def encoder_args(self):
         """The fields ``TransformerEncoder`` takes."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(EncoderConfig)}
+
+
+POOLINGS = ("mean", "max", "first")
 
 
 @dataclasses.dataclass
@@ -135,15 +154,15 @@ class ClassifierConfig(EncoderConfig):
     """A text classifier: an ``EncoderConfig`` encoder, its pooling and its labels."""
 
     labels: tuple = ("negative", "positive")  # label names, in label-id order
-    pooling: str = "mean"  # the text vector: "mean" or "max" of the encoder's output over the real tokens
+    pooling: str = "mean"  # the text vector: "mean" or "max" over the real tokens, or "first" (BERT's [CLS])
     ngram_expert: bool = False  # a bag-of-n-grams expert is stored beside the weights (its probabilities multiply)
 
     def __post_init__(self):
         super().__post_init__()
         if not isinstance(self.ngram_expert, bool):
             raise ValueError(f"ngram_expert must be a bool, received ngram_expert={self.ngram_expert!r}")
-        if self.pooling not in ("mean", "max"):
-            raise ValueError(f"pooling must be 'mean' or 'max', received pooling={self.pooling!r}")
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, received pooling={self.pooling!r}")
         self.labels = tuple(self.labels)
         if len(self.labels) < 2 or not all(isinstance(x, str) and x for x in self.labels) or \
                 len(set(self.labels)) != len(self.labels):

@@ -2,7 +2,9 @@
 
 import keras
 
-ACTIVATIONS = ("relu", "gelu")
+# "gelu" is the tanh approximation (GPT-2's, and every lmdemo checkpoint's); "gelu_exact" is x·Φ(x) with the
+# normal CDF Φ written with erf (BERT's ``hidden_act: "gelu"``). The two differ by at most 4.8e-4 (near x = ±2.7).
+ACTIVATIONS = ("relu", "gelu", "gelu_exact")
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
@@ -11,7 +13,9 @@ class FeedForward(keras.layers.Layer):
 
     Args:
         hidden_dim: width of the inner layer (usually 4 × the model width).
-        activation: ``"relu"`` (max(0, x)) or ``"gelu"`` (x·Φ(x), the tanh approximation GPT-2 uses).
+        activation: ``"relu"``: max(0, x);
+            ``"gelu"``: GPT-2's tanh approximation of x·Φ(x), ½x(1 + tanh(√(2/π)(x + 0.044715x³)));
+            ``"gelu_exact"``: x·Φ(x) = ½x(1 + erf(x/√2)), as BERT computes it.
         dropout: dropout rate on the output during training.
     """
 
@@ -37,13 +41,13 @@ class FeedForward(keras.layers.Layer):
         """(batch, seq, dim) → (batch, seq, dim).
 
         With ``return_hidden`` also ``(pre_activation, hidden)``: the inner layer's output
-        X W₁ᵀ + b₁ and the same after ReLU/GELU.
+        X W₁ᵀ + b₁ and the same after the activation.
         """
         pre_activation = self.inner_dense(x)  # (batch, seq, hidden_dim)
         if self.activation == "relu":
             hidden = keras.ops.relu(pre_activation)
         else:
-            hidden = keras.ops.gelu(pre_activation, approximate=True)
+            hidden = keras.ops.gelu(pre_activation, approximate=self.activation == "gelu")
         out = self.dropout_layer(self.output_dense(hidden), training=training)  # (batch, seq, dim)
         return (out, (pre_activation, hidden)) if return_hidden else out
 

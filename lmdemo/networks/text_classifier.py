@@ -1,4 +1,4 @@
-"""A BERT-style text classifier network: encoder, mean (or max) pooling over the real tokens, softmax over labels."""
+"""A BERT-style text classifier network: encoder, one vector per text (mean, max or first token), label softmax."""
 
 import keras
 from keras import ops
@@ -12,10 +12,13 @@ from lmdemo.networks.transformer_encoder import encoder_of
 class TextClassifier(keras.Model):
     """(batch, seq) ids and padding mask → (batch, num_labels) logits; softmax of them = P(label | text).
 
-    The text's vector is the mean of the encoder's output over its real tokens (padding left
+    The text's vector h is the mean of the encoder's output over its real tokens (padding left
     out), or with ``pooling="max"`` its largest value in each dimension (Kim, 2014's
-    max-over-time pooling), passed through a tanh layer (BERT's pooler) and a linear layer to
-    the label logits.
+    max-over-time pooling), or with ``pooling="first"`` the output at the first token (BERT's:
+    [CLS], a token that is there only to be read this way). Then
+
+        pooled = tanh(W_p h + b_p)            (BERT's pooler)
+        logits = W_y dropout(pooled) + b_y    (the label head)
 
     Args:
         config: a ``ClassifierConfig`` or its dict.
@@ -38,9 +41,12 @@ class TextClassifier(keras.Model):
         self.built = True
 
     def pooled(self, token_ids, padding_mask, training=None):
-        """The text vector: mean (or max) of the encoder's output over real tokens, then tanh(W h + b)."""
+        """The text vector: the mean or max of the encoder's output over real tokens, or the first token's
+        output; then tanh(W h + b)."""
         hidden = self.encoder(token_ids, padding_mask, training=training).output  # (batch, seq, d_model)
-        if self.config.pooling == "max":
+        if self.config.pooling == "first":
+            pooled = hidden[:, 0]  # (batch, d_model): the [CLS] token's vector
+        elif self.config.pooling == "max":
             pooled = ops.max(ops.where(padding_mask[..., None], hidden, MASK_VALUE), axis=1)
             pooled = ops.where(ops.any(padding_mask, axis=1)[:, None], pooled, 0.0)  # no tokens: zeros, as the mean
         else:

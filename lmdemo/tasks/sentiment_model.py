@@ -19,12 +19,17 @@ from lmdemo.data.batching import pad_batch
 from lmdemo.storage.network_model import NetworkModel
 from lmdemo.data.checks import check_texts
 from lmdemo.networks.text_classifier import TextClassifier
+from lmdemo.tokenizers.wordpiece_tokenizer import WordPieceTokenizer
 
 CLASSIFY_BATCH = 32
 
 
 class SentimentModel(NetworkModel):
     """P(label | text) from a BERT-style encoder, for a list of texts.
+
+    The network reads the tokenizer's ids of a text, at most ``max_length`` of them (``input_ids``):
+    with BERT's WordPiece tokenizer they are ``[CLS]`` pieces ``[SEP]``, and a cut text keeps its
+    ``[SEP]``. A Hugging Face BERT checkpoint loads as one (``lmdemo.storage.hf_bert``).
 
     Example:
         >>> model = lmdemo.load_model("sst2-sentiment")
@@ -43,9 +48,12 @@ class SentimentModel(NetworkModel):
 
     def describe(self):
         c = self.config
-        text = (f"A Transformer-encoder classifier (BERT-style, pre-LayerNorm, bidirectional): {c.num_layers} layers, "
-                f"{c.num_heads} heads, width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), "
-                f"{c.pooling}-pooled over up to {c.max_length} tokens, softmax over {len(c.labels)} labels "
+        norm = "pre-LayerNorm" if c.normalize_first else "post-LayerNorm"
+        pooled = "read at its first token ([CLS])" if c.pooling == "first" else f"{c.pooling}-pooled"
+        segments = f", {c.num_segments} segment embeddings" if c.num_segments else ""
+        text = (f"A Transformer-encoder classifier (BERT-style, {norm}, bidirectional): {c.num_layers} layers, "
+                f"{c.num_heads} heads, width {c.d_model}{segments}, feed-forward {c.hidden_dim} ({c.activation}), "
+                f"{pooled} over up to {c.max_length} tokens, softmax over {len(c.labels)} labels "
                 f"({', '.join(c.labels)})")
         if self.ngram_expert is not None:
             text += (f"; its probabilities are multiplied by those of a second expert, {self.ngram_expert.describe()},"
@@ -85,7 +93,7 @@ class SentimentModel(NetworkModel):
         for text in texts:
             ids = self.tokenizer.encode(text)
             cut.append(len(ids) > self.config.max_length)
-            rows.append(ids[:self.config.max_length])
+            rows.append(self.input_ids(ids))
         experts = {"transformer": self.probabilities_of(rows)}
         if self.ngram_expert is not None:
             experts["ngrams"] = self.ngram_expert.probabilities(texts)
@@ -101,6 +109,13 @@ class SentimentModel(NetworkModel):
                 out[-1]["experts"] = {name: self._named(q[i]) for name, q in experts.items()}
         return out
 
+    def input_ids(self, ids):
+        """What the network reads of a text whose tokenizer ids are ``ids``: the first ``max_length``, or with a
+        WordPiece tokenizer [CLS] and the first pieces, then [SEP] (BERT's truncation)."""
+        if isinstance(self.tokenizer, WordPieceTokenizer):
+            return self.tokenizer.truncate(ids, self.config.max_length)
+        return list(ids[:self.config.max_length])
+
     def _named(self, p):
         return {name: float(q) for name, q in zip(self.labels, p)}
 
@@ -115,7 +130,7 @@ class SentimentModel(NetworkModel):
             ids, mask = pad_batch(batch, self.config.max_length)
             for j, i in enumerate(chunk):
                 if not rows[i]:
-                    mask[j] = False  # no tokens: the pooled vector is the pooler of zeros
+                    mask[j] = False  # no tokens: mean or max pooling gives the pooler of zeros
             probs = np.asarray(_probabilities(self, params, ids, mask), np.float64)
             out[chunk] = probs[:len(chunk)]
         return out

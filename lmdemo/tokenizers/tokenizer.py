@@ -71,8 +71,9 @@ def tokenizer_types():
     from lmdemo.tokenizers.bpe_tokenizer import BPETokenizer
     from lmdemo.tokenizers.char_tokenizer import CharTokenizer
     from lmdemo.tokenizers.word_tokenizer import WordTokenizer
+    from lmdemo.tokenizers.wordpiece_tokenizer import WordPieceTokenizer
 
-    return {t.type_name: t for t in (CharTokenizer, BPETokenizer, WordTokenizer)}
+    return {t.type_name: t for t in (CharTokenizer, BPETokenizer, WordTokenizer, WordPieceTokenizer)}
 
 
 def load_tokenizer(path):

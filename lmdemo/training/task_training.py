@@ -39,9 +39,11 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
             ``masked-lm``, text files joined by commas (``load_texts``).
         init_from: a checkpoint to start from, with its tokenizer. Sentiment: a ``masked-lm`` or
             ``encoder-decoder`` checkpoint whose encoder the classifier starts from (its size
-            comes from there). Translation, summarization: an ``encoder-decoder`` checkpoint
-            whose weights this run continues from (a second stage, with a fresh schedule); only
-            ``dropout`` and ``copy_attention`` may differ, and layers it lacks start fresh.
+            comes from there), or a ``classifier`` (a Hugging Face BERT folder) whose encoder and
+            pooler it starts from, with a new label head. Translation, summarization: an
+            ``encoder-decoder`` checkpoint whose weights this run continues from (a second stage,
+            with a fresh schedule); only ``dropout`` and ``copy_attention`` may differ, and layers
+            it lacks start fresh.
         train_config: a ``TrainConfig`` (batch size counts examples).
         model_overrides: ``EncoderDecoderConfig``, ``ClassifierConfig`` or (masked-lm) ``EncoderConfig`` fields.
         bpe_vocab_size: the BPE vocabulary learned from the training data.
@@ -97,7 +99,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
     run.prepare(model)
     c = model.config
     if task == "sentiment":
-        encode = lambda pairs: [(model.tokenizer.encode(x)[:c.max_length], y) for x, y in pairs]  # noqa: E731
+        encode = lambda pairs: [(model.input_ids(model.tokenizer.encode(x)), y) for x, y in pairs]  # noqa: E731
         trainer_args = dict(max_length=c.max_length)
         trainer_class = ClassifierTrainer
     else:
@@ -176,22 +178,29 @@ def _earlier_stages(path, include_own=True):
 
 def _classifier_from(init_from, pretrained, overrides, seed):
     """A sentiment classifier whose tokenizer and encoder come from a pre-trained checkpoint: a
-    masked language model (BERT's recipe) or a translation model's encoder (CoVe's, McCann et al., 2017)."""
+    masked language model (BERT's recipe), a translation model's encoder (CoVe's, McCann et al., 2017),
+    or another classifier, such as a Hugging Face BERT (its pooler too, as BERT's fine-tuning does; the
+    label head is new, for this run's labels)."""
     from lmdemo.tasks.sentiment_model import SentimentModel
 
     c = pretrained.config
+    pooler = None
     if pretrained.kind == "masked-lm":
         shape = c.to_dict()
         encoder = pretrained.network.encoder
+    elif pretrained.kind == "classifier":
+        shape = {k: v for k, v in c.to_dict().items() if k not in ("labels", "ngram_expert")}
+        encoder, pooler = pretrained.network.encoder, pretrained.network.pooler
     elif pretrained.kind == "encoder-decoder":
         shape = dict(vocab_size=c.vocab_size, max_length=c.max_source_length, num_layers=c.encoder_layers,
                      num_heads=c.num_heads, d_model=c.d_model, hidden_dim=c.hidden_dim, activation=c.activation,
                      dropout=c.dropout, layer_norm_epsilon=c.layer_norm_epsilon)
         encoder = pretrained.network.encoder
     else:
-        raise ValueError(f"init_from={init_from!r} is a {pretrained.kind!r} model; give a 'masked-lm' or an "
-                         f"'encoder-decoder' checkpoint")
-    fixed = {"vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim", "activation"}
+        raise ValueError(f"init_from={init_from!r} is a {pretrained.kind!r} model; give a 'masked-lm', "
+                         f"'encoder-decoder' or 'classifier' checkpoint")
+    fixed = {"vocab_size", "max_length", "num_layers", "num_heads", "d_model", "hidden_dim", "activation",
+             "normalize_first", "num_segments"}
     clash = sorted(k for k in set(overrides) & fixed if overrides[k] != shape.get(k))
     if clash:
         raise ValueError(f"init_from={init_from!r} fixes {', '.join(clash)}; leave them out")
@@ -199,6 +208,8 @@ def _classifier_from(init_from, pretrained, overrides, seed):
     config = ClassifierConfig(**{**shape, **overrides})
     model = SentimentModel.create(pretrained.tokenizer, config)
     model.network.encoder.set_weights(encoder.get_weights())
+    if pooler is not None:
+        model.network.pooler.set_weights(pooler.get_weights())
     return model
 
 

@@ -1,14 +1,18 @@
 """FeedForward (lmdemo/layers/feed_forward.py): the position-wise two-layer network."""
 
-import keras
+import math
+
 import numpy as np
 import pytest
 
 from lmdemo.layers import FeedForward
 
 
-@pytest.mark.parametrize("activation,fn", [("relu", lambda h: np.maximum(h, 0)),
-                                           ("gelu", lambda h: np.asarray(keras.ops.gelu(h, approximate=True)))])
+@pytest.mark.parametrize("activation,fn", [
+    ("relu", lambda h: np.maximum(h, 0)),
+    ("gelu", lambda h: 0.5 * h * (1 + np.tanh(np.sqrt(2 / np.pi) * (h + 0.044715 * h ** 3)))),
+    ("gelu_exact", lambda h: 0.5 * h * (1 + np.vectorize(math.erf)(h / np.sqrt(2)))),
+])
 def test_feed_forward_is_act_of_linear(activation, fn):
     ff = FeedForward(6, activation=activation)
     x = np.random.default_rng(0).normal(size=(1, 2, 4)).astype("float32")
@@ -27,3 +31,19 @@ def test_feed_forward_get_config_round_trip():
     layer = FeedForward(16, activation="relu", dropout=0.1)
     clone = type(layer).from_config(layer.get_config())
     assert clone.get_config() == layer.get_config()
+
+
+
+def test_gelu_is_the_tanh_approximation_and_gelu_exact_the_erf_one():
+    x = np.linspace(-4, 4, 81, dtype="float32")[None, :, None]  # (1, 81, 1)
+    hidden = {}
+    for activation in ("gelu", "gelu_exact"):
+        ff = FeedForward(1, activation=activation)
+        ff.build(x.shape)
+        ff.inner_dense.set_weights([np.ones((1, 1), "float32"), np.zeros(1, "float32")])  # hidden = act(x)
+        hidden[activation] = np.asarray(ff(x, return_hidden=True)[1][1])[0, :, 0]
+    h = x[0, :, 0].astype("float64")
+    np.testing.assert_allclose(hidden["gelu"], 0.5 * h * (1 + np.tanh(np.sqrt(2 / np.pi) * (h + 0.044715 * h ** 3))),
+                               atol=1e-6)
+    np.testing.assert_allclose(hidden["gelu_exact"], 0.5 * h * (1 + np.vectorize(math.erf)(h / np.sqrt(2))), atol=1e-6)
+    assert 4e-4 < np.abs(hidden["gelu"] - hidden["gelu_exact"]).max() < 4.8e-4

@@ -11,6 +11,7 @@ import lmdemo
 from lmdemo.config import ClassifierConfig
 from lmdemo.storage.encryption import new_key
 from lmdemo.tasks.bag_of_ngrams import BagOfNgrams
+from lmdemo.tokenizers import WordPieceTokenizer
 from tests.lmdemo.conftest import NGRAM_TEXTS
 
 
@@ -26,7 +27,7 @@ def test_classify_batch_equals_one_by_one_and_probabilities_sum_to_one(classifie
     assert [r["truncated"] for r in batch] == [False, False, True]
 
 
-@pytest.mark.parametrize("pooling", ["mean", "max"])
+@pytest.mark.parametrize("pooling", ["mean", "max", "first"])
 def test_classifier_padding_does_not_change_probabilities(bpe, pooling):
     keras.utils.set_random_seed(0)
     classifier = lmdemo.SentimentModel.create(bpe, ClassifierConfig(max_length=8, num_layers=1, num_heads=2,
@@ -42,6 +43,27 @@ def test_classifier_padding_does_not_change_probabilities(bpe, pooling):
         np.testing.assert_allclose(np.asarray(net.pooled(np.array([ids]), mask)),
                                    np.tanh(hidden.max(axis=1) @ net.pooler.kernel.numpy() + net.pooler.bias.numpy()),
                                    atol=1e-5)
+    if pooling == "first":  # the text vector is the encoder's output at the first token (BERT's [CLS])
+        net, mask = classifier.network, np.ones((1, len(ids)), bool)
+        hidden = np.asarray(net.encoder(np.array([ids]), mask).output)
+        np.testing.assert_allclose(np.asarray(net.pooled(np.array([ids]), mask)),
+                                   np.tanh(hidden[:, 0] @ net.pooler.kernel.numpy() + net.pooler.bias.numpy()),
+                                   atol=1e-5)
+
+
+def test_a_bert_layout_classifier_round_trips_and_reads_cls_to_sep(tmp_path):
+    keras.utils.set_random_seed(0)
+    tok = WordPieceTokenizer.from_vocab(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "good", "film", "bad"])
+    config = ClassifierConfig(max_length=4, num_layers=1, num_heads=2, d_model=16, activation="gelu_exact",
+                              layer_norm_epsilon=1e-12, normalize_first=False, num_segments=2, pooling="first")
+    model = lmdemo.SentimentModel.create(tok, config)
+    assert model.input_ids(tok.encode("good film bad")) == [2, 4, 5, 3]  # [CLS] good film [SEP]
+    result = model.classify(["good film bad", "good"])
+    assert [r["truncated"] for r in result] == [True, False]
+    model.save(str(tmp_path / "bert"))
+    again = lmdemo.load_model(str(tmp_path / "bert"))
+    assert again.config == model.config and again.classify(["good film bad", "good"]) == result
+    assert "post-LayerNorm" in again.describe() and "read at its first token ([CLS])" in again.describe()
 
 
 @pytest.mark.parametrize("texts, error, message", [

@@ -4,12 +4,14 @@ import json
 
 import pytest
 
-from lmdemo.tokenizers import BPETokenizer, CharTokenizer, WordTokenizer, load_tokenizer
+from lmdemo.tokenizers import BPETokenizer, CharTokenizer, WordPieceTokenizer, WordTokenizer, load_tokenizer
 
 
 @pytest.mark.parametrize("make", [lambda: CharTokenizer.train("日本語 text"),
                                   lambda: BPETokenizer.train(["日本語 text"] * 5, vocab_size=270),
-                                  lambda: WordTokenizer.train("日本語 text\n")])
+                                  lambda: WordTokenizer.train("日本語 text\n"),
+                                  lambda: WordPieceTokenizer.from_vocab(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "日", "te",
+                                                                         "##xt"])])
 def test_save_load_round_trip(tmp_path, make):
     tok = make()
     path = tmp_path / "tok.json"
@@ -26,8 +28,8 @@ def test_load_corrupt_tokenizer(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="tokenizer file is corrupt"):
         load_tokenizer(str(path))
-    path.write_text('{"type": "wordpiece", "config": {}}', encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown tokenizer type='wordpiece'"):
+    path.write_text('{"type": "sentencepiece", "config": {}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown tokenizer type='sentencepiece'"):
         load_tokenizer(str(path))
     with pytest.raises(ValueError, match="tokenizer file not found"):
         load_tokenizer(str(tmp_path / "missing.json"))
