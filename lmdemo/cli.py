@@ -64,6 +64,9 @@ def build_parser():
     t.add_argument("--init-from", default=None,
                    help="fine-tune from a shipped model name, a checkpoint folder, a Hugging Face GPT-2 folder or "
                         "hf:OWNER/NAME")
+    t.add_argument("--window", type=int, default=None,
+                   help="train on windows of this many tokens (default: the model's context; shorter windows make "
+                        "fine-tuning GPT-2 affordable on a CPU)")
     t.add_argument("--tokenizer", default="char", choices=["char", "bpe", "word"])
     t.add_argument("--bpe-vocab-size", type=int, default=1000)
     t.add_argument("--name", default=None, help="model name for the card")
@@ -97,8 +100,9 @@ def build_parser():
     k.add_argument("--data", required=True, help="training file (TSV, CSV, JSON, JSON lines; .gz ok) or hf:NAME; "
                                                  "for masked-lm, text files joined by commas")
     k.add_argument("--init-from", default=None,
-                   help="sentiment: start from the encoder of this masked-lm or encoder-decoder checkpoint; "
-                        "translation, summarization, masked-lm: continue from a checkpoint of the same kind")
+                   help="sentiment: start from the encoder of this masked-lm, encoder-decoder or classifier "
+                        "checkpoint, or of a Hugging Face BERT folder or hf:OWNER/NAME; translation, summarization, "
+                        "masked-lm: continue from a checkpoint of the same kind")
     k.add_argument("--val-data", default=None, help="validation file; scored at the end for the model card")
     k.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
     k.add_argument("--name", default=None, help="model name for the card")
@@ -107,14 +111,15 @@ def build_parser():
                    help="sentiment: 'word' = the training words, lower-cased and split as the Penn Treebank does")
     k.add_argument("--word-vocab-size", type=int, default=None,
                    help="with --tokenizer word: keep the most frequent words")
-    k.add_argument("--pooling", choices=["mean", "max"], default=None,
-                   help="sentiment: how the encoder output becomes one vector")
+    k.add_argument("--pooling", choices=["mean", "max", "first"], default=None,
+                   help="sentiment: how the encoder output becomes one vector (first: the [CLS] position, as BERT)")
     for flag, field in [("--encoder-layers", "encoder_layers"), ("--decoder-layers", "decoder_layers"),
                         ("--layers", "num_layers"), ("--heads", "num_heads"), ("--d-model", "d_model"),
                         ("--hidden-dim", "hidden_dim"), ("--max-source-length", "max_source_length"),
                         ("--max-target-length", "max_target_length"), ("--max-length", "max_length")]:
         k.add_argument(flag, type=int, default=None, dest=field)
-    k.add_argument("--activation", choices=["gelu", "relu"], default=None)
+    k.add_argument("--activation", choices=["gelu", "gelu_exact", "relu"], default=None,
+                   help="gelu: the tanh approximation (GPT-2); gelu_exact: x·Φ(x) with erf (BERT)")
     k.add_argument("--dropout", type=float, default=None)
     k.add_argument("--copy-attention", action=argparse.BooleanOptionalAction, default=None,
                    help="translation, summarization: a pointer-generator decoder that can copy source tokens")
@@ -199,7 +204,7 @@ def _run(args, argv):
                                   tokenizer=args.tokenizer, bpe_vocab_size=args.bpe_vocab_size, val_data=args.val_data,
                                   val_fraction=args.val_fraction, train_config=cfg, model_overrides=overrides,
                                   resume=not args.no_resume, command=command, model_name=args.name,
-                                  encrypt=args.encrypt, model=args.model, order=args.order)
+                                  encrypt=args.encrypt, model=args.model, order=args.order, window=args.window)
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
         return 0
     if args.command == "pii-data":

@@ -159,6 +159,10 @@ def load_model_tokenizer(name_or_path, key=None, passphrase=None):
 
     path = model_path(name_or_path)
     if is_hf_folder(path):
+        if read_hf_config(path)["model_type"] == "bert":
+            from lmdemo.storage.hf_bert import read_bert_tokenizer
+
+            return read_bert_tokenizer(path)
         return read_gpt2_tokenizer(path)
     kind = read_checkpoint_config(path)["kind"]
     with opened(path, kind, files=(TOKENIZER_FILE,), key=key, passphrase=passphrase) as (_, folder, _):

@@ -188,6 +188,11 @@ STRINGS = {
     "train_text": ("Training text", "训练文本"),
     "train_file": ("…or a .txt file", "……或 .txt 文件"),
     "model_type": ("Model type", "模型类型"),
+    "start_from": ("Start from", "起点"),
+    "start_from_info": ("a new model of the type above, or a Transformer to fine-tune (shipped, or a Hugging Face "
+                        "GPT-2 id typed in: hf:openai-community/gpt2); it trains on windows of 64 tokens",
+                        "上面所选类型的新模型，或一个要微调的 Transformer（内置模型，或输入 Hugging Face 上的 GPT-2 模型名："
+                        "hf:openai-community/gpt2）；以 64 个词元为窗口训练"),
     "steps": ("Steps (at most)", "最多训练步数"),
     "max_seconds": ("Time limit (seconds)", "时间上限（秒）"),
     "train": ("Train", "训练"),

@@ -30,6 +30,7 @@ from lmdemo_app.checks import (
     user_errors,
 )
 from lmdemo_app.i18n import t
+from lmdemo_app.shared_models import check_model_name, transformer_names
 
 STATE_SECONDS = 3600
 # model type → (train_language_model arguments): small enough to train in a minute on 2 CPU cores
@@ -39,6 +40,8 @@ MODEL_TYPES = {
     "rnn": dict(model="rnn", model_overrides=dict(num_layers=1, hidden_dim=128, train_length=64)),
     "ngram": dict(model="ngram", order=5),
 }
+NEW_MODEL = "new model"  # the "start from" choice that trains from scratch
+FINE_TUNE = dict(window=64, batch_size=8, learning_rate=3e-4)  # a pretrained model: short windows, a gentle rate
 EVAL_POINTS = 20  # loss-curve points per run
 # one training at a time in the whole process, also counting runs whose visitor has left and that
 # are still winding down (the queue's concurrency limit only counts handlers that are connected)
@@ -76,14 +79,25 @@ def status_line(record, steps):
 
 
 @user_errors
-def train(text, upload, model_type, steps, max_seconds, state):
-    """Train on the text; yield (status, loss chart, state) as evaluations arrive, the model at the end."""
+def train(text, upload, model_type, steps, max_seconds, state, start_from=NEW_MODEL):
+    """Train on the text; yield (status, loss chart, state) as evaluations arrive, the model at the end.
+
+    ``start_from``: ``NEW_MODEL``, or a Transformer (shipped, or a Hub id ``hf:...``) to fine-tune; its
+    tokenizer and size are kept, and it trains on windows of ``FINE_TUNE["window"]`` tokens.
+    """
     text = training_text(text, upload)
     check_choice(model_type, "model_type", list(MODEL_TYPES))
     steps = check_int(steps, "steps", 10, MAX_TRAIN_STEPS)
     max_seconds = check_int(max_seconds, "max_seconds", 10, MAX_TRAIN_SECONDS)
-    config = TrainConfig(steps=steps, batch_size=16, warmup_steps=steps // 10, max_minutes=max_seconds / 60,
-                         eval_interval=max(1, steps // EVAL_POINTS), eval_tokens=20_000, learning_rate=3e-3)
+    start_from = start_from or NEW_MODEL
+    if start_from == NEW_MODEL:
+        kind, arguments, rate, batch = model_type, {**MODEL_TYPES[model_type], "tokenizer": "char"}, 3e-3, 16
+    else:
+        check_model_name(start_from, kinds=("transformer",))  # a Hub model is checked and fetched here
+        kind, rate, batch = f"{start_from} (fine-tuned)", FINE_TUNE["learning_rate"], FINE_TUNE["batch_size"]
+        arguments = dict(model="transformer", init_from=start_from, window=FINE_TUNE["window"])
+    config = TrainConfig(steps=steps, batch_size=batch, warmup_steps=steps // 10, max_minutes=max_seconds / 60,
+                         eval_interval=max(1, steps // EVAL_POINTS), eval_tokens=20_000, learning_rate=rate)
     if not TRAINING.acquire(timeout=MAX_TRAIN_SECONDS):
         raise ValueError("the trainer is still busy with an earlier run; try again in a minute")
     try:
@@ -104,9 +118,8 @@ def train(text, upload, model_type, steps, max_seconds, state):
             with open(data, "w", encoding="utf-8") as f:
                 f.write(text)
             result["model"] = train_language_model(data, os.path.join(folder, "model"), train_config=config,
-                                                   tokenizer="char", progress=False, log_fn=log, resume=False,
-                                                   should_stop=stop.is_set,
-                                                   **MODEL_TYPES[model_type])
+                                                   progress=False, log_fn=log, resume=False,
+                                                   should_stop=stop.is_set, **arguments)
         except Exception as e:  # re-raised in the handler, where the visitor sees it
             result["error"] = e
         finally:
@@ -118,7 +131,7 @@ def train(text, upload, model_type, steps, max_seconds, state):
     worker.start()
     history = []
     try:
-        yield f"{model_type}: starting (the first step compiles the model)…", None, state
+        yield f"{kind}: starting (the first step compiles the model)…", None, state
         while worker.is_alive() or not records.empty():
             try:
                 record = records.get(timeout=0.5)
@@ -132,7 +145,7 @@ def train(text, upload, model_type, steps, max_seconds, state):
     if "error" in result:
         raise result["error"]
     lm = result["model"]
-    done = status_line(history[-1], steps) if history else f"{model_type}: counted"
+    done = status_line(history[-1], steps) if history else f"{kind}: counted"
     yield (f"**Done** in {time.time() - started:.1f} s: {done}. {lm.describe()}; {lm.num_params():,} parameters.",
            charts.loss_curve(history) if history else None, lm)
 
@@ -162,6 +175,8 @@ def build():
             upload = gr.File(label=t("train_file"), file_types=[".txt"], type="filepath")
             model_type = gr.Radio(list(MODEL_TYPES), value="transformer", label=t("model_type"),
                                   elem_id="train-model")
+            start_from = gr.Dropdown([NEW_MODEL] + transformer_names(), value=NEW_MODEL, label=t("start_from"),
+                                     info=t("start_from_info"), allow_custom_value=True, elem_id="train-start")
             with gr.Row():
                 steps = gr.Slider(10, MAX_TRAIN_STEPS, value=100, step=10, label=t("steps"), elem_id="train-steps")
                 seconds = gr.Slider(10, MAX_TRAIN_SECONDS, value=60, step=5, label=t("max_seconds"))
@@ -176,7 +191,7 @@ def build():
             seed = gr.Number(value=0, precision=0, label=t("seed"))
             generate = gr.Button(t("trained_generate"), elem_id="train-generate")
         output = gr.Textbox(label=t("continuation"), lines=8, elem_id="train-output")
-    button.click(train, [text, upload, model_type, steps, seconds, trained], [status, chart, trained],
+    button.click(train, [text, upload, model_type, steps, seconds, trained, start_from], [status, chart, trained],
                  api_name="train", concurrency_limit=1, concurrency_id="train")
     generate.click(generate_trained, [prompt, max_new, seed, trained], output, api_name="train_generate",
                    concurrency_limit=4, concurrency_id="generate")

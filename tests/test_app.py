@@ -430,6 +430,25 @@ def test_train_ngram_counts_and_generates(server):
     assert client.predict("生存还是", 9, 0, api_name="/train_generate") != ""
 
 
+def test_train_fine_tunes_a_hugging_face_gpt2_typed_in(server, tmp_path, monkeypatch):
+    from gradio_client import Client
+
+    from lmdemo_app.train_tab import FINE_TUNE, SAMPLE as TEXT
+
+    offline_hub_cache(tmp_path / "hub", monkeypatch)
+    name = "hf:lmdemo-tests/tiny-gpt2"
+    client = Client(server, verbose=False)
+    updates = list(client.submit(TEXT, None, "transformer", 10, 60, name, api_name="/train"))
+    assert updates[0][0] == f"{name} (fine-tuned): starting (the first step compiles the model)…"
+    assert updates[-1][0].startswith("**Done**") and f"{lmdemo.load_model(name).num_params():,} parameters" in \
+        updates[-1][0]
+    assert len(plot_data(updates[-1][1])[0]["x"]) == 10
+    assert client.predict("Hello", 5, 0, api_name="/train_generate") != ""
+    assert FINE_TUNE["window"] <= 64  # the fixture's context
+    with app_error("model must be one of"):
+        client.predict(TEXT, None, "transformer", 10, 60, "sst2-sentiment", api_name="/train")
+
+
 def test_train_reports_bad_input(client):
     with app_error("training text has 10 characters; give at least 1,000"):
         client.predict("too short.", None, "transformer", 20, 60, api_name="/train")

@@ -149,7 +149,7 @@ def _how_trained(model, m, task):
         lines.append(f"Stage {len(stages) + 1}, this run:")
     cfg = m["train_config"]
     if task == "lm":
-        window = getattr(model.config, "max_length", None) or model.config.train_length
+        window = m.get("window") or getattr(model.config, "max_length", None) or model.config.train_length
         batches = f"batch {cfg['batch_size']} × {window} tokens"
     else:
         batches = f"batches of {cfg['batch_size']} examples of similar length"

@@ -38,7 +38,7 @@ def _new_model(model, tok, preset, overrides):
 def train_language_model(data, out_dir, preset="small", init_from=None, tokenizer="char", bpe_vocab_size=1000,
                          val_data=None, val_fraction=0.1, train_config=None, model_overrides=None, resume=True,
                          command=None, progress=True, log_fn=None, model_name=None, pause_after=None,
-                         encrypt=False, model="transformer", order=5, should_stop=None):
+                         encrypt=False, model="transformer", order=5, should_stop=None, window=None):
     """Train (or fine-tune) a language model on a text and write a checkpoint folder.
 
     Args:
@@ -61,6 +61,8 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         model_name: the title of the model card.
         pause_after: stop after this many steps; running again with ``resume`` continues.
         should_stop: ``f() -> bool`` asked after every step; True stops there (as ``pause_after``).
+        window: train on windows of this many tokens (at most the model's context; default: the context).
+            Shorter windows make fine-tuning a large model affordable on a CPU (GPT-2 reads 1,024 tokens).
         encrypt: store the checkpoint encrypted, with the key or passphrase from the environment
             (``lmdemo.storage.encryption``); a model loaded from an encrypted checkpoint stays encrypted.
 
@@ -98,6 +100,10 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
     train_ids = np.asarray(lm.tokenizer.encode(train_text), dtype=np.int32)
     val_ids = np.asarray(lm.tokenizer.encode(val_text), dtype=np.int32) if val_text else None
     context = lm.max_length or lm.train_length  # recurrent models train on windows of train_length
+    if window is not None:
+        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= context:
+            raise ValueError(f"window must be an int in [1, {context}] (the model's context), received window={window!r}")
+        context = window
     if len(train_ids) <= context + 1:
         raise ValueError(
             f"the training text has {len(train_ids)} tokens; it needs more than the context of {context} "
@@ -105,7 +111,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
 
     info = {
         "task": "lm", "name": model_name, "command": command, "model": lm.kind, "data": data, "val_data": val_data,
-        "val_fraction": None if val_data else val_fraction, "init_from": init_from,
+        "val_fraction": None if val_data else val_fraction, "init_from": init_from, "window": context,
         "train_tokens": int(len(train_ids)), "val_tokens": int(0 if val_ids is None else len(val_ids)),
         "val_chars": len(val_text), "unk_in_train": int(np.sum(train_ids == getattr(lm.tokenizer, "unk_id", -1))),
     }

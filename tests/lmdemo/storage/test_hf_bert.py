@@ -108,6 +108,16 @@ def test_a_plain_bert_models_cls_state_and_pooler_output_equal_transformers(enco
         np.testing.assert_allclose(pooled[i], case["pooler_output"], atol=1e-4, rtol=0)
 
 
+def test_the_registry_reads_a_bert_folders_task_and_tokenizer_without_its_weights():
+    from lmdemo.registry import checkpoint_task, load_model_tokenizer
+
+    with open(os.path.join(CLASSIFIER, "expected.json"), encoding="utf-8") as f:
+        case = json.load(f)["texts"][0]
+    tokenizer = load_model_tokenizer(CLASSIFIER)
+    assert isinstance(tokenizer, WordPieceTokenizer) and tokenizer.encode(case["text"]) == case["ids"]
+    assert checkpoint_task(CLASSIFIER) == "sentiment"
+
+
 def test_a_long_text_is_cut_keeping_sep_last(bert):
     tok = bert.tokenizer
     ids = tok.encode("a charming journey " * 40)

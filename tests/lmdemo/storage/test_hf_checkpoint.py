@@ -127,10 +127,22 @@ def test_fine_tuning_starts_from_the_checkpoint(tmp_path, gpt2):
     data.write_text("the cat sat on the mat. " * 200)
     before = float(-gpt2.log_probs("the cat sat on the mat.").mean())
     cfg = TrainConfig(steps=30, batch_size=4, eval_interval=30, eval_tokens=256, learning_rate=3e-3, warmup_steps=2)
-    tuned = train_language_model(str(data), str(tmp_path / "out"), init_from=GPT2, train_config=cfg, progress=False)
-    assert tuned.config.to_dict() == gpt2.config.to_dict()
+    tuned = train_language_model(str(data), str(tmp_path / "out"), init_from=GPT2, train_config=cfg, progress=False,
+                                 window=16)
+    assert tuned.config.to_dict() == gpt2.config.to_dict()  # it reads 64 tokens, and trained on windows of 16
+    assert json.loads((tmp_path / "out" / "metrics.json").read_text())["window"] == 16
+    assert "batch 4 × 16 tokens" in (tmp_path / "out" / "README.md").read_text()
     assert float(-tuned.log_probs("the cat sat on the mat.").mean()) < before
     assert lmdemo.load_model(str(tmp_path / "out")).num_params() == gpt2.num_params()
+
+
+def test_a_training_window_longer_than_the_context_is_refused(tmp_path):
+    from lmdemo.training.lm_training import train_language_model
+
+    data = tmp_path / "my.txt"
+    data.write_text("the cat sat on the mat. " * 200)
+    with pytest.raises(ValueError, match=r"window must be an int in \[1, 64\] \(the model's context\), received window=65"):
+        train_language_model(str(data), str(tmp_path / "out"), init_from=GPT2, window=65, progress=False)
 
 
 # -- what is refused, and how --------------------------------------------------------------------------------
