@@ -90,7 +90,7 @@ def test_generate_endpoint_reports_bad_input(client):
         client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
     with app_error("prompt has 20,000 characters"):
         client.predict("a" * 20_000, MODEL, "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
-    with app_error("Value: no-such-model is not in the list of choices"):  # Gradio's dropdown check
+    with app_error(r"model must be one of \[.*\], received model='no-such-model'"):  # Hub ids may be typed in
         client.predict("ROMEO:", "no-such-model", "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
 
 
@@ -113,7 +113,7 @@ def test_model_info_describes_the_model(client, lm):
 def test_a_hugging_face_id_typed_in_is_loaded_and_used_like_a_shipped_model(client, tmp_path, monkeypatch):
     from lmdemo_app import shared_models
 
-    offline_hub_cache(tmp_path / "hub", monkeypatch)
+    offline_hub_cache(tmp_path / "hub", monkeypatch, models=("tiny-gpt2", "tiny-bert-classifier"))
     name = "hf:lmdemo-tests/tiny-gpt2"
     hub = lmdemo.load_model(name)
     assert client.predict(name, api_name="/model_info") == (
@@ -127,6 +127,12 @@ def test_a_hugging_face_id_typed_in_is_loaded_and_used_like_a_shipped_model(clie
         client.predict("hf:lmdemo-tests/absent", api_name="/model_info")
     with app_error("is not a Hugging Face model id: write hf:NAME or hf:OWNER/NAME"):
         client.predict("hf:../../etc", api_name="/model_info")
+    bert = "hf:lmdemo-tests/tiny-bert-classifier"  # a BERT classifier in the Sentiment tab
+    label, _ = client.predict("A charming and often affecting journey.", bert, api_name="/sentiment")
+    assert label["label"] == "positive" and {c["label"] for c in label["confidences"]} <= {"negative", "neutral",
+                                                                                          "positive"}
+    with app_error(f"{bert} is a sentiment model \\(classifier\\); here it takes a lm model"):
+        client.predict(bert, api_name="/model_info")
     monkeypatch.setattr(shared_models, "MAX_HUB_PARAMS", 1000)
     shared_models._hub.clear()
     with app_error(r"hf:lmdemo-tests/tiny-gpt2 has about 4[\d,]+ weights; this app loads Hub models of at most 1,000"):
@@ -276,7 +282,7 @@ def test_sentiment_matches_the_pipeline(client):
     if model.ngram_expert is not None:  # the shipped classifier has a second expert: each one's own score
         assert table["headers"] == ["text", "label", "score", "transformer alone", "ngrams alone", "truncated"]
         assert [row[4] for row in table["data"]] == [round(r["experts"]["ngrams"][r["label"]], 4) for r in expected]
-    with app_error("Value: nope is not in the list of choices"):  # the dropdown's own check
+    with app_error(r"model must be one of \['sst2-sentiment'\], received model='nope'"):  # ids may be typed in
         client.predict("fine", "nope", api_name="/sentiment")
 
 
