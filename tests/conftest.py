@@ -63,16 +63,42 @@ def offline_hub_cache(folder, monkeypatch, models=("tiny-gpt2",)):
     """A Hugging Face cache in ``folder`` laid out as huggingface_hub lays it out, holding the fixtures
     ``models`` as ``hf:lmdemo-tests/NAME`` (``models--OWNER--NAME/refs/main`` names the snapshot
     ``snapshots/COMMIT/``), and huggingface_hub kept offline, as on this machine."""
-    import shutil
-
     from huggingface_hub import constants
 
     for name in models:
         repo = folder / f"models--lmdemo-tests--{name}"
         (repo / "refs").mkdir(parents=True)
         (repo / "refs" / "main").write_text(HUB_COMMIT)
-        shutil.copytree(os.path.join(HF_FIXTURES, name), repo / "snapshots" / HUB_COMMIT,
-                        ignore=shutil.ignore_patterns("expected.json"))
+        copy_hf_fixture(name, repo / "snapshots" / HUB_COMMIT)
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(folder))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     return folder
+
+
+def copy_hf_fixture(name, out, leave_out=()):
+    """A copy at ``out`` of the Hugging Face fixture ``name`` (``tests/fixtures/hf/NAME``) without its
+    ``expected.json`` and the files ``leave_out``, for a test to change."""
+    import shutil
+
+    shutil.copytree(os.path.join(HF_FIXTURES, name), out, ignore=shutil.ignore_patterns("expected.json", *leave_out))
+    return out
+
+
+def edit_hf_config(folder, **changes):
+    """Sets ``changes`` in ``folder``'s ``config.json``."""
+    import json
+
+    path = folder / "config.json"
+    config = json.loads(path.read_text())
+    config.update(changes)
+    path.write_text(json.dumps(config))
+
+
+def edit_hf_weights(folder, change):
+    """Rewrites ``folder``'s ``model.safetensors`` after ``change(tensors)`` (a dict it may change in place)."""
+    from safetensors.numpy import load_file, save_file
+
+    path = str(folder / "model.safetensors")
+    tensors = load_file(path)
+    change(tensors)
+    save_file(tensors, path)

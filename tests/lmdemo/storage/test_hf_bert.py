@@ -11,9 +11,9 @@ import shutil
 
 import numpy as np
 import pytest
-from safetensors.numpy import load_file, save_file
 
 import lmdemo
+from tests.conftest import copy_hf_fixture, edit_hf_config, edit_hf_weights
 from lmdemo.data.batching import pad_batch
 from lmdemo.tasks import SentimentModel
 from lmdemo.tokenizers import WordPieceTokenizer, load_tokenizer
@@ -40,23 +40,11 @@ def encoder():
 
 
 def copy_fixture(tmp_path, folder=CLASSIFIER, leave_out=()):
-    out = tmp_path / os.path.basename(folder)
-    shutil.copytree(folder, out, ignore=shutil.ignore_patterns("expected.json", *leave_out))
-    return out
+    name = os.path.basename(folder)
+    return copy_hf_fixture(name, tmp_path / name, leave_out)
 
 
-def edit_config(folder, **changes):
-    path = folder / "config.json"
-    config = json.loads(path.read_text())
-    config.update(changes)
-    path.write_text(json.dumps(config))
-
-
-def edit_weights(folder, change):
-    path = str(folder / "model.safetensors")
-    tensors = load_file(path)
-    change(tensors)
-    save_file(tensors, path)
+edit_config, edit_weights = edit_hf_config, edit_hf_weights
 
 
 def probabilities(model, text):

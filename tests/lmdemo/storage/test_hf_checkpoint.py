@@ -7,13 +7,13 @@ torch is needed here.
 
 import json
 import os
-import shutil
 
 import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
 
 import lmdemo
+from tests.conftest import copy_hf_fixture, edit_hf_config
 from lmdemo.lm import TransformerLM
 from lmdemo.storage.hf_checkpoint import is_hf_folder
 
@@ -33,16 +33,10 @@ def gpt2():
 
 
 def copy_fixture(tmp_path, leave_out=()):
-    folder = tmp_path / "gpt2"
-    shutil.copytree(GPT2, folder, ignore=shutil.ignore_patterns("expected.json", *leave_out))
-    return folder
+    return copy_hf_fixture("tiny-gpt2", tmp_path / "gpt2", leave_out)
 
 
-def edit_config(folder, **changes):
-    path = folder / "config.json"
-    config = json.loads(path.read_text())
-    config.update(changes)
-    path.write_text(json.dumps(config))
+edit_config = edit_hf_config
 
 
 def test_a_gpt2_folder_loads_as_a_transformer_lm_with_gpt2_details(gpt2):
