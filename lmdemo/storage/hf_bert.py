@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from lmdemo.storage.hf_checkpoint import GELU_TANH, assign, read_safetensors
+from lmdemo.storage.hf_checkpoint import GELU_TANH, assign, imported_card, read_safetensors
 
 # transformers' hidden_act → lmdemo's feed-forward activation
 ACTIVATIONS = {"gelu": "gelu_exact", "relu": "relu", **{name: "gelu" for name in GELU_TANH}}
@@ -223,10 +223,7 @@ def load_bert(folder, hf, source=None):
     fresh = [path for path in variables if path not in weights]  # the pooler's or the label head's: kept as built
     weights.update({path: np.asarray(variables[path].value) for path in fresh})
     assign(model.network, weights, source)
-    names = hf.get("_name_or_path") or source
-    model.card = (f"# {os.path.basename(str(source).rstrip('/')) or source}\n\nA BERT checkpoint ({names}) read from "
-                  f"Hugging Face safetensors into lmdemo's own layers: {model.describe()}; "
-                  f"{model.num_params():,} parameters. The weights are the checkpoint's, unchanged")
+    model.card = imported_card(model, hf, source, "BERT")
     new = " and ".join(name for prefix, name in (("pooler/", "pooler (pooler.dense)"),
                                                  ("label_head/", "label head (classifier)"))
                        if any(path.startswith(prefix) for path in fresh))

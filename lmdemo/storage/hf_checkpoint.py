@@ -247,8 +247,14 @@ def load_hf_model(folder, source=None):
     weights = gpt2_weights(read_safetensors(folder), config)
     model = TransformerLM.create(tokenizer, config)
     assign(model.network, weights, source)
-    names = hf.get("_name_or_path") or source
-    model.card = (f"# {os.path.basename(str(source).rstrip('/')) or source}\n\nA GPT-2 checkpoint ({names}) read from "
-                  f"Hugging Face safetensors into lmdemo's own layers: {model.describe()}; "
-                  f"{model.num_params():,} parameters. The weights are the checkpoint's, unchanged.\n")
+    model.card = imported_card(model, hf, source, "GPT-2") + ".\n"
     return model
+
+
+def imported_card(model, hf, source, family):
+    """The card of a model read from Hugging Face checkpoint ``source`` (its title and what it is), without the
+    final full stop: the caller may say what the checkpoint lacked."""
+    names = hf.get("_name_or_path") or source
+    return (f"# {os.path.basename(str(source).rstrip('/')) or source}\n\nA {family} checkpoint ({names}) read from "
+            f"Hugging Face safetensors into lmdemo's own layers: {model.describe()}; {model.num_params():,} "
+            f"parameters. The weights are the checkpoint's, unchanged")
