@@ -1,11 +1,11 @@
 """Byte-level BPE tokenizer trained with the Hugging Face ``tokenizers`` library."""
 
-from lmdemo.tokenizers.tokenizer import Tokenizer
+from lmdemo.tokenizers.library_tokenizer import LibraryTokenizer
 
 END_OF_TEXT = "<|endoftext|>"
 
 
-class BPETokenizer(Tokenizer):
+class BPETokenizer(LibraryTokenizer):
     """GPT-2 style byte-level BPE: any Unicode text encodes losslessly, nothing is unknown.
 
     Text is first mapped to its UTF-8 bytes (each byte a symbol), then frequent adjacent
@@ -23,15 +23,6 @@ class BPETokenizer(Tokenizer):
     type_name = "bpe"
     special_tokens = (END_OF_TEXT,)
     start_text = END_OF_TEXT
-
-    def __init__(self, tokenizer_json):
-        from tokenizers import Tokenizer as HFTokenizer
-
-        try:
-            self._tok = HFTokenizer.from_str(tokenizer_json)
-        except Exception as e:  # tokenizers raises its own Exception type on bad JSON
-            raise ValueError(f"tokenizer_json is not a valid tokenizers JSON ({e})") from None
-        self.tokenizer_json = tokenizer_json
 
     @classmethod
     def train(cls, texts, vocab_size=1000, min_frequency=2):
@@ -65,31 +56,14 @@ class BPETokenizer(Tokenizer):
         tok.train_from_iterator(texts, trainer=trainer)
         return cls(tok.to_str())
 
-    @property
-    def vocab_size(self):
-        return self._tok.get_vocab_size()
-
     def encode(self, text):
         self._check_text(text)
         return self._tok.encode(text, add_special_tokens=False).ids
 
     def decode(self, ids):
-        ids = [int(i) for i in ids]
-        bad = [i for i in ids if not 0 <= i < self.vocab_size]
-        if bad:
-            raise ValueError(f"token id {bad[0]} is outside the vocabulary (vocab_size={self.vocab_size})")
-        return self._tok.decode(ids, skip_special_tokens=False)
-
-    def token_to_id(self, token):
-        return self._tok.token_to_id(token)
-
-    def id_to_token(self, token_id):
-        return self._tok.id_to_token(token_id)
+        return self._tok.decode(self._check_ids(ids), skip_special_tokens=False)
 
     def tokenize(self, text):
         """The pieces as the text they cover (byte-level symbols decoded back to text)."""
         enc = self._tok.encode(text, add_special_tokens=False)
         return [text[a:b] for a, b in enc.offsets]
-
-    def get_config(self):
-        return {"tokenizer_json": self.tokenizer_json}

@@ -2,13 +2,13 @@
 
 import json
 
-from lmdemo.tokenizers.tokenizer import Tokenizer
+from lmdemo.tokenizers.library_tokenizer import LibraryTokenizer
 
 PAD, UNK, CLS, SEP, MASK = "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
 REQUIRED = (PAD, UNK, CLS, SEP)  # what a BERT classifier reads: padding, unknown words and the two markers
 
 
-class WordPieceTokenizer(Tokenizer):
+class WordPieceTokenizer(LibraryTokenizer):
     """BERT's tokenizer: normalize, split into words, cut each word into the longest known pieces.
 
     1. normalize: control characters removed, whitespace made spaces, a space put around every
@@ -37,12 +37,11 @@ class WordPieceTokenizer(Tokenizer):
     start_text = None  # a classifier's tokenizer; its texts start with [CLS] anyway
 
     def __init__(self, tokenizer_json):
-        from tokenizers import Tokenizer as HFTokenizer
-
+        super().__init__(tokenizer_json)
+        tok = self._tok
         try:
             model = json.loads(tokenizer_json)["model"]
-            tok = HFTokenizer.from_str(tokenizer_json)
-        except Exception as e:  # tokenizers raises its own Exception type on bad JSON
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
             raise ValueError(f"tokenizer_json is not a valid tokenizers JSON ({e})") from None
         if not isinstance(model, dict) or model.get("type") != "WordPiece":
             kind = model.get("type") if isinstance(model, dict) else model
@@ -52,8 +51,6 @@ class WordPieceTokenizer(Tokenizer):
             raise ValueError(f"tokenizer_json has no {missing[0]!r} token; BERT's vocabulary has {', '.join(REQUIRED)}")
         tok.no_truncation()  # lmdemo cuts texts itself (``truncate``) and pads batches itself
         tok.no_padding()
-        self._tok = tok
-        self.tokenizer_json = tokenizer_json
         self.pad_id, self.unk_id, self.cls_id, self.sep_id = (tok.token_to_id(t) for t in REQUIRED)
 
     @classmethod
@@ -87,10 +84,6 @@ class WordPieceTokenizer(Tokenizer):
         tok.add_special_tokens([t for t in (PAD, UNK, CLS, SEP, MASK) if t in ids])
         return cls(tok.to_str())
 
-    @property
-    def vocab_size(self):
-        return self._tok.get_vocab_size()
-
     def encode(self, text):
         """``[CLS]``, the pieces of ``text``, ``[SEP]``."""
         self._check_text(text)
@@ -107,18 +100,6 @@ class WordPieceTokenizer(Tokenizer):
     def decode(self, ids):
         """The text of ``ids`` (``[CLS]``, ``[SEP]`` and ``[PAD]`` left out; pieces joined, lower-cased if the
         tokenizer lower-cases)."""
-        ids = [int(i) for i in ids]
-        bad = [i for i in ids if not 0 <= i < self.vocab_size]
-        if bad:
-            raise ValueError(f"token id {bad[0]} is outside the vocabulary (vocab_size={self.vocab_size})")
+        ids = self._check_ids(ids)
         wrapping = (self.cls_id, self.sep_id, self.pad_id)
         return self._tok.decode([i for i in ids if i not in wrapping], skip_special_tokens=False)
-
-    def token_to_id(self, token):
-        return self._tok.token_to_id(token)
-
-    def id_to_token(self, token_id):
-        return self._tok.id_to_token(token_id)
-
-    def get_config(self):
-        return {"tokenizer_json": self.tokenizer_json}
