@@ -54,6 +54,11 @@ class Sampler:
         """The logits a strategy samples from: temperature-scaled, others set to -inf."""
         return logits / self.temperature
 
+    def probabilities(self, logits):
+        """(batch, vocab) logits → the distribution the next token is drawn from: softmax of
+        ``filter_logits``, 0 for every token the strategy cuts off (beam search: the model's own)."""
+        return jax.nn.softmax(self.filter_logits(logits.astype(jnp.float32)), axis=-1)
+
     # -- the decoding loop ----------------------------------------------------------------------
     def decode_chunk(self, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps):
         """Pick and feed ``n_valid`` tokens (traced, ≤ ``num_steps``) in one compiled loop.
@@ -101,6 +106,9 @@ class GreedySampler(Sampler):
 
     def get_next_token(self, logits, key):
         return jnp.argmax(logits, axis=-1).astype(jnp.int32)
+
+    def probabilities(self, logits):
+        return jax.nn.one_hot(jnp.argmax(logits, axis=-1), logits.shape[-1], dtype=jnp.float32)
 
 
 @jax.tree_util.register_pytree_node_class

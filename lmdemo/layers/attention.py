@@ -69,7 +69,7 @@ class MultiHeadAttention(keras.layers.Layer):
         return ops.transpose(x, (0, 2, 1, 3))  # (batch, heads, seq, head_dim)
 
     def call(self, query, value=None, key=None, attention_mask=None, use_causal_mask=False, cache=None,
-             cache_index=None, training=None, return_details=False, key_value=None):
+             cache_index=None, training=None, return_details=False, key_value=None, head_mask=None):
         """Attend from ``query`` to ``value`` (self-attention when ``value`` is None).
 
         Args:
@@ -89,6 +89,8 @@ class MultiHeadAttention(keras.layers.Layer):
             key_value: the keys and values already projected, (batch, 2, heads, k_len, d_k) from
                 ``project_key_value``; ``value`` and ``key`` are then not read. Cross-attention
                 projects the encoder's output once per source, not once per generated token.
+            head_mask: optional (heads,) floats multiplying each head's output before W_o; a 0
+                switches that head off (ablation).
 
         Returns:
             a ``LayerOutput``: ``output`` (batch, q_len, output_dim); ``cache``, the updated cache when
@@ -135,6 +137,8 @@ class MultiHeadAttention(keras.layers.Layer):
 
         # 4. weighted sum of values; 5. concatenate heads and project
         head_outputs = ops.matmul(dropped, v)  # (batch, heads, q_len, d_v)
+        if head_mask is not None:  # ablation: a head whose mask is 0 adds nothing to the output
+            head_outputs = head_outputs * ops.cast(head_mask, head_outputs.dtype)[None, :, None, None]
         heads = ops.transpose(head_outputs, (0, 2, 1, 3))  # (batch, q_len, heads, d_v)
         batch = ops.shape(heads)[0]
         combined = ops.reshape(heads, (batch, q_len, self.num_heads * self.value_dim))  # (batch, q_len, heads*d_v)

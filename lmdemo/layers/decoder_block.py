@@ -33,8 +33,9 @@ class DecoderBlock(TransformerBlock):
         self.attention.build(input_shape)
         self.built = True
 
-    def call(self, x, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False):
-        """(batch, seq, dim) → (batch, seq, dim).
+    def call(self, x, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False,
+             head_mask=None):
+        """(batch, seq, dim) → (batch, seq, dim); ``head_mask`` (heads,) as in ``MultiHeadAttention``.
 
         Returns:
             a ``LayerOutput``: ``output``; ``cache``, the updated cache when one was given; ``details``,
@@ -44,7 +45,7 @@ class DecoderBlock(TransformerBlock):
         h = self.attention_norm(x)
         attention = self.attention(
             h, attention_mask=padding_mask, use_causal_mask=True, cache=cache, cache_index=cache_index,
-            return_details=return_details, training=training)
+            return_details=return_details, training=training, head_mask=head_mask)
         attended = attention.output
         x_after_attention = x + self.attention_dropout(attended, training=training)
 

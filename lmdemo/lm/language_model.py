@@ -34,6 +34,7 @@ MAX_NEW_TOKENS = 20_000
 MAX_SCORE_CHARS = 20_000_000
 CHUNK_STEPS = 16  # tokens per compiled decoding call (one compilation for every length)
 NO_WINDOW = 2**30
+MAX_TRACE_STEPS = 200  # steps ``sampling_steps`` records
 
 
 @functools.partial(jax.jit, static_argnames=("step_fn", "num_steps"), donate_argnames=("state",))
@@ -44,6 +45,15 @@ def _decode_chunk(sampler, step_fn, params, state, logits, index, key, first_ste
 @jax.jit
 def _pick(sampler, logits, key, step):
     return sampler.get_next_token(logits, jax.random.fold_in(key, step))
+
+
+@jax.jit
+def _distributions(sampler, logits):
+    """(batch, vocab) logits → the model's distribution, the same after the temperature, and the one
+    the sampler draws from (0 for every token it cuts off)."""
+    logits = logits.astype(jnp.float32)
+    return (jax.nn.softmax(logits, axis=-1), jax.nn.softmax(logits / sampler.temperature, axis=-1),
+            sampler.probabilities(logits))
 
 
 @jax.jit
@@ -114,7 +124,7 @@ class LanguageModel(StoredModel):
             raise ValueError(f"text={text!r} is too short to score: it needs 2 tokens or a start token")
         return seq
 
-    def log_probs(self, text, stride=None):
+    def log_probs(self, text, stride=None, ablate_heads=None):
         """ln P(token_i | the tokens before it) for every token of ``text``.
 
         The first token is conditioned on the tokenizer's start text (a newline for character
@@ -127,6 +137,8 @@ class LanguageModel(StoredModel):
         Args:
             text: a non-empty string.
             stride: new tokens per window, 1 ≤ stride ≤ max_length (smaller = more context, slower).
+            ablate_heads: attention heads to switch off, ``[(layer, head), ...]`` 0-based
+                (Transformers only): each one's output is zeroed before its block's W_o.
 
         Returns:
             float64 array, one entry per scored token.
@@ -134,26 +146,110 @@ class LanguageModel(StoredModel):
         if self.max_length is None and stride is not None:
             raise ValueError(f"stride is for models with a context window; {self.kind} models read the whole text "
                              f"(received stride={stride!r})")
+        ablation = self._ablation(ablate_heads)
         seq = self.scoring_sequence(text)
         inputs, targets, positions = rolling_windows(seq, self.max_length, stride)
-        scores = self._score_windows(inputs, targets)  # (n, window)
+        scores = self._score_windows(inputs, targets, **ablation)  # (n, window)
         return np.concatenate([scores[w, p] for w, p in enumerate(positions)]).astype(np.float64)
 
-    def next_token_probs(self, text):
+    def next_token_probs(self, text, ablate_heads=None):
         """P(next token | text) over the vocabulary, as a float64 array (the softmax of the last logits).
 
         An empty text gives the distribution of a text's first token (after the start token).
+        ``ablate_heads`` switches attention heads off, as in ``log_probs``.
         """
+        ablation = self._ablation(ablate_heads)
         prefix, ids = self.encode_for_scoring(text, allow_empty=True)
         seq = prefix + ids
         if not seq:
             raise ValueError("text is empty and this tokenizer has no start token: give a text")
         if self.max_length:
             seq = seq[-self.max_length:]
-        _, logits = self._prefill([seq])
+        _, logits = self._prefill([seq], **ablation)
         z = np.asarray(logits[0], np.float64)
         probs = np.exp(z - z.max())
         return probs / probs.sum()
+
+    def _ablation(self, ablate_heads):
+        """The keyword arguments that switch off ``ablate_heads`` in ``_prefill`` and ``_score_windows``:
+        none when nothing is switched off. Models with attention heads override ``_head_mask``."""
+        if ablate_heads is None or (isinstance(ablate_heads, (list, tuple)) and len(ablate_heads) == 0):
+            return {}
+        return {"head_mask": self._head_mask(ablate_heads)}
+
+    def _head_mask(self, ablate_heads):
+        raise ValueError(f"ablate_heads switches off attention heads, and a {self.kind} model has none "
+                         f"(received ablate_heads={ablate_heads!r})")
+
+    def sampling_probs(self, text, sampler="greedy", temperature=1.0, top_k=None, top_p=None):
+        """The next-token distribution after ``text`` as the model gives it and as a sampler draws from it.
+
+        Args:
+            text: the context (empty: the tokenizer's start text).
+            sampler, temperature, top_k, top_p: as in ``generate`` (beam search draws nothing:
+                its distribution is the model's own).
+
+        Returns:
+            dict of float64 (vocab,) arrays: ``model`` = softmax(logits); ``tempered`` =
+            softmax(logits / temperature); ``sampler`` = what the next token is drawn from, 0 for
+            every token top-k or top-p cut off (greedy: 1 on the argmax). ``kept_mass`` (a float)
+            is the part of ``tempered`` that the cut keeps.
+        """
+        sampler = make_sampler(sampler, temperature=temperature, top_k=top_k, top_p=top_p)
+        prefix, ids = self.encode_for_scoring(text, allow_empty=True)
+        seq = prefix + ids
+        if not seq:
+            raise ValueError("text is empty and this tokenizer has no start token: give a text")
+        _, logits = self._prefill([seq[-self.max_length:] if self.max_length else seq])
+        return _sampling_record(sampler, logits)
+
+    def sampling_steps(self, prompt, max_new_tokens=20, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
+                       num_beams=4, seed=None, top_n=5):
+        """Generate token by token and keep what the sampler saw at every step (for watching it work).
+
+        The tokens are those ``generate(..., use_cache=False)`` writes with the same arguments
+        and seed: each step re-reads the window and draws with the same random key.
+
+        Args:
+            prompt, sampler, temperature, top_k, top_p, num_beams, seed: as in ``generate``.
+            max_new_tokens: steps to record, 1 … ``MAX_TRACE_STEPS`` (200).
+            top_n: candidates kept per step, 1 … 50 (the picked token is added when it is not among them).
+
+        Returns:
+            list with one dict per step. Sampling strategies: ``token`` and ``id`` (the pick),
+            ``kept_mass`` (as in ``sampling_probs``) and ``candidates``, a list of dicts ``token``,
+            ``id``, ``model`` (its probability under the model), ``sampler`` (under the sampler's
+            distribution), most probable first. Beam search: ``beams``, a list of dicts ``text``
+            (the beam's tokens so far, decoded) and ``score`` (its total log probability), best first.
+        """
+        if not is_int(max_new_tokens) or not 1 <= max_new_tokens <= MAX_TRACE_STEPS:
+            raise ValueError(f"max_new_tokens must be an int in [1, {MAX_TRACE_STEPS}] for a step-by-step trace, "
+                             f"received max_new_tokens={max_new_tokens!r}")
+        if not is_int(top_n) or not 1 <= top_n <= 50:
+            raise ValueError(f"top_n must be an int in [1, 50], received top_n={top_n!r}")
+        ids, sampler, seed, _ = self._check_generate_args(
+            prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed, None, False)
+        steps = []
+        tok = self.tokenizer
+
+        def record_step(logits, token):
+            r = _sampling_record(sampler, logits)
+            order = [int(i) for i in np.argsort(-r["model"], kind="stable")[:top_n]]
+            if token not in order:
+                order.append(token)
+            steps.append({"token": tok.token_text(token), "id": token, "kept_mass": r["kept_mass"],
+                          "candidates": [{"token": tok.token_text(i), "id": i, "model": float(r["model"][i]),
+                                          "sampler": float(r["sampler"][i])} for i in order]})
+
+        def record_beams(history, scores):
+            order = np.argsort(-np.asarray(scores), kind="stable")
+            steps.append({"beams": [{"text": tok.decode_continuation(history[b].tolist()),
+                                     "score": float(scores[b])} for b in order]})
+
+        for _ in self._generate_tokens(ids, max_new_tokens, sampler, seed, use_cache=False,
+                                       trace=record_beams if isinstance(sampler, BeamSampler) else record_step):
+            pass
+        return steps
 
     # -- generation -------------------------------------------------------------------------------
     def generate(self, prompt, max_new_tokens=100, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
@@ -218,10 +314,13 @@ class LanguageModel(StoredModel):
             raise ValueError(f"prompt={prompt[:80]!r} has no tokens this model knows")
         return ids, sampler, seed, stops
 
-    def _generate_tokens(self, ids, max_new_tokens, sampler, seed, use_cache):
-        """Yield lists of new token ids; the context window slides as ``window_start`` says."""
+    def _generate_tokens(self, ids, max_new_tokens, sampler, seed, use_cache, trace=None):
+        """Yield lists of new token ids; the context window slides as ``window_start`` says.
+
+        ``trace`` (with ``use_cache=False``) is called at every step: with the logits and the
+        picked token, or for beam search with the beams' tokens and scores."""
         if isinstance(sampler, BeamSampler):
-            yield self._beam_search(ids, max_new_tokens, sampler)
+            yield self._beam_search(ids, max_new_tokens, sampler, trace)
             return
         window = self.max_length
         key = jax.random.key(seed)
@@ -231,6 +330,8 @@ class LanguageModel(StoredModel):
             for step in range(max_new_tokens):
                 _, logits = self._prefill([seq[start:]])
                 token = int(_pick(sampler, logits, key, step)[0])
+                if trace is not None:
+                    trace(logits, token)
                 seq.append(token)
                 start = window_start(len(seq), window, start)
                 yield [token]
@@ -254,7 +355,7 @@ class LanguageModel(StoredModel):
                 state, logits = self._prefill([seq[start:]])
                 index = len(seq) - start
 
-    def _beam_search(self, ids, max_new_tokens, sampler):
+    def _beam_search(self, ids, max_new_tokens, sampler, trace=None):
         window = self.max_length
         beams = sampler.num_beams
         params = self._params() if self.steps_in_jax else None
@@ -271,6 +372,8 @@ class LanguageModel(StoredModel):
             else:
                 parent, token, scores = _beam_pick(sampler, logits, scores, step == 0)
             history = np.concatenate([history[np.asarray(parent)], np.asarray(token)[:, None]], axis=1)
+            if trace is not None:
+                trace(history, np.asarray(scores))
             seq_len += 1
             new_start = window_start(seq_len, window, start)
             if (new_start != start or not self.steps_in_jax) and step + 1 < max_new_tokens:
@@ -279,6 +382,12 @@ class LanguageModel(StoredModel):
                 state, logits = self._prefill([row[start:] for row in full])
                 index = seq_len - start
         return history[int(jnp.argmax(scores))].tolist()
+
+
+def _sampling_record(sampler, logits):
+    """``sampling_probs``' dict for the first row of ``logits``."""
+    model, tempered, drawn = (np.asarray(a[0], np.float64) for a in _distributions(sampler, logits))
+    return {"model": model, "tempered": tempered, "sampler": drawn, "kept_mass": min(1.0, float(tempered[drawn > 0].sum()))}
 
 
 def _decode_stream(tokenizer, token_lists, stops):

@@ -7,6 +7,7 @@ import numpy as np
 from lmdemo.config import TransformerConfig
 from lmdemo.networks.gpt import GPT
 from lmdemo.data.batching import pad_batch
+from lmdemo.data.checks import is_int
 from lmdemo.layers.logits import target_log_probs
 from lmdemo.lm.language_model import NetworkLM
 
@@ -33,6 +34,7 @@ class TransformerLM(NetworkLM):
         super().__init__(network, tokenizer, card=card, encryption=encryption)
         self._forward_jit = jax.jit(self._forward)
         self._prefill_jit = jax.jit(self._prefill_fn)
+        self._lens_jit = jax.jit(self._lens_fn, static_argnames=("top_k",))
 
     @property
     def max_length(self):
@@ -45,13 +47,13 @@ class TransformerLM(NetworkLM):
                 f"context {c.max_length} tokens" + (", output layer tied to the token embeddings" if c.tie_embeddings else ""))
 
     # -- pure functions of the weights (jitted) ----------------------------------------------------
-    def _forward(self, params, token_ids):
-        return self._call(params, token_ids).output  # (batch, seq, vocab)
+    def _forward(self, params, token_ids, head_mask=None):
+        return self._call(params, token_ids, head_mask=head_mask).output  # (batch, seq, vocab)
 
-    def _prefill_fn(self, params, token_ids, lengths):
+    def _prefill_fn(self, params, token_ids, lengths, head_mask=None):
         batch = token_ids.shape[0]
         cache = self.network.backbone.empty_cache(batch)
-        result = self._call(params, token_ids, cache=cache, cache_index=0)
+        result = self._call(params, token_ids, cache=cache, cache_index=0, head_mask=head_mask)
         last = jnp.take_along_axis(result.output, (lengths - 1)[:, None, None], axis=1)[:, 0]  # (batch, vocab)
         return result.cache, last
 
@@ -59,12 +61,35 @@ class TransformerLM(NetworkLM):
         result = self._call(params, token[:, None], cache=cache, cache_index=index)
         return result.output[:, 0], result.cache
 
-    def _prefill(self, rows):
+    def _lens_fn(self, params, token_ids, head_mask, top_k):
+        details = self._call(params, token_ids, head_mask=head_mask, return_details=True).details
+        streams = [details["embeddings"]] + [block["output"] for block in details["blocks"]]
+        logits = self._call(params, jnp.stack([s[0] for s in streams]), method=self.network.read_out)
+        probs = jax.nn.softmax(logits.astype(jnp.float32), axis=-1)  # (layers + 1, seq, vocab)
+        return jax.lax.top_k(probs, top_k)
+
+    def _prefill(self, rows, head_mask=None):
         lengths = np.array([len(r) for r in rows], dtype=np.int32)
         ids, _ = pad_batch(rows, self.max_length)
-        return self._prefill_jit(self._params(), ids, lengths)
+        return self._prefill_jit(self._params(), ids, lengths, head_mask)
 
-    def _score_windows(self, inputs, targets):
+    def _head_mask(self, ablate_heads):
+        """(num_layers, num_heads) float32 ones with a 0 at every ``(layer, head)`` of ``ablate_heads``."""
+        c = self.config
+        pairs = ablate_heads if isinstance(ablate_heads, (list, tuple)) else None
+        if pairs is None or not all(isinstance(p, (list, tuple)) and len(p) == 2 and all(is_int(v) for v in p)
+                                    for p in pairs):
+            raise ValueError(f"ablate_heads must be a list of (layer, head) pairs of ints, received "
+                             f"ablate_heads={ablate_heads!r}")
+        mask = np.ones((c.num_layers, c.num_heads), np.float32)
+        for layer, head in pairs:
+            if not (0 <= layer < c.num_layers and 0 <= head < c.num_heads):
+                raise ValueError(f"ablate_heads holds ({layer}, {head}); this model has layers 0…{c.num_layers - 1} "
+                                 f"and heads 0…{c.num_heads - 1} (0-based), received ablate_heads={ablate_heads!r}")
+            mask[layer, head] = 0.0
+        return mask
+
+    def _score_windows(self, inputs, targets, head_mask=None):
         params = self._params()
         out = np.zeros(inputs.shape, dtype=np.float64)
         n = len(inputs)
@@ -76,16 +101,28 @@ class TransformerLM(NetworkLM):
             if pad:
                 x = np.concatenate([x, np.zeros((pad, x.shape[1]), x.dtype)])
                 y = np.concatenate([y, np.zeros((pad, y.shape[1]), y.dtype)])
-            out[i:i + batch] = np.asarray(target_log_probs(self._forward_jit(params, x), y))[: batch - pad]
+            logits = self._forward_jit(params, x, head_mask)
+            out[i:i + batch] = np.asarray(target_log_probs(logits, y))[: batch - pad]
         return out
 
-    def inspect(self, text, add_start=False):
+    def _read_for_inspection(self, text, add_start, what):
+        prefix = self.encode_for_scoring(text)[0] if add_start else []
+        ids = self.tokenizer.encode(text)
+        if not ids:
+            raise ValueError(f"text is empty: give at least one token to {what}")
+        if len(prefix) + len(ids) > self.max_length:
+            raise ValueError(f"text has {len(ids)} tokens; {what} reads at most {self.max_length - len(prefix)} "
+                             f"(max_length={self.max_length})")
+        return prefix + ids
+
+    def inspect(self, text, add_start=False, ablate_heads=None):
         """Every intermediate of one forward pass over ``text`` (at most ``max_length`` tokens).
 
         Args:
             text: the input.
             add_start: read the tokenizer's start token first, as ``log_probs`` and
                 ``next_token_probs`` do; then ``probs[-1]`` equals ``next_token_probs(text)``.
+            ablate_heads: heads to switch off, as in ``log_probs``.
 
         Returns:
             dict of numpy arrays: token ids, embeddings, per block Q, K, V, the scores, the
@@ -93,16 +130,66 @@ class TransformerLM(NetworkLM):
             feed-forward layer before and after its activation, the logits and next-token
             probabilities.
         """
-        prefix = self.encode_for_scoring(text)[0] if add_start else []
-        ids = prefix + self.tokenizer.encode(text)
-        if not ids:
-            raise ValueError("text is empty: give at least one token to look inside the model")
-        if len(ids) > self.max_length:
-            raise ValueError(f"text has {len(ids)} tokens; inspect at most max_length={self.max_length}")
-        inter = self._call(self._params(), np.asarray([ids], np.int32), return_details=True).details
+        ablation = self._ablation(ablate_heads)
+        ids = self._read_for_inspection(text, add_start, "looking inside the model")
+        inter = self._call(self._params(), np.asarray([ids], np.int32), return_details=True, **ablation).details
         out = jax.tree.map(lambda a: np.asarray(a)[0] if np.ndim(a) and a.shape[0] == 1 else np.asarray(a), inter)
         out["token_ids"] = np.asarray(ids)
-        out["tokens"] = [self.tokenizer.id_to_token(i) for i in ids]
+        out["tokens"] = [self.tokenizer.token_text(i) for i in ids]
         out["probs"] = np.asarray(jax.nn.softmax(out["logits"], axis=-1))
         return out
 
+    def logit_lens(self, text, top_k=5, ablate_heads=None):
+        """What the model would predict if it stopped early: the logit lens.
+
+        The residual stream after the embeddings and after every block is passed through the
+        final LayerNorm and the output layer, as the last block's output always is. The start
+        token is read first, as in ``next_token_probs``.
+
+        Args:
+            text: at least one token, with the start token at most ``max_length`` tokens.
+            top_k: next tokens kept per position, 1 … 100.
+            ablate_heads: heads to switch off, as in ``log_probs``.
+
+        Returns:
+            a list with one entry per layer output (the embeddings first, then each block);
+            each entry a list over the text's tokens of the ``top_k`` most probable next tokens,
+            ``(token, probability)`` pairs. The last entry's last position is
+            ``next_token_probs(text)``'s top ``top_k``.
+        """
+        if not is_int(top_k) or not 1 <= top_k <= min(100, self.tokenizer.vocab_size):
+            raise ValueError(f"top_k must be an int in [1, {min(100, self.tokenizer.vocab_size)}], "
+                             f"received top_k={top_k!r}")
+        mask = self._ablation(ablate_heads).get("head_mask")
+        ids = self._read_for_inspection(text, True, "the logit lens")
+        first = len(ids) - len(self.tokenizer.encode(text))  # the start token's prediction is not the text's
+        probs, order = self._lens_jit(self._params(), np.asarray([ids], np.int32), mask, top_k=int(top_k))
+        probs, order = np.asarray(probs, np.float64)[:, first:], np.asarray(order)[:, first:]
+        tok = self.tokenizer.token_text
+        return [[[(tok(int(i)), float(p)) for i, p in zip(ids_at, ps_at)] for ids_at, ps_at in zip(layer_ids, layer_ps)]
+                for layer_ids, layer_ps in zip(order, probs)]
+
+    def head_effects(self, text, heads=None):
+        """How much each attention head matters for predicting ``text``: the change in bits per
+        character when that head alone is switched off.
+
+        Args:
+            text: the text to score (as ``log_probs``; a few hundred characters is enough).
+            heads: ``[(layer, head), ...]`` to try, 0-based; default every head.
+
+        Returns:
+            (bits_per_char, effects): the model's bits per character on ``text`` with every head on,
+            and a list of ``(layer, head, change)`` most harmful switch-off first (``change`` > 0:
+            the text became harder to predict).
+        """
+        c = self.config
+        heads = [(l, h) for l in range(c.num_layers) for h in range(c.num_heads)] if heads is None else heads
+        self._head_mask(heads)  # checks every pair
+        chars = len(text) if isinstance(text, str) else 0
+        base = -self.log_probs(text).sum() / max(chars, 1) / np.log(2)
+        effects = []
+        for layer, head in heads:
+            bits = -self.log_probs(text, ablate_heads=[(layer, head)]).sum() / chars / np.log(2)
+            effects.append((int(layer), int(head), float(bits - base)))
+        effects.sort(key=lambda e: -e[2])
+        return float(base), effects

@@ -103,7 +103,9 @@ class EncoderDecoder(keras.Model):
             memory_kv, source_mask: from ``encode`` and the source's padding mask.
             cache, cache_index: the self-attention cache (from ``empty_cache``) and the position
                 of ``target_ids[:, 0]``; with them one new token per call is enough.
-            return_details: also return ``{"cross_attention_weights": [each block's]}``.
+            return_details: also return ``{"cross_attention_weights": [each block's (batch, heads, tgt, src)]}``
+                and, with ``copy_attention``, ``"copy_weights"`` (batch, tgt, src) and ``"copy_gate"``
+                (batch, tgt), the probability of generating rather than copying.
 
         Returns:
             a ``LayerOutput``: ``output``, the logits (batch, tgt, vocab); ``cache``, the new cache
@@ -122,13 +124,15 @@ class EncoderDecoder(keras.Model):
         hidden = self.final_norm(x)
         table = self.target_embedding.token_embedding.embeddings  # output layer tied to the target embeddings
         logits = ops.matmul(hidden, ops.transpose(table)) + self.output_bias
+        details = {"cross_attention_weights": weights}
         if self.config.copy_attention:
-            logits = self._copy_mixture(hidden, logits, memory_kv[-1], source_mask)
-        return LayerOutput(logits, None if cache is None else tuple(new_cache),
-                           {"cross_attention_weights": weights} if return_details else None)
+            logits, details["copy_weights"], details["copy_gate"] = self._copy_mixture(
+                hidden, logits, memory_kv[-1], source_mask)
+        return LayerOutput(logits, None if cache is None else tuple(new_cache), details if return_details else None)
 
     def _copy_mixture(self, hidden, logits, copy_memory, source_mask):
-        """ln(p_gen · softmax(logits) + (1 − p_gen) · copy distribution), (batch, tgt, vocab)."""
+        """ln(p_gen · softmax(logits) + (1 − p_gen) · copy distribution), (batch, tgt, vocab); and the
+        copy attention's weights (batch, tgt, src) and p_gen (batch, tgt)."""
         keys, source_ids = copy_memory
         scores = ops.einsum("btd,bsd->bts", self.copy_query(hidden), keys) / math.sqrt(self.config.d_model)
         scores = ops.where(source_mask[:, None, :], ops.cast(scores, "float32"), MASK_VALUE)
@@ -140,7 +144,7 @@ class EncoderDecoder(keras.Model):
         copied = jnp.zeros((batch, vocab, weights.shape[1]), "float32").at[rows, source_ids].add(
             jnp.swapaxes(weights, 1, 2))
         probs = gate * ops.softmax(ops.cast(logits, "float32"), axis=-1) + (1.0 - gate) * jnp.swapaxes(copied, 1, 2)
-        return ops.log(ops.maximum(probs, 1e-9))
+        return ops.log(ops.maximum(probs, 1e-9)), weights, gate[..., 0]
 
     def call(self, source_ids, target_ids, source_mask=None, training=None):
         """Teacher forcing: logits for every target position at once (training and scoring)."""

@@ -38,11 +38,19 @@ class GPT(keras.Model):
             return keras.ops.matmul(hidden, keras.ops.transpose(table)) + self.output_bias
         return self.lm_head(hidden)
 
-    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False):
+    def read_out(self, residual):
+        """Logits from a residual-stream vector: the final LayerNorm, then the output layer.
+
+        Applied to the last block's output this is the model's own output; applied to the
+        embeddings or an earlier block's output it is the logit lens."""
+        return self._logits(self.backbone.final_norm(residual))
+
+    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False,
+             head_mask=None):
         """Like ``TransformerBackbone.call``: a ``LayerOutput`` whose ``output`` is the (batch, seq, vocab)
         logits in place of the hidden states (``details`` then holds them as ``logits`` too)."""
         result = self.backbone(token_ids, padding_mask=padding_mask, cache=cache, cache_index=cache_index,
-                               training=training, return_details=return_details)
+                               training=training, return_details=return_details, head_mask=head_mask)
         logits = self._logits(result.output)  # (batch, seq, vocab)
         if return_details:
             result.details["logits"] = logits

@@ -55,7 +55,8 @@ class TransformerBackbone(keras.Model):
         shape = (batch_size, 2, self.num_heads, self.max_length, self.head_dim)
         return tuple(ops.zeros(shape, dtype=dtype) for _ in self.blocks)
 
-    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False):
+    def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False,
+             head_mask=None):
         """(batch, seq) ids → (batch, seq, d_model) hidden states.
 
         Args:
@@ -65,6 +66,8 @@ class TransformerBackbone(keras.Model):
             cache_index: position of ``token_ids[:, 0]`` in the sequence (with ``cache``).
             return_details: also return a dict with the embeddings and every block's
                 activations and attention weights (for looking inside the model).
+            head_mask: optional (num_layers, num_heads) floats; each head's output is multiplied
+                by its entry before the block's W_o (0 switches the head off).
 
         Returns:
             a ``LayerOutput``: ``output``, the hidden states; ``cache``, the new cache when one was
@@ -79,7 +82,8 @@ class TransformerBackbone(keras.Model):
         for i, block in enumerate(self.blocks):
             result = block(
                 x, padding_mask=padding_mask, cache=None if cache is None else cache[i], cache_index=cache_index,
-                training=training, return_details=return_details)
+                training=training, return_details=return_details,
+                head_mask=None if head_mask is None else head_mask[i])
             x = result.output
             new_cache.append(result.cache)
             intermediates["blocks"].append(result.details)

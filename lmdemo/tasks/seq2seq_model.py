@@ -17,7 +17,7 @@ from lmdemo.config import EncoderDecoderConfig
 from lmdemo.networks.encoder_decoder import EncoderDecoder
 from lmdemo.data.batching import pad_batch
 from lmdemo.storage.network_model import NetworkModel
-from lmdemo.data.checks import check_texts, is_int, is_number
+from lmdemo.data.checks import MAX_INPUT_CHARS, check_text, check_texts, is_int, is_number
 from lmdemo.generation.samplers import MAX_BEAMS, BeamSampler
 from lmdemo.layers.logits import MASK_VALUE, target_log_probs
 
@@ -75,6 +75,41 @@ class Seq2SeqModel(NetworkModel):
         tgt_in, _ = pad_batch([[self.start_id] + tgt[:-1]], self.config.max_target_length)
         logits = self._call(self._params(), src_ids, tgt_in, source_mask=src_mask)
         return np.asarray(target_log_probs(logits[0, :len(tgt)], np.asarray(tgt, np.int32)), np.float64)
+
+    def attention(self, source, target):
+        """Where the decoder looked in the source while it wrote ``target`` (teacher forcing).
+
+        Args:
+            source: the input text (cut to ``max_source_length`` tokens).
+            target: the output text, e.g. ``generate([source])[0]["text"]``.
+
+        Returns:
+            dict: ``source_tokens``, ``target_tokens`` (the start token, then the target's tokens:
+            row i of each matrix is the step that wrote target token i, the last row the end
+            token); ``cross_attention`` (layers, heads, target, source); with a copy attention also
+            ``copy_attention`` (target, source) and ``generate_probability`` (target,), the gate
+            p_gen (1: the word was generated, 0: copied from the source).
+        """
+        check_text(source, "source", MAX_INPUT_CHARS)
+        check_text(target, "target", MAX_INPUT_CHARS)
+        if not source.strip() or not target.strip():
+            raise ValueError(f"source and target must both hold text, received source={source[:80]!r}, "
+                             f"target={target[:80]!r}")
+        (src,), _ = self.encode_sources([source])
+        tgt = [self.start_id] + self.tokenizer.encode(target.strip())[: self.config.max_target_length - 1]
+        params = self._params()
+        src_ids, src_mask = pad_batch([src], self.config.max_source_length)
+        _, memory_kv = self._call(params, src_ids, src_mask, method=self.network.encode)
+        details = self._call(params, np.asarray([tgt], np.int32), memory_kv, src_mask, return_details=True,
+                             method=self.network.decode).details
+        n, m = len(tgt), len(src)
+        tok = self.tokenizer.token_text
+        out = {"source_tokens": [tok(i) for i in src], "target_tokens": [tok(i) for i in tgt],
+               "cross_attention": np.stack([np.asarray(w)[0, :, :n, :m] for w in details["cross_attention_weights"]])}
+        if "copy_weights" in details:
+            out["copy_attention"] = np.asarray(details["copy_weights"])[0, :n, :m]
+            out["generate_probability"] = np.asarray(details["copy_gate"])[0, :n]
+        return out
 
     # -- generation --------------------------------------------------------------------------------
     def generate(self, texts, num_beams=1, max_new_tokens=None, length_penalty=1.0, no_repeat_ngram_size=0):

@@ -63,6 +63,10 @@ class BPETokenizer(LibraryTokenizer):
     def decode(self, ids):
         return self._tok.decode(self._check_ids(ids), skip_special_tokens=False)
 
+    def token_text(self, token_id):
+        """The text of one token: ``Ġthe`` is `` the``; a piece of a multi-byte character shows as ``�``."""
+        return self.decode([token_id])
+
     def tokenize(self, text):
         """The pieces as the text they cover (byte-level symbols decoded back to text)."""
         enc = self._tok.encode(text, add_special_tokens=False)

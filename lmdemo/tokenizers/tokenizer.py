@@ -46,6 +46,10 @@ class Tokenizer:
     def id_to_token(self, token_id):
         raise NotImplementedError
 
+    def token_text(self, token_id):
+        """One token as readable text, for showing it (byte-level BPE symbols decoded)."""
+        return self.id_to_token(token_id)
+
     def tokenize(self, text):
         """The pieces of ``text`` as strings, one per token (for showing how text splits)."""
         return [self.id_to_token(i) for i in self.encode(text)]

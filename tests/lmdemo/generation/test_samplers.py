@@ -93,3 +93,22 @@ def test_samplers_are_pytrees_with_traced_numbers():
 def test_make_sampler_rejects_bad_values(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_sampler(**kwargs)
+
+
+@pytest.mark.parametrize("sampler, expected", [
+    (GreedySampler(), [0.0, 1.0, 0.0, 0.0]),
+    (TemperatureSampler(1.0), [0.1, 0.5, 0.15, 0.25]),
+    (TopKSampler(2), [0.0, 0.5 / 0.75, 0.0, 0.25 / 0.75]),
+    (TopPSampler(0.8), [0.0, 0.5 / 0.9, 0.15 / 0.9, 0.25 / 0.9]),
+    (BeamSampler(2), [0.1, 0.5, 0.15, 0.25]),
+])
+def test_probabilities_are_what_each_sampler_draws_from(sampler, expected):
+    np.testing.assert_allclose(np.asarray(sampler.probabilities(LOGITS))[0], expected, atol=1e-6)
+
+
+def test_probabilities_after_temperature_then_cut():
+    tempered = np.array([0.1, 0.5, 0.15, 0.25]) ** 2
+    tempered /= tempered.sum()
+    expected = np.where([0, 1, 0, 1], tempered, 0.0)
+    np.testing.assert_allclose(np.asarray(TopKSampler(2, temperature=0.5).probabilities(LOGITS))[0],
+                               expected / expected.sum(), atol=1e-6)

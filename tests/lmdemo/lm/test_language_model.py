@@ -214,3 +214,63 @@ def test_checkpoint_round_trip_plain_and_encrypted(models, kind, tmp_path):
         lmdemo.load_model(str(encrypted), key=new_key())
     np.testing.assert_allclose(lmdemo.load_model(str(encrypted), key=key).log_probs(text), lm.log_probs(text),
                                rtol=1e-6)
+
+
+# -- watching the sampler ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", KINDS)
+def test_sampling_probs_cut_and_renormalize_the_models_distribution(models, kind):
+    lm = models[kind]
+    r = lm.sampling_probs("First", sampler="top_k", top_k=3, temperature=0.7)
+    np.testing.assert_allclose(r["model"], lm.next_token_probs("First"), atol=1e-6)
+    kept = r["sampler"] > 0
+    assert kept.sum() == 3 and set(np.flatnonzero(kept)) == set(np.argsort(-r["model"])[:3])
+    assert r["kept_mass"] == pytest.approx(r["tempered"][kept].sum())
+    np.testing.assert_allclose(r["sampler"][kept], r["tempered"][kept] / r["kept_mass"], rtol=1e-5)
+    greedy = lm.sampling_probs("First")
+    assert greedy["sampler"].max() == 1.0 and greedy["sampler"].argmax() == greedy["model"].argmax()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("sampler", ["temperature", "top_k", "top_p"])
+def test_sampling_steps_pick_the_tokens_generate_writes(models, kind, sampler):
+    lm = models[kind]
+    kwargs = dict(max_new_tokens=12, sampler=sampler, temperature=0.9, top_k=5, top_p=0.8, seed=3)
+    steps = lm.sampling_steps("All:\n", top_n=4, **kwargs)
+    assert "".join(s["token"] for s in steps) == lm.generate("All:\n", use_cache=False, **kwargs)
+    for s in steps:
+        ids = [c["id"] for c in s["candidates"]]
+        assert s["id"] in ids and len(ids) in (4, 5)
+        picked = s["candidates"][ids.index(s["id"])]
+        assert picked["sampler"] > 0  # the sampler never picks a token it cut off
+        models_order = [c["model"] for c in s["candidates"][:4]]
+        assert models_order == sorted(models_order, reverse=True)
+        assert 0 < s["kept_mass"] <= 1 + 1e-9
+
+
+def test_sampling_steps_of_beam_search_end_with_the_best_beam(models):
+    lm = models["transformer"]
+    steps = lm.sampling_steps("All:\n", max_new_tokens=6, sampler="beam", num_beams=3)
+    assert len(steps) == 6 and all(len(s["beams"]) == 3 for s in steps)
+    assert steps[-1]["beams"][0]["text"] == lm.generate("All:\n", 6, sampler="beam", num_beams=3)
+    for s in steps:
+        assert [b["score"] for b in s["beams"]] == sorted((b["score"] for b in s["beams"]), reverse=True)
+
+
+def test_sampling_steps_refuse_bad_arguments(models):
+    lm = models["transformer"]
+    with pytest.raises(ValueError, match=r"max_new_tokens must be an int in \[1, 200\]"):
+        lm.sampling_steps("a", max_new_tokens=201)
+    with pytest.raises(ValueError, match="top_n must be an int"):
+        lm.sampling_steps("a", top_n=0)
+    with pytest.raises(ValueError, match="top_p"):
+        lm.sampling_steps("a", sampler="top_p", top_p=0)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn", "ngram"])
+def test_models_without_heads_refuse_ablation_and_ignore_an_empty_list(models, kind):
+    lm = models[kind]
+    with pytest.raises(ValueError, match=f"a {kind} model has none"):
+        lm.log_probs("Speak", ablate_heads=[(0, 0)])
+    with pytest.raises(ValueError, match=f"a {kind} model has none"):
+        lm.next_token_probs("Speak", ablate_heads=[(0, 0)])
+    np.testing.assert_array_equal(lm.log_probs("Speak", ablate_heads=[]), lm.log_probs("Speak"))

@@ -2,6 +2,9 @@
 
 import jax
 import numpy as np
+import pytest
+
+import lmdemo
 
 
 def test_log_probs_equal_manual_softmax(toy_lm):
@@ -28,3 +31,100 @@ def test_inspect_with_start_token_agrees_with_next_token_probs(toy_lm):
     assert out["tokens"][0] == "\n" and len(out["tokens"]) == 6
     np.testing.assert_allclose(out["probs"][-1], toy_lm.next_token_probs("Speak"), rtol=1e-4, atol=1e-6)
     assert toy_lm.inspect("Speak")["tokens"] == list("Speak")
+
+
+# -- logit lens -------------------------------------------------------------------------------------
+def test_logit_lens_has_one_entry_per_layer_output_and_position(toy_lm):
+    lens = toy_lm.logit_lens("Speak", top_k=3)
+    assert len(lens) == toy_lm.config.num_layers + 1  # the embeddings, then each block
+    assert all(len(layer) == 5 and all(len(at) == 3 for at in layer) for layer in lens)
+    probs = [p for layer in lens for at in layer for _, p in at]
+    assert all(0.0 <= p <= 1.0 for p in probs)
+    assert all(at[0][1] >= at[1][1] >= at[2][1] for layer in lens for at in layer)
+
+
+def test_logit_lens_last_layer_is_next_token_probs(toy_lm):
+    text = "Speak, spea"
+    last = toy_lm.logit_lens(text, top_k=4)[-1][-1]
+    probs = toy_lm.next_token_probs(text)
+    order = np.argsort(-probs, kind="stable")[:4]
+    assert [tok for tok, _ in last] == [toy_lm.tokenizer.id_to_token(int(i)) for i in order]
+    np.testing.assert_allclose([p for _, p in last], probs[order], atol=1e-6)
+
+
+def test_logit_lens_first_layer_reads_the_embeddings_alone(toy_lm):
+    """Layer 0 sees no attention: each position's prediction depends only on its own token and position."""
+    a = toy_lm.logit_lens("xab", top_k=2)[0]
+    b = toy_lm.logit_lens("yab", top_k=2)[0]
+    assert a[1:] == b[1:] and a[0] != b[0]
+
+
+def test_logit_lens_refuses_bad_input(toy_lm):
+    with pytest.raises(ValueError, match="top_k must be an int"):
+        toy_lm.logit_lens("Speak", top_k=0)
+    with pytest.raises(ValueError, match="text is empty"):
+        toy_lm.logit_lens("")
+    with pytest.raises(ValueError, match="the logit lens reads at most"):
+        toy_lm.logit_lens("a" * (toy_lm.max_length + 1))
+
+
+# -- switching heads off ----------------------------------------------------------------------------
+def test_ablating_no_head_changes_nothing(toy_lm):
+    text = "Speak, speak."
+    np.testing.assert_array_equal(toy_lm.log_probs(text, ablate_heads=[]), toy_lm.log_probs(text))
+    np.testing.assert_array_equal(toy_lm.next_token_probs(text, ablate_heads=[]), toy_lm.next_token_probs(text))
+
+
+def test_ablating_a_head_equals_zeroing_its_weights_by_hand(toy_lm):
+    """Head h of layer l switched off = that layer recomputed with the head's value weights zeroed
+    (its output weights · V are then 0 before W_o)."""
+    layer, head = 1, 0
+    text = "Speak, speak."
+    ablated_lp = toy_lm.log_probs(text, ablate_heads=[(layer, head)])
+    ablated_next = toy_lm.next_token_probs(text, ablate_heads=[(layer, head)])
+    ablated_inside = toy_lm.inspect(text, ablate_heads=[(layer, head)])
+
+    by_hand = lmdemo.TransformerLM.create(toy_lm.tokenizer, toy_lm.config)
+    by_hand.network.set_weights(toy_lm.network.get_weights())
+    value = by_hand.network.backbone.blocks[layer].attention.value_dense
+    width = toy_lm.config.d_model // toy_lm.config.num_heads
+    cols = slice(head * width, (head + 1) * width)
+    kernel, bias = value.kernel.numpy().copy(), value.bias.numpy().copy()
+    kernel[:, cols], bias[cols] = 0.0, 0.0
+    value.kernel.assign(kernel)
+    value.bias.assign(bias)
+
+    np.testing.assert_allclose(ablated_lp, by_hand.log_probs(text), atol=1e-5)
+    np.testing.assert_allclose(ablated_next, by_hand.next_token_probs(text), atol=1e-6)
+    np.testing.assert_allclose(ablated_inside["logits"], by_hand.inspect(text)["logits"], atol=1e-5)
+    assert np.abs(ablated_lp - toy_lm.log_probs(text)).max() > 1e-4  # the head did something
+
+
+def test_ablated_head_output_is_zero_in_inspect(toy_lm):
+    out = toy_lm.inspect("Speak", ablate_heads=[(0, 1)])
+    assert not out["blocks"][0]["head_outputs"][1].any()
+    assert out["blocks"][0]["head_outputs"][0].any() and out["blocks"][1]["head_outputs"][1].any()
+
+
+@pytest.mark.parametrize("heads, message", [
+    ([(2, 0)], r"layers 0…1 and heads 0…1"),
+    ([(0, -1)], r"layers 0…1 and heads 0…1"),
+    ([0, 1], "list of \\(layer, head\\) pairs"),
+    ("0,1", "list of \\(layer, head\\) pairs"),
+    ([(0.5, 1)], "list of \\(layer, head\\) pairs"),
+])
+def test_ablate_heads_refuses_what_is_not_a_head(toy_lm, heads, message):
+    with pytest.raises(ValueError, match=message):
+        toy_lm.log_probs("Speak", ablate_heads=heads)
+
+
+def test_head_effects_rank_every_head_by_its_change_in_bits(toy_lm):
+    text = "Speak, speak. Speak again."
+    base, effects = toy_lm.head_effects(text)
+    c = toy_lm.config
+    assert sorted((l, h) for l, h, _ in effects) == [(l, h) for l in range(c.num_layers) for h in range(c.num_heads)]
+    assert [e[2] for e in effects] == sorted((e[2] for e in effects), reverse=True)
+    layer, head, change = effects[0]
+    bits = -toy_lm.log_probs(text, ablate_heads=[(layer, head)]).sum() / len(text) / np.log(2)
+    assert base == pytest.approx(-toy_lm.log_probs(text).sum() / len(text) / np.log(2))
+    assert change == pytest.approx(bits - base)

@@ -120,3 +120,29 @@ def test_seq2seq_checkpoint_round_trip_plain_and_encrypted(seq2seq, tmp_path):
         lmdemo.Seq2SeqModel.load(str(tmp_path / "enc"), passphrase="wrong")
     with pytest.raises(ValueError, match="holds a 'encoder-decoder' model, not a 'classifier' one"):
         lmdemo.SentimentModel.load(str(tmp_path / "plain"))
+
+
+def test_attention_shows_where_each_target_token_looked(any_seq2seq):
+    source = "good night and thank you"
+    target = any_seq2seq.generate([source], max_new_tokens=6)[0]["text"] or "hello"
+    out = any_seq2seq.attention(source, target)
+    tok, c = any_seq2seq.tokenizer, any_seq2seq.config
+    src_ids, tgt_ids = tok.encode(source), tok.encode(target.strip())[:c.max_target_length - 1]
+    assert out["source_tokens"] == [tok.token_text(i) for i in src_ids]
+    assert out["target_tokens"] == [tok.token_text(i) for i in [any_seq2seq.start_id] + tgt_ids]
+    assert out["cross_attention"].shape == (c.decoder_layers, c.num_heads, len(tgt_ids) + 1, len(src_ids))
+    # every row is a distribution over the real source tokens: none of it lands on padding
+    np.testing.assert_allclose(out["cross_attention"].sum(-1), 1.0, atol=1e-5)
+    if c.copy_attention:
+        assert out["copy_attention"].shape == (len(tgt_ids) + 1, len(src_ids))
+        np.testing.assert_allclose(out["copy_attention"].sum(-1), 1.0, atol=1e-5)
+        assert np.all((out["generate_probability"] >= 0) & (out["generate_probability"] <= 1))
+    else:
+        assert "copy_attention" not in out
+
+
+def test_attention_refuses_empty_text(seq2seq):
+    with pytest.raises(ValueError, match="source and target must both hold text"):
+        seq2seq.attention("hello", "   ")
+    with pytest.raises(ValueError, match="source is empty"):
+        seq2seq.attention("", "hola")
