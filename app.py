@@ -40,7 +40,7 @@ def build_demo():
             with gr.Tab(t("tab_generate"), id="generate"):
                 generate_tab.build(models, demo)
             with gr.Tab(t("tab_inside"), id="inside"):
-                inside_tab.build(transformer_names())
+                inside_tab.build(transformer_names(), demo)
             with gr.Tab(t("tab_tokenizers"), id="tokenizers"):
                 tokenizers_tab.build(models)
             with gr.Tab(t("tab_compare"), id="compare"):

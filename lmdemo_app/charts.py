@@ -43,15 +43,74 @@ def probability_bars(tokens, probs, title=""):
     return _layout(fig, title, 120 + 22 * len(labels))
 
 
-def heatmap(matrix, x_labels, y_labels, title="", zmin=None, zmax=None, colorscale="Blues"):
-    """A matrix as a heatmap with its values in the cells (rows top to bottom as given)."""
+def sampling_bars(tokens, model, tempered, drawn, title=""):
+    """The next token as a sampler sees it: for each token (most probable first, on top) the probability
+    it is drawn with, or, grey and marked "cut", the probability the sampler took away from it.
+
+    Args:
+        tokens: token strings.
+        model: each token's probability under the model (temperature 1), shown on hover.
+        tempered: the same after the temperature.
+        drawn: the probability the sampler draws it with (0: cut off).
+        title: the chart title (say the kept mass there).
+    """
+    labels = [f"{show_token(tok)} " for tok in tokens][::-1]
+    model, tempered, drawn = (list(map(float, a))[::-1] for a in (model, tempered, drawn))
+    kept = [d > 0 for d in drawn]
+    hover = [f"model {m:.4f}<br>after temperature {tp:.4f}<br>drawn with {d:.4f}"
+             for m, tp, d in zip(model, tempered, drawn)]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=[d if k else 0.0 for d, k in zip(drawn, kept)], y=labels, orientation="h",
+                         name="drawn from", marker_color="#4c78a8", hovertext=hover, hoverinfo="text",
+                         text=[f"{d:.3f}" if k else "" for d, k in zip(drawn, kept)], textposition="auto"))
+    fig.add_trace(go.Bar(x=[0.0 if k else tp for tp, k in zip(tempered, kept)], y=labels, orientation="h",
+                         name="cut off", marker_color="#c7c7c7", marker_pattern_shape="/", hovertext=hover,
+                         hoverinfo="text", text=["" if k else f"cut {tp:.3f}" for tp, k in zip(tempered, kept)],
+                         textposition="auto"))
+    top = max([*drawn, *tempered, 1e-9])
+    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.15))
+    fig.update_xaxes(title="P(next token)", range=[0, top * 1.1])
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, 150 + 22 * len(labels))
+
+
+def heatmap(matrix, x_labels, y_labels, title="", zmin=None, zmax=None, colorscale="Blues", zmid=None):
+    """A matrix as a heatmap with its values in the cells (rows top to bottom as given).
+
+    ``zmid=0`` centres a diverging ``colorscale`` on 0 (for signed values such as attention scores)."""
     rows = [[None if v is None else float(v) for v in row] for row in matrix]
-    fig = go.Figure(go.Heatmap(z=rows, x=list(x_labels), y=list(y_labels), zmin=zmin, zmax=zmax,
+    fig = go.Figure(go.Heatmap(z=rows, x=list(x_labels), y=list(y_labels), zmin=zmin, zmax=zmax, zmid=zmid,
                                colorscale=colorscale, texttemplate="%{z:.2f}", hoverongaps=False))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
     size = max(len(x_labels), len(y_labels))
     return _layout(fig, title, 160 + 28 * size)
+
+
+def token_grid(tokens, probs, x_labels, y_labels, hover=None, title=""):
+    """A grid of tokens (rows × columns), each cell coloured by its probability (the logit lens)."""
+    fig = go.Figure(go.Heatmap(z=[[float(p) for p in row] for row in probs], x=list(x_labels), y=list(y_labels),
+                               zmin=0.0, zmax=1.0, colorscale="Blues", text=[[show_token(t) for t in row]
+                                                                             for row in tokens],
+                               texttemplate="%{text}", hovertext=hover, hoverinfo="text" if hover else None,
+                               colorbar=dict(title="P")))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="top")
+    return _layout(fig, title, 160 + 34 * len(y_labels))
+
+
+def paired_bars(tokens, first, second, names, title=""):
+    """Two probabilities per token side by side (most probable first, on top): e.g. with and without a head."""
+    labels = [f"{show_token(tok)} " for tok in tokens][::-1]
+    fig = go.Figure()
+    for values, name, colour in ((first, names[0], "#4c78a8"), (second, names[1], "#f58518")):
+        values = [float(v) for v in values][::-1]
+        fig.add_trace(go.Bar(x=values, y=labels, orientation="h", name=name, marker_color=colour,
+                             text=[f"{v:.3f}" for v in values], textposition="auto"))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.15))
+    fig.update_xaxes(title="P(next token)")
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, 170 + 40 * len(labels))
 
 
 def value_bars(names, values, title="", lows=None, highs=None, axis_title=""):

@@ -1,15 +1,45 @@
-"""The Generate tab: stream a continuation from any shipped model; chart its next-token distribution."""
+"""The Generate tab: stream a continuation from any shipped model; watch the sampler pick each token.
+
+The chart is the next-token distribution as the chosen sampler draws from it (``lm.sampling_probs``);
+the step-through table is ``lm.sampling_steps``. This module only lays their numbers out.
+"""
 
 import gradio as gr
 import numpy as np
+import pandas as pd
 
 from lmdemo_app import charts
 from lmdemo_app.checks import MAX_NEW_TOKENS, check_choice, check_int, check_seed, check_text, user_errors
-from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import check_model_name, get_model, model_summary
+from lmdemo_app.i18n import t, text
+from lmdemo_app.shared_models import check_model_name, get_model, model_style, model_summary
 
 SAMPLERS = ["greedy", "temperature", "top_k", "top_p", "beam"]
 CHART_TOKENS = 15
+MAX_STEPS = 60  # tokens the step-through table shows (each step re-reads the window)
+STEP_CANDIDATES = 5
+# which settings each sampler reads: temperature, top-k, top-p, beams, seed
+SETTINGS = {"greedy": (0, 0, 0, 0, 0), "temperature": (1, 0, 0, 0, 1), "top_k": (1, 1, 0, 0, 1),
+            "top_p": (1, 0, 1, 0, 1), "beam": (0, 0, 0, 1, 0)}
+# example prompts in the style of each model's training text
+EXAMPLES = {
+    "shakespeare": ["ROMEO:", "JULIET:\nO Romeo, Romeo!", "First Citizen:\nBefore we proceed any further,",
+                    "KING RICHARD III:\nNow is the winter of our discontent"],
+    "ptb": ["the company said", "in the third quarter net income rose", "mr. <unk> said the",
+            "the dow jones industrial average fell N points to"],
+    "english": ["Once upon a time", "The capital of France is", "In a shocking finding, scientists discovered",
+                "def fibonacci(n):"],
+}
+
+
+def example_prompts(model_name):
+    """Prompts in the style of the text ``model_name`` learned from (PTB, Shakespeare, or plain English)."""
+    return EXAMPLES[model_style(model_name)]
+
+
+def _sampler_args(sampler, temperature, top_k, top_p, num_beams):
+    check_choice(sampler, "sampler", SAMPLERS)
+    return dict(sampler=sampler, temperature=float(temperature), top_k=int(top_k), top_p=float(top_p),
+                num_beams=int(num_beams))
 
 
 @user_errors
@@ -17,11 +47,10 @@ def generate(prompt, model_name, sampler, max_new_tokens, temperature, top_k, to
     """Stream the continuation of ``prompt`` (the text so far, growing)."""
     prompt = check_text(prompt, "prompt", allow_empty=True)
     lm = get_model(check_model_name(model_name))
-    check_choice(sampler, "sampler", SAMPLERS)
+    args = _sampler_args(sampler, temperature, top_k, top_p, num_beams)
     max_new_tokens = check_int(max_new_tokens, "max_new_tokens", 1, MAX_NEW_TOKENS)
     text = ""
-    for piece in lm.stream(prompt, max_new_tokens=max_new_tokens, sampler=sampler, temperature=float(temperature),
-                           top_k=int(top_k), top_p=float(top_p), num_beams=int(num_beams), seed=check_seed(seed)):
+    for piece in lm.stream(prompt, max_new_tokens=max_new_tokens, seed=check_seed(seed), **args):
         text += piece
         yield text
 
@@ -29,16 +58,62 @@ def generate(prompt, model_name, sampler, max_new_tokens, temperature, top_k, to
 def top_tokens(lm, probs, n):
     """The ``n`` most probable (token, probability) pairs of a distribution over ``lm``'s vocabulary."""
     order = np.argsort(-probs, kind="stable")[:n]
-    return [lm.tokenizer.id_to_token(int(i)) for i in order], [float(probs[i]) for i in order]
+    return [lm.tokenizer.token_text(int(i)) for i in order], [float(probs[i]) for i in order]
 
 
 @user_errors
-def next_token(prompt, model_name):
-    """A bar chart of P(next token | prompt): the most probable tokens."""
+def next_token(prompt, model_name, sampler="greedy", temperature=1.0, top_k=40, top_p=0.9):
+    """A bar chart of the next token's distribution as ``sampler`` draws from it: the model's most
+    probable tokens, the ones the sampler cuts off shaded, and the probability mass it keeps."""
     prompt = check_text(prompt, "prompt", allow_empty=True)
     lm = get_model(check_model_name(model_name))
-    tokens, probs = top_tokens(lm, lm.next_token_probs(prompt), CHART_TOKENS)
-    return charts.probability_bars(tokens, probs)
+    args = _sampler_args(sampler, temperature, top_k, top_p, 4)
+    if sampler == "beam":
+        tokens, probs = top_tokens(lm, lm.next_token_probs(prompt), CHART_TOKENS)
+        return charts.probability_bars(tokens, probs, title=text("beam_chart_title"))
+    r = lm.sampling_probs(prompt, sampler=sampler, temperature=args["temperature"], top_k=args["top_k"],
+                          top_p=args["top_p"])
+    order = np.argsort(-r["model"], kind="stable")[:CHART_TOKENS]
+    kept = int((r["sampler"] > 0).sum())
+    title = (f"{sampler}: keeps {kept:,} of {len(r['model']):,} tokens, {r['kept_mass']:.3f} of the probability "
+             f"after temperature {args['temperature'] if sampler != 'greedy' else 1.0:g}")
+    return charts.sampling_bars([lm.tokenizer.token_text(int(i)) for i in order], r["model"][order],
+                                r["tempered"][order], r["sampler"][order], title=title)
+
+
+def _fmt(p):
+    return "cut" if p == 0 else f"{p:.3f}"
+
+
+@user_errors
+def step_through(prompt, model_name, sampler, steps, temperature, top_k, top_p, num_beams, seed):
+    """One row per generated token: what the sampler saw and what it picked (beam search: the beams).
+
+    Returns:
+        a DataFrame. Sampling: ``step``, ``picked``, ``model → sampler`` (the picked token's
+        probability before and after the sampler), ``kept mass``, then the top candidates as
+        ``token: model → sampler`` ("cut" where the sampler removed it). Beam search: ``step``
+        and, per beam, its text so far and its total log probability.
+    """
+    prompt = check_text(prompt, "prompt", allow_empty=True)
+    lm = get_model(check_model_name(model_name))
+    args = _sampler_args(sampler, temperature, top_k, top_p, num_beams)
+    steps = check_int(steps, "steps", 1, MAX_STEPS)
+    trace = lm.sampling_steps(prompt, max_new_tokens=steps, seed=check_seed(seed), top_n=STEP_CANDIDATES, **args)
+    if sampler == "beam":
+        rows = [{"step": i + 1, **{f"beam {b + 1}": f"{charts.show_token(beam['text'])}  ({beam['score']:.2f})"
+                                   for b, beam in enumerate(s["beams"])}} for i, s in enumerate(trace)]
+        return pd.DataFrame(rows)
+    rows = []
+    for i, s in enumerate(trace):
+        picked = next(c for c in s["candidates"] if c["id"] == s["id"])
+        row = {"step": i + 1, "picked": charts.show_token(s["token"]),
+               "model → sampler": f"{picked['model']:.3f} → {_fmt(picked['sampler'])}",
+               "kept mass": round(s["kept_mass"], 3)}
+        for j, c in enumerate(s["candidates"][:STEP_CANDIDATES]):
+            row[f"#{j + 1}"] = f"{charts.show_token(c['token'])}: {c['model']:.3f} → {_fmt(c['sampler'])}"
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 @user_errors
@@ -47,31 +122,70 @@ def model_info(model_name):
     return model_summary(check_model_name(model_name))
 
 
+def settings_shown(sampler):
+    """Show only the settings ``sampler`` reads."""
+    return tuple(gr.update(visible=bool(v)) for v in SETTINGS.get(sampler, SETTINGS["top_k"]))
+
+
+def examples_for(model_name, prompt):
+    """The chosen model's example prompts; the prompt too, when it was an example meant for another model."""
+    prompts = example_prompts(model_name)
+    others = {p for group in EXAMPLES.values() for p in group} - set(prompts)
+    new_prompt = prompts[0] if not prompt or prompt in others else gr.skip()
+    return gr.update(samples=[[p] for p in prompts]), new_prompt
+
+
 def build(models, demo):
     """The tab's components and events (inside ``demo``'s context)."""
     gr.Markdown(t("generate_help"))
+    first = models[0] if models else None
     with gr.Row():
         with gr.Column():
-            prompt = gr.Textbox(label=t("prompt"), value="ROMEO:", lines=4, max_length=10_000, elem_id="gen-prompt")
-            model = gr.Dropdown(models, value=models[0] if models else None, label=t("model"), elem_id="gen-model",
+            prompt = gr.Textbox(label=t("prompt"), value=example_prompts(first)[0], lines=4, max_length=10_000,
+                                elem_id="gen-prompt")
+            examples = gr.Dataset(components=[prompt], samples=[[p] for p in example_prompts(first)],
+                                  label=t("example_prompts"), elem_id="gen-examples")
+            model = gr.Dropdown(models, value=first, label=t("model"), elem_id="gen-model",
                                 allow_custom_value=True, info=t("hub_hint"))
             info = gr.Markdown()
-            sampler = gr.Radio(SAMPLERS, value="top_k", label=t("sampler"))
+            sampler = gr.Radio(SAMPLERS, value="top_k", label=t("sampler"), elem_id="gen-sampler")
             max_new = gr.Slider(1, MAX_NEW_TOKENS, value=200, step=1, label=t("max_new_tokens"))
-            with gr.Accordion(t("sampler_settings"), open=False):
-                temperature = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label=t("temperature"))
-                top_k = gr.Slider(1, 100, value=20, step=1, label=t("top_k"))
-                top_p = gr.Slider(0.01, 1.0, value=0.9, step=0.01, label=t("top_p"))
-                num_beams = gr.Slider(1, 16, value=4, step=1, label=t("num_beams"))
-                seed = gr.Number(value=0, precision=0, label=t("seed"))
-            button = gr.Button(t("generate"), variant="primary", elem_id="gen-button")
+            shown = SETTINGS["top_k"]
+            temperature = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label=t("temperature"), visible=bool(shown[0]),
+                                    elem_id="gen-temperature")
+            top_k = gr.Slider(1, 100, value=20, step=1, label=t("top_k"), visible=bool(shown[1]), elem_id="gen-top-k")
+            top_p = gr.Slider(0.01, 1.0, value=0.9, step=0.01, label=t("top_p"), visible=bool(shown[2]),
+                              elem_id="gen-top-p")
+            num_beams = gr.Slider(1, 16, value=4, step=1, label=t("num_beams"), visible=bool(shown[3]),
+                                  elem_id="gen-beams")
+            seed = gr.Number(value=0, precision=0, label=t("seed"), visible=bool(shown[4]), elem_id="gen-seed")
+            gr.Markdown(t("same_seed_note"))
+            with gr.Row():
+                button = gr.Button(t("generate"), variant="primary", elem_id="gen-button")
+                stop = gr.Button(t("stop"), variant="stop", elem_id="gen-stop")
         with gr.Column():
             output = gr.Textbox(label=t("continuation"), lines=12, buttons=["copy"], elem_id="gen-output")
             chart = gr.Plot(label=t("next_token_chart"), elem_id="gen-chart")
-    button.click(generate, [prompt, model, sampler, max_new, temperature, top_k, top_p, num_beams, seed], output,
-                 api_name="generate", concurrency_limit=4, concurrency_id="generate")
-    button.click(next_token, [prompt, model], chart, api_name="next_token", concurrency_limit=4,
-                 concurrency_id="score")
+    gr.Markdown(t("step_through_help"))
+    with gr.Row():
+        steps = gr.Slider(1, MAX_STEPS, value=20, step=1, label=t("steps"), elem_id="gen-steps")
+        step_button = gr.Button(t("step_through"), elem_id="gen-step-button")
+    step_table = gr.Dataframe(show_label=False, wrap=True, elem_id="gen-steps-table")
+
+    settings = [temperature, top_k, top_p, num_beams]
+    gen_event = button.click(generate, [prompt, model, sampler, max_new, *settings, seed], output,
+                             api_name="generate", concurrency_limit=4, concurrency_id="generate")
+    chart_inputs = [prompt, model, sampler, temperature, top_k, top_p]
+    button.click(next_token, chart_inputs, chart, api_name="next_token", concurrency_limit=4, concurrency_id="score")
+    step_event = step_button.click(step_through, [prompt, model, sampler, steps, *settings, seed], step_table,
+                                   api_name="sampling_steps", concurrency_limit=4, concurrency_id="generate")
+    stop.click(None, cancels=[gen_event, step_event])
+    for control in (sampler, temperature, top_k, top_p):  # the chart follows the sampler's settings
+        control.change(next_token, chart_inputs, chart, api_visibility="private", concurrency_limit=4,
+                       concurrency_id="score", trigger_mode="always_last", show_progress="hidden")
+    sampler.change(settings_shown, sampler, [*settings, seed], api_visibility="private", show_progress="hidden")
+    examples.click(lambda sample: sample[0], examples, prompt, api_visibility="private", show_progress="hidden")
     model.change(model_info, model, info, api_name="model_info", show_progress="hidden")
+    model.change(examples_for, [model, prompt], [examples, prompt], api_visibility="private", show_progress="hidden")
     if models:  # filled at page load, not at startup: the model loads on the first visit
         demo.load(model_info, model, info, api_visibility="private", show_progress="hidden")

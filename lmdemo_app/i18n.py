@@ -35,9 +35,28 @@ STRINGS = {
     # generate
     "tab_generate": ("Generate", "生成"),
     "generate_help": ("Pick a model and a sampler; the continuation streams in as it is produced. The chart shows "
-                      "the model's probabilities for the token right after the prompt (temperature 1).",
-                      "选择模型和采样方法，续写内容会边生成边显示。"
-                      "图表显示模型对提示词之后下一个词元的概率（温度为 1）。"),
+                      "the next token after the prompt as the chosen sampler sees it: the probability each token is "
+                      "drawn with, and in grey the tokens that temperature, top-k or top-p cut off.",
+                      "选择模型和采样方法，续写内容会边生成边显示。图表显示所选采样方法眼中提示词之后的下一个词元："
+                      "每个词元被抽中的概率，灰色的是被温度、top-k 或 top-p 截掉的词元。"),
+    "example_prompts": ("Example prompts for this model", "适合此模型的示例提示词"),
+    "same_seed_note": ("With one seed every sampler makes the same random draw at each step (the token whose logit "
+                       "plus random noise is largest). Top-k and top-p only remove tokens, so they change the text "
+                       "only at a step where that draw would have picked a token they cut off; when the model is "
+                       "sure of itself this may never happen, and Temperature and Top-k give the same text.",
+                       "同一个随机种子下，每种采样方法在每一步做的是同一次随机抽取（logit 加随机噪声后最大的词元）。"
+                       "Top-k 和 top-p 只会去掉词元，所以只有当这次抽取本会选中被去掉的词元时，文本才会不同；"
+                       "模型很有把握时这可能从不发生，于是“温度”和“Top-k”生成的文本相同。"),
+    "stop": ("Stop", "停止"),
+    "steps": ("Steps", "步数"),
+    "step_through": ("Step through", "逐步查看"),
+    "step_through_help": ("**Step through**: generate token by token and see, for each step, the top candidates with "
+                          "their probability under the model → under the sampler (“cut”: removed), and the "
+                          "token picked. For beam search, the beams and their total log probabilities.",
+                          "**逐步查看**：逐个词元生成，并查看每一步的候选词元：模型给出的概率 → 采样方法下的概率"
+                          "（“cut”表示被去掉），以及最终选中的词元。束搜索则显示每一步的各条束及其总对数概率。"),
+    "beam_chart_title": ("beam search draws nothing: it keeps the most probable continuations (the model's "
+                         "probabilities)", "束搜索不做随机抽取：它保留最可能的续写（模型的概率）"),
     "sampler": ("Sampler", "采样方法"),
     "sampler_settings": ("Sampler settings", "采样参数"),
     "temperature": ("Temperature", "温度"),
@@ -51,9 +70,38 @@ STRINGS = {
     "tab_inside": ("Inside the Transformer", "Transformer 内部"),
     "inside_help": ("Type a short text and follow one forward pass step by step, with the model's real numbers. "
                     "Tables show the first dimensions of each vector; pick the layer, the head and the query "
-                    "position to look at.",
+                    "position to look at (each change re-runs). Below: the logit lens (what every layer would "
+                    "predict) and heads you can switch off. Only Transformers are listed: recurrent and n-gram "
+                    "models have no attention to look at.",
                     "输入一小段文本，一步步查看一次前向计算，所有数字都来自模型本身。表格只显示每个向量的前几维；"
-                    "可以选择要查看的层、注意力头和查询位置。"),
+                    "可以选择要查看的层、注意力头和查询位置（每次改动都会重新计算）。下方是 logit lens（每一层会预测"
+                    "什么）以及可以关闭的注意力头。这里只列出 Transformer：循环网络和 n-gram 模型没有注意力可看。"),
+    "inside_limit": ("At most 32 tokens are read (for a character model, 32 characters); a longer text is cut "
+                     "to its first 32 and the page says so.",
+                     "最多读取 32 个词元（字符模型即 32 个字符）；更长的文本只读取前 32 个，页面会注明。"),
+    "query_position": ("Query position", "查询位置"),
+    "query_position_info": ("0 = the first token; past the end = the last token",
+                            "0 为第一个词元；超出末尾即最后一个词元"),
+    "export_html": ("Download this view (HTML)", "下载此视图（HTML）"),
+    "export_file": ("This view as one HTML file", "此视图的 HTML 文件"),
+    "step_query": ("5b. One query's attention: how much the chosen position takes from each earlier token",
+                   "5b. 单个查询的注意力：所选位置从之前每个词元取多少"),
+    "step_lens": ("9. Logit lens: the residual stream after the embeddings and after every block, read out through "
+                  "the final LayerNorm and the output layer. Each cell is the most probable next token at that "
+                  "depth; the last row is the model's own prediction.",
+                  "9. Logit lens：把嵌入之后和每个模块之后的残差流，经过最后的 LayerNorm 和输出层读出。"
+                  "每个格子是该深度下最可能的下一个词元；最后一行就是模型自己的预测。"),
+    "lens_table": ("The logit lens's top tokens, every cell", "Logit lens 每个格子的前几个词元"),
+    "step_ablate": ("10. Switch heads off: each ticked head's output is set to zero before W_o. Compare the "
+                    "next-token distribution and the bits per character on a sample text, or rank every head by "
+                    "what switching it off alone costs.",
+                    "10. 关闭注意力头：勾选的头在 W_o 之前输出被置为零。比较下一个词元的分布和样例文本上的"
+                    "每字符比特数，或按单独关闭每个头的代价给所有头排序。"),
+    "heads_off": ("Heads to switch off (layer, head)", "要关闭的注意力头（层，头）"),
+    "heads_off_info": ("pick from the list or type labels such as L1 H2", "从列表中选择，或输入 L1 H2 这样的标签"),
+    "ablate_sample": ("Sample text for bits per character", "用于计算每字符比特数的样例文本"),
+    "ablate": ("Switch off", "关闭"),
+    "find_heads": ("Find the heads that matter", "找出重要的注意力头"),
     "layer": ("Layer", "层"),
     "head": ("Head", "注意力头"),
     "show": ("Show the numbers", "显示数字"),
@@ -150,6 +198,12 @@ STRINGS = {
                        "token at a time while attending to it (cross-attention).",
                        "英语 → 西班牙语，每行一句。模型是在 Tatoeba 句对上训练的编码器–解码器 Transformer："
                        "编码器读完整个句子，解码器逐个词元写出西班牙语，并通过交叉注意力关注原句。"),
+    "cross_attention_help": ("**Cross-attention**: for the chosen line, where the decoder looked in the English "
+                             "sentence while it wrote each Spanish token (rows: the step that wrote the token; "
+                             "each row sums to 1).",
+                             "**交叉注意力**：对所选的那一行，解码器写出每个西班牙语词元时在英语句子中看向哪里"
+                             "（每行是写出该词元的那一步；每行之和为 1）。"),
+    "line": ("Line", "行"),
     "english": ("English", "英语"),
     "spanish": ("Spanish", "西班牙语"),
     "translate": ("Translate", "翻译"),
@@ -161,6 +215,12 @@ STRINGS = {
                        "为一段对话写摘要，每行一轮（“名字: 消息”）。生成式模型会写出新的文本（在 SAMSum 上训练；"
                        "可以从对话中复制人名，且不会重复连续三个词元）；lead-3 复制前三轮；TextRank 复制最核心的三轮。"
                        "请核对内容：它常把正确的人名配上错误的事实。"),
+    "summary_attention_help": ("**Where the abstractive model looked**: its cross-attention over the dialogue while "
+                               "it wrote each summary token and, beside it, its copy attention: where it would copy "
+                               "a token from, and how much of each token was copied rather than generated. The "
+                               "extractive methods have no attention.",
+                               "**生成式模型看向哪里**：它写出每个摘要词元时对对话的交叉注意力；旁边是复制注意力："
+                               "它会从哪里复制词元，以及每个词元有多少是复制而非生成的。抽取式方法没有注意力。"),
     "dialogue": ("Dialogue", "对话"),
     "method": ("Method", "方法"),
     "summarize": ("Summarize", "生成摘要"),

@@ -127,6 +127,13 @@ def hub_model(name, notify=None):
         return model
 
 
+def model_style(name):
+    """The kind of text model ``name`` learned from, by its name: ``"ptb"`` (Penn Treebank news, lower-cased,
+    numbers as N), ``"shakespeare"``, or ``"english"`` (anything else, e.g. a Hub GPT-2)."""
+    lowered = str(name or "").lower()
+    return next((style for style in ("ptb", "shakespeare") if style in lowered), "english")
+
+
 def model_summary(name):
     """One Markdown line about model ``name``: its description and parameter count."""
     lm = get_model(name)

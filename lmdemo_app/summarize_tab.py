@@ -3,9 +3,10 @@
 import gradio as gr
 
 from lmdemo.tasks.pipeline import EXTRACTIVE, pipeline
+from lmdemo_app import cross_attention
 from lmdemo_app.checks import check_choice, check_int, check_text, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import get_model, task_models
+from lmdemo_app.shared_models import checkpoint_config, get_model, task_models
 
 SAMPLE = ("Hannah: Hey, do you have Betty's number?\nAmanda: Lemme check\nAmanda: Sorry, can't find it.\n"
           "Amanda: Ask Larry\nAmanda: He called her last time we were at the park together\n"
@@ -35,6 +36,21 @@ def summarize(text, method, num_beams):
     return result["summary_text"], note
 
 
+@user_errors
+def attention(text, summary, method, layer, head):
+    """Where the abstractive model looked in the dialogue while it wrote ``summary``: its cross-attention
+    (``layer``, one head or their mean) and, with a copy attention, where it copied from. The extractive
+    methods copy whole turns and have no attention: both charts are then empty."""
+    text = check_text(text, "text")
+    check_choice(method, "method", methods())
+    if method in EXTRACTIVE:
+        return None, None
+    if not str(summary or "").strip():
+        raise ValueError("summary is empty: press Summarize first")
+    model = get_model(method, "summarization")
+    return cross_attention.attention_figures(model, text, summary, layer, head)
+
+
 def build():
     """The tab's components and events (inside a ``gr.Blocks`` context)."""
     choices = methods()
@@ -48,5 +64,20 @@ def build():
         with gr.Column():
             out = gr.Textbox(label=t("summary"), lines=5, buttons=["copy"], elem_id="sum-out")
             note = gr.Markdown()
+    gr.Markdown(t("summary_attention_help"))
+    abstractive = [m for m in choices if m not in EXTRACTIVE]
+    config = checkpoint_config(abstractive[0])["config"] if abstractive else {"decoder_layers": 1, "num_heads": 1}
+    with gr.Row():
+        layer = gr.Slider(1, config["decoder_layers"], value=config["decoder_layers"], step=1, label=t("layer"),
+                          elem_id="sum-layer")
+        head = gr.Radio(cross_attention.head_choices(config["num_heads"]), value=cross_attention.MEAN,
+                        label=t("head"), elem_id="sum-head")
+    with gr.Row():
+        cross = gr.Plot(show_label=False, elem_id="sum-attention")
+        copy = gr.Plot(show_label=False, elem_id="sum-copy")
+    view = dict(fn=attention, inputs=[text, out, method, layer, head], outputs=[cross, copy], concurrency_limit=2,
+                concurrency_id="tasks")
     button.click(summarize, [text, method, beams], [out, note], api_name="summarize", concurrency_limit=2,
-                 concurrency_id="tasks")
+                 concurrency_id="tasks").success(api_name="summary_attention", **view)
+    for control in (layer, head):
+        control.input(api_visibility="private", trigger_mode="always_last", **view)

@@ -3,9 +3,10 @@
 import gradio as gr
 
 from lmdemo.tasks.pipeline import pipeline
+from lmdemo_app import cross_attention
 from lmdemo_app.checks import check_int, check_lines, user_errors
 from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import get_model, task_models
+from lmdemo_app.shared_models import checkpoint_config, get_model, task_models
 
 MAX_LINES = 32  # sentences per request, one per line
 SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
@@ -20,6 +21,21 @@ def translate(text, model_name, num_beams):
     cut = [i + 1 for i, r in enumerate(results) if r["truncated"]]
     note = f"Line(s) {cut} were longer than the model reads; only their start was translated." if cut else ""
     return "\n".join(r["translation_text"] for r in results), note
+
+
+@user_errors
+def attention(text, translation, model_name, line, layer, head):
+    """Where the decoder looked in line ``line`` (1-based) of ``text`` while it wrote that line of
+    ``translation``: a source × target heatmap of ``layer``'s cross-attention, one head or their mean."""
+    lines = check_lines(text, "text", MAX_LINES)
+    outputs = [row for row in str(translation or "").split("\n")]
+    line = check_int(line, "line", 1, MAX_LINES)
+    if line > len(lines):
+        raise ValueError(f"line is {line}, and the text has {len(lines)} line(s)")
+    if line > len(outputs) or not outputs[line - 1].strip():
+        raise ValueError(f"line {line} has no translation yet: press Translate first")
+    model = get_model(model_name, "translation")
+    return cross_attention.attention_figures(model, lines[line - 1], outputs[line - 1], layer, head)[0]
 
 
 def build():
@@ -37,5 +53,18 @@ def build():
         with gr.Column():
             out = gr.Textbox(label=t("spanish"), lines=5, buttons=["copy"], elem_id="tr-out")
             note = gr.Markdown()
+    gr.Markdown(t("cross_attention_help"))
+    config = checkpoint_config(names[0])["config"] if names else {"decoder_layers": 1, "num_heads": 1}
+    with gr.Row():
+        line = gr.Slider(1, MAX_LINES, value=1, step=1, label=t("line"), elem_id="tr-line")
+        layer = gr.Slider(1, config["decoder_layers"], value=config["decoder_layers"], step=1, label=t("layer"),
+                          elem_id="tr-layer")
+        head = gr.Radio(cross_attention.head_choices(config["num_heads"]), value=cross_attention.MEAN,
+                        label=t("head"), elem_id="tr-head")
+    heatmap = gr.Plot(show_label=False, elem_id="tr-attention")
+    view = dict(fn=attention, inputs=[text, out, model, line, layer, head], outputs=heatmap, concurrency_limit=2,
+                concurrency_id="tasks")
     button.click(translate, [text, model, beams], [out, note], api_name="translate", concurrency_limit=2,
-                 concurrency_id="tasks")
+                 concurrency_id="tasks").success(api_name="cross_attention", **view)
+    for control in (line, layer, head):
+        control.input(api_visibility="private", trigger_mode="always_last", **view)

@@ -51,8 +51,9 @@ def plot_data(plot):
 # -- the page -------------------------------------------------------------------------------------
 def test_every_tab_has_its_endpoint(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert {"/generate", "/next_token", "/inspect", "/tokenize", "/compare", "/evaluate", "/privacy", "/train",
-            "/train_generate", "/translate", "/summarize", "/sentiment"} <= names
+    assert {"/generate", "/next_token", "/sampling_steps", "/inspect", "/logit_lens", "/ablate", "/head_effects",
+            "/tokenize", "/compare", "/evaluate", "/privacy", "/train", "/train_generate", "/translate",
+            "/cross_attention", "/summarize", "/summary_attention", "/sentiment"} <= names
 
 
 def test_config_serves_english_and_chinese_strings(server):
@@ -97,12 +98,46 @@ def test_generate_endpoint_reports_bad_input(client):
 def test_next_token_chart_shows_the_models_top_probabilities(client, lm):
     from lmdemo_app.charts import show_token
 
-    bars = plot_data(client.predict("ROMEO:", MODEL, api_name="/next_token"))[0]
+    bars = plot_data(client.predict("ROMEO:", MODEL, "temperature", 1.0, 20, 0.9, api_name="/next_token"))[0]
     probs = lm.next_token_probs("ROMEO:")
     order = np.argsort(-probs, kind="stable")[:15]
     # drawn bottom-up: the most probable token is the last bar
     assert bars["y"][::-1] == [f"{show_token(lm.tokenizer.id_to_token(int(i)))} " for i in order]
-    np.testing.assert_allclose(bars["x"][::-1], probs[order], rtol=1e-6)
+    np.testing.assert_allclose(bars["x"][::-1], probs[order], rtol=1e-5)
+
+
+def test_next_token_chart_shows_what_the_sampler_cuts_off(client, lm):
+    figure = client.predict("First Citizen:\nWe", MODEL, "top_k", 1.5, 3, 0.9, api_name="/next_token")
+    drawn, cut = plot_data(figure)
+    r = lm.sampling_probs("First Citizen:\nWe", sampler="top_k", temperature=1.5, top_k=3)
+    order = np.argsort(-r["model"], kind="stable")[:15]
+    np.testing.assert_allclose(drawn["x"][::-1], np.where(r["sampler"][order] > 0, r["sampler"][order], 0), atol=1e-6)
+    np.testing.assert_allclose(cut["x"][::-1], np.where(r["sampler"][order] > 0, 0, r["tempered"][order]), atol=1e-6)
+    assert sum(x > 0 for x in drawn["x"]) == 3 and sum(x > 0 for x in cut["x"]) == 12
+    title = json.loads(figure["plot"])["layout"]["title"]["text"]
+    assert title == f"top_k: keeps 3 of 66 tokens, {r['kept_mass']:.3f} of the probability after temperature 1.5"
+    with app_error("Value 0.0 is less than minimum value 0.01"):  # the slider's own check
+        client.predict("ROMEO:", MODEL, "top_p", 1.0, 20, 0.0, api_name="/next_token")
+    with app_error("'nucleus' .* is not in the list of choices"):  # the radio's own check
+        client.predict("ROMEO:", MODEL, "nucleus", 1.0, 20, 0.5, api_name="/next_token")
+
+
+def test_sampling_steps_show_each_pick_and_the_beams(client, lm):
+    table = client.predict("ROMEO:", MODEL, "top_p", 12, 0.9, 20, 0.8, 4, 5, api_name="/sampling_steps")
+    steps = lm.sampling_steps("ROMEO:", 12, "top_p", temperature=0.9, top_p=0.8, seed=5, top_n=5)
+    assert [row[0] for row in table["data"]] == list(range(1, 13))
+    from lmdemo_app.charts import show_token
+
+    assert [row[1] for row in table["data"]] == [show_token(s["token"]) for s in steps]
+    assert "".join(s["token"] for s in steps) == lm.generate("ROMEO:", 12, "top_p", temperature=0.9, top_p=0.8, seed=5)
+    first = steps[0]["candidates"][0]
+    assert table["data"][0][4] == f"{show_token(first['token'])}: {first['model']:.3f} → {first['sampler']:.3f}"
+    beams = client.predict("ROMEO:", MODEL, "beam", 6, 1.0, 20, 0.9, 3, 0, api_name="/sampling_steps")
+    assert beams["headers"] == ["step", "beam 1", "beam 2", "beam 3"] and len(beams["data"]) == 6
+    best = lm.generate("ROMEO:", 6, sampler="beam", num_beams=3)
+    assert beams["data"][-1][1].startswith(show_token(best) + "  (")
+    with app_error("Value 61 is greater than maximum value 60"):  # the slider's own check
+        client.predict("ROMEO:", MODEL, "greedy", 61, 1.0, 20, 0.9, 3, 0, api_name="/sampling_steps")
 
 
 def test_model_info_describes_the_model(client, lm):
@@ -118,7 +153,7 @@ def test_a_hugging_face_id_typed_in_is_loaded_and_used_like_a_shipped_model(clie
     hub = lmdemo.load_model(name)
     assert client.predict(name, api_name="/model_info") == (
         f"**{name}** (transformer): {hub.describe()}; {hub.num_params():,} parameters.")
-    weights = client.predict("Hello there", name, 2, 3, api_name="/inspect")[6]
+    weights = client.predict("Hello there", name, 2, 3, 31, api_name="/inspect")[7]
     np.testing.assert_allclose(plot_data(weights)[0]["z"], hub.inspect("Hello there")["blocks"][1]["attention_weights"][2],
                                atol=1e-6)
     assert client.predict("Hello", name, "greedy", 5, 1.0, 10, 0.9, 2, 0, api_name="/generate") == \
@@ -141,9 +176,10 @@ def test_a_hugging_face_id_typed_in_is_loaded_and_used_like_a_shipped_model(clie
 
 # -- Inside the Transformer ---------------------------------------------------------------------------
 def test_inspect_shows_the_models_own_numbers(client, lm):
-    out = client.predict("To be, or not", MODEL, 2, 3, api_name="/inspect")
-    tokens, embeddings, q, k, v, scores, weights, combined, ffn, top, chart = out
+    out = client.predict("To be, or not", MODEL, 2, 3, 4, api_name="/inspect")
+    note, tokens, embeddings, q, k, v, scores, weights, query, combined, ffn, top, chart = out
     ref = lm.inspect("To be, or not")
+    assert note == ""
     assert [row[2] for row in tokens["data"]] == lm.tokenizer.encode("To be, or not")
     assert len(embeddings["data"]) == 3 * 13
     np.testing.assert_allclose([row[1:] for row in q["data"]], ref["blocks"][1]["query"][2][:, :8], atol=1e-4)
@@ -151,26 +187,83 @@ def test_inspect_shows_the_models_own_numbers(client, lm):
     heat = plot_data(weights)[0]
     np.testing.assert_allclose(heat["z"], ref["blocks"][1]["attention_weights"][2], atol=1e-6)
     np.testing.assert_allclose(np.sum(heat["z"], axis=1), 1.0, atol=1e-5)
-    masked = plot_data(scores)[0]["z"]
-    assert masked[0][1] is None and masked[1][0] is not None  # the causal mask: above the diagonal is blank
+    masked = plot_data(scores)[0]
+    assert masked["z"][0][1] is None and masked["z"][1][0] is not None  # the causal mask: above the diagonal is blank
+    assert masked["zmid"] == 0  # signed scores: the diverging colours are centred on 0
+    bars = plot_data(query)[0]  # query position 4 attends to positions 0…4
+    np.testing.assert_allclose(bars["y"], ref["blocks"][1]["attention_weights"][2][4, :5], atol=1e-6)
     probs = ref["probs"][-1]  # inspect reads the text alone, without the start token next_token_probs adds
     assert top["data"][0][1] == int(np.argmax(probs))
     assert top["data"][0][3] == round(float(probs.max()), 4)
 
 
+def test_inspect_reads_the_first_tokens_of_a_long_text_and_says_so(client, lm):
+    text = "To be, or not to be, that is the question: whether"  # 50 characters
+    note, tokens, *_, query, _, _, _, _ = client.predict(text, MODEL, 1, 1, 31, api_name="/inspect")
+    assert note == "The text has 50 tokens; this view reads the first 32: 'To be, or not to be, that is the'."
+    assert len(tokens["data"]) == 32
+    assert len(plot_data(query)[0]["y"]) == 32  # query 31, the last of the 32
+
+
 def test_inspect_reads_chinese_as_unknown_characters(client, lm):
-    tokens = client.predict("生存 be", MODEL, 1, 1, api_name="/inspect")[0]
+    tokens = client.predict("生存 be", MODEL, 1, 1, 31, api_name="/inspect")[1]
     unk = lm.tokenizer.encode("生")[0]
     assert tokens["data"] == [[0, "<unk>", unk], [1, "<unk>", unk], [2, "␣", 1], [3, "b", 40], [4, "e", 43]]
 
 
 def test_inspect_reports_bad_input(client):
-    with app_error("text has 40 tokens; look inside at most 32"):
-        client.predict("x" * 40, MODEL, 1, 1, api_name="/inspect")
     with app_error("text is empty"):
-        client.predict("  ", MODEL, 1, 1, api_name="/inspect")
+        client.predict("  ", MODEL, 1, 1, 31, api_name="/inspect")
     with app_error("Value 5 is greater than maximum value 4"):  # Gradio's slider check
-        client.predict("To be", MODEL, 5, 1, api_name="/inspect")
+        client.predict("To be", MODEL, 5, 1, 31, api_name="/inspect")
+    with app_error(r"model must be one of \[[^]]*'ptb-transformer'[^]]*\], received model='ptb-lstm'"):
+        client.predict("To be", "ptb-lstm", 1, 1, 31, api_name="/inspect")
+
+
+def test_logit_lens_grid_holds_each_layers_top_token(client, lm):
+    from lmdemo_app.charts import show_token
+
+    grid, table = client.predict("To be, or not", MODEL, api_name="/logit_lens")
+    lens = lm.logit_lens("To be, or not", top_k=5)
+    cells = plot_data(grid)[0]
+    assert cells["y"] == ["embeddings", "block 1", "block 2", "block 3", "block 4"]
+    assert cells["text"] == [[show_token(at[0][0]) for at in layer] for layer in lens]
+    np.testing.assert_allclose(cells["z"], [[at[0][1] for at in layer] for layer in lens], atol=1e-6)
+    assert len(table["data"]) == 5 * 13
+    last = table["data"][-1]
+    assert last[:2] == ["block 4", "12:t"]
+    assert last[2:] == [f"{show_token(tok)} {p:.3f}" for tok, p in lens[-1][-1]]
+    with app_error("text is empty"):
+        client.predict("", MODEL, api_name="/logit_lens")
+
+
+def test_ablate_compares_the_next_token_with_and_without_the_heads(client, lm):
+    sample = "ROMEO:\nBut, soft! what light through yonder window breaks?\n"
+    chart, summary = client.predict("To be, or not", MODEL, ["L1 H3", "L2 H1"], sample, api_name="/ablate")
+    with_all, without = plot_data(chart)
+    full = lm.next_token_probs("To be, or not")
+    off = lm.next_token_probs("To be, or not", ablate_heads=[(0, 2), (1, 0)])
+    order = np.argsort(-np.maximum(full, off), kind="stable")[:10]
+    np.testing.assert_allclose(with_all["x"][::-1], full[order], atol=1e-6)
+    np.testing.assert_allclose(without["x"][::-1], off[order], atol=1e-6)
+    bits = [-lm.log_probs(sample, ablate_heads=h).sum() / len(sample) / np.log(2) for h in ([], [(0, 2), (1, 0)])]
+    assert summary.startswith(f"**Switched off: L1 H3, L2 H1.** Bits per character on the sample text: "
+                              f"{bits[0]:.4f} → {bits[1]:.4f} ({bits[1] - bits[0]:+.4f}).")
+    with app_error("heads is empty: tick at least one head"):
+        client.predict("To be", MODEL, [], sample, api_name="/ablate")
+    with app_error(r"heads must be labels such as 'L1 H2' \(layers 1…4, heads 1…4\), received 'L9 H1'"):
+        client.predict("To be", MODEL, ["L9 H1"], sample, api_name="/ablate")
+
+
+def test_head_effects_rank_every_head(client, lm):
+    sample = "ROMEO:\nBut, soft! what light through yonder window breaks?\n"
+    chart, table = client.predict(MODEL, sample, api_name="/head_effects")
+    base, effects = lm.head_effects(sample)
+    assert [row[0] for row in table["data"]] == [f"L{l + 1} H{h + 1}" for l, h, _ in effects]
+    np.testing.assert_allclose([row[1] for row in table["data"]], [round(e, 4) for _, _, e in effects], atol=1e-4)
+    assert f"all heads: {base:.4f} bits per character" in json.loads(chart["plot"])["layout"]["title"]["text"]
+    with app_error("sample is empty"):
+        client.predict(MODEL, " ", api_name="/head_effects")
 
 
 # -- Tokenizers --------------------------------------------------------------------------------------
@@ -257,6 +350,15 @@ def test_translate_matches_the_pipeline(client):
     assert "Line(s) [1] were longer than the model reads" in note
     with app_error("text is empty"):
         client.predict(" \n ", "en-es-translation", 1, api_name="/translate")
+    out, _ = client.predict(text, "en-es-translation", 2, api_name="/translate")
+    heat = plot_data(client.predict(text, out, "en-es-translation", 2, 2, "3", api_name="/cross_attention"))[0]
+    ref = model.attention("I like cats.", out.split("\n")[1])
+    np.testing.assert_allclose(heat["z"], ref["cross_attention"][1, 2], atol=1e-6)
+    mean = plot_data(client.predict(text, out, "en-es-translation", 1, 1, "mean", api_name="/cross_attention"))[0]
+    np.testing.assert_allclose(mean["z"], model.attention("Where is the station?", out.split("\n")[0])
+                               ["cross_attention"][0].mean(0), atol=1e-6)
+    with app_error("line is 3, and the text has 2 line"):
+        client.predict(text, out, "en-es-translation", 3, 1, "mean", api_name="/cross_attention")
     with app_error("Value 9 is greater than maximum value 8"):  # the slider's own check
         client.predict("hi", "en-es-translation", 9, api_name="/translate")
 
@@ -270,6 +372,11 @@ def test_summarize_extractive_and_abstractive(client):
     model = needs("samsum-summarization")
     out, _ = client.predict(dialogue, "samsum-summarization", 1, api_name="/summarize")
     assert out == lmdemo.pipeline("summarization", model=model)(dialogue, num_beams=1)["summary_text"]
+    cross, copy = client.predict(dialogue, out, "samsum-summarization", 2, "mean", api_name="/summary_attention")
+    ref = model.attention(dialogue, out)
+    np.testing.assert_allclose(plot_data(cross)[0]["z"], ref["cross_attention"][1].mean(0), atol=1e-6)
+    np.testing.assert_allclose(plot_data(copy)[0]["z"], ref["copy_attention"], atol=1e-6)
+    assert client.predict(dialogue, out, "lead-3", 1, "mean", api_name="/summary_attention") == (None, None)
 
 
 def test_sentiment_matches_the_pipeline(client):
