@@ -20,8 +20,9 @@ def positioned(tokens):
     return [f"{i}:{show_token(tok)}" for i, tok in enumerate(tokens)]
 
 
-def _layout(fig, title, height):
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+def _layout(fig, title, height, top=0):
+    """Title, size and margins; ``top`` more pixels above the plot (for axis labels drawn on top)."""
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=(40 if title else 10) + top, b=10),
                       font=dict(family=FONT), template="plotly_white")
     return fig
 
@@ -84,7 +85,7 @@ def heatmap(matrix, x_labels, y_labels, title="", zmin=None, zmax=None, colorsca
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
     size = max(len(x_labels), len(y_labels))
-    return _layout(fig, title, 160 + 28 * size)
+    return _layout(fig, title, 200 + 28 * size, top=50)
 
 
 def token_grid(tokens, probs, x_labels, y_labels, hover=None, title=""):
@@ -96,7 +97,7 @@ def token_grid(tokens, probs, x_labels, y_labels, hover=None, title=""):
                                colorbar=dict(title="P")))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
-    return _layout(fig, title, 160 + 34 * len(y_labels))
+    return _layout(fig, title, 200 + 34 * len(y_labels), top=30)
 
 
 def paired_bars(tokens, first, second, names, title=""):

@@ -22,7 +22,7 @@ SETTINGS = {"greedy": (0, 0, 0, 0, 0), "temperature": (1, 0, 0, 0, 1), "top_k": 
             "top_p": (1, 0, 1, 0, 1), "beam": (0, 0, 0, 1, 0)}
 # example prompts in the style of each model's training text
 EXAMPLES = {
-    "shakespeare": ["ROMEO:", "JULIET:\nO Romeo, Romeo!", "First Citizen:\nBefore we proceed any further,",
+    "shakespeare": ["ROMEO:\n", "JULIET:\nO Romeo, Romeo! wherefore art thou", "First Citizen:\nBefore we proceed any further,",
                     "KING RICHARD III:\nNow is the winter of our discontent"],
     "ptb": ["the company said", "in the third quarter net income rose", "mr. <unk> said the",
             "the dow jones industrial average fell N points to"],
@@ -75,7 +75,7 @@ def next_token(prompt, model_name, sampler="greedy", temperature=1.0, top_k=40, 
                           top_p=args["top_p"])
     order = np.argsort(-r["model"], kind="stable")[:CHART_TOKENS]
     kept = int((r["sampler"] > 0).sum())
-    title = (f"{sampler}: keeps {kept:,} of {len(r['model']):,} tokens, {r['kept_mass']:.3f} of the probability "
+    title = (f"{sampler}: keeps {kept:,} of {len(r['model']):,} tokens,<br>{r['kept_mass']:.3f} of the probability "
              f"after temperature {args['temperature'] if sampler != 'greedy' else 1.0:g}")
     return charts.sampling_bars([lm.tokenizer.token_text(int(i)) for i in order], r["model"][order],
                                 r["tempered"][order], r["sampler"][order], title=title)
@@ -149,7 +149,7 @@ def build(models, demo):
                                 allow_custom_value=True, info=t("hub_hint"))
             info = gr.Markdown()
             sampler = gr.Radio(SAMPLERS, value="top_k", label=t("sampler"), elem_id="gen-sampler")
-            max_new = gr.Slider(1, MAX_NEW_TOKENS, value=200, step=1, label=t("max_new_tokens"))
+            max_new = gr.Slider(1, MAX_NEW_TOKENS, value=200, step=1, label=t("max_new_tokens"), elem_id="gen-max-new")
             shown = SETTINGS["top_k"]
             temperature = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label=t("temperature"), visible=bool(shown[0]),
                                     elem_id="gen-temperature")
@@ -170,7 +170,8 @@ def build(models, demo):
     with gr.Row():
         steps = gr.Slider(1, MAX_STEPS, value=20, step=1, label=t("steps"), elem_id="gen-steps")
         step_button = gr.Button(t("step_through"), elem_id="gen-step-button")
-    step_table = gr.Dataframe(show_label=False, wrap=True, elem_id="gen-steps-table")
+    step_table = gr.Dataframe(headers=["step", "picked", "model → sampler", "kept mass"], show_label=False, wrap=True,
+                              elem_id="gen-steps-table")
 
     settings = [temperature, top_k, top_p, num_beams]
     gen_event = button.click(generate, [prompt, model, sampler, max_new, *settings, seed], output,
@@ -189,3 +190,4 @@ def build(models, demo):
     model.change(examples_for, [model, prompt], [examples, prompt], api_visibility="private", show_progress="hidden")
     if models:  # filled at page load, not at startup: the model loads on the first visit
         demo.load(model_info, model, info, api_visibility="private", show_progress="hidden")
+        demo.load(next_token, chart_inputs, chart, api_visibility="private", show_progress="hidden")

@@ -370,7 +370,7 @@ def build(transformers, demo):
     gr.Markdown(t("step_lens"))
     lens_grid = gr.Plot(show_label=False, elem_id="inside-lens")
     with gr.Accordion(t("lens_table"), open=False):
-        lens_table = gr.Dataframe(show_label=False, elem_id="inside-lens-table")
+        lens_table = gr.Dataframe(headers=["layer", "position", "#1"], show_label=False, elem_id="inside-lens-table")
     gr.Markdown(t("step_ablate"))
     with gr.Row():
         with gr.Column():
@@ -387,7 +387,8 @@ def build(transformers, demo):
             ablate_chart = gr.Plot(show_label=False, elem_id="inside-ablate-chart")
     with gr.Row():
         effects_chart = gr.Plot(show_label=False, elem_id="inside-effects")
-        effects_table = gr.Dataframe(show_label=False, max_height=300, elem_id="inside-effects-table")
+        effects_table = gr.Dataframe(headers=["head", "change in bits per character"], show_label=False,
+                                     max_height=300, elem_id="inside-effects-table")
 
     outputs = [note, tokens, embeddings, q, k, v, scores, weights, query_row, combined, ffn, top, chart]
     inputs = [text, model, layer, head, position]

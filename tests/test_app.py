@@ -115,7 +115,7 @@ def test_next_token_chart_shows_what_the_sampler_cuts_off(client, lm):
     np.testing.assert_allclose(cut["x"][::-1], np.where(r["sampler"][order] > 0, 0, r["tempered"][order]), atol=1e-6)
     assert sum(x > 0 for x in drawn["x"]) == 3 and sum(x > 0 for x in cut["x"]) == 12
     title = json.loads(figure["plot"])["layout"]["title"]["text"]
-    assert title == f"top_k: keeps 3 of 66 tokens, {r['kept_mass']:.3f} of the probability after temperature 1.5"
+    assert title == f"top_k: keeps 3 of 66 tokens,<br>{r['kept_mass']:.3f} of the probability after temperature 1.5"
     with app_error("Value 0.0 is less than minimum value 0.01"):  # the slider's own check
         client.predict("ROMEO:", MODEL, "top_p", 1.0, 20, 0.0, api_name="/next_token")
     with app_error("'nucleus' .* is not in the list of choices"):  # the radio's own check
