@@ -8,39 +8,12 @@ clients generate at once and reports failures and p50/p95 latencies.
 """
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
-from common import report
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(url, process, timeout):
-    """Seconds until ``url`` answers 200 (raises if the process dies or ``timeout`` passes)."""
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"app.py exited with code {process.returncode} before it was ready")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return time.perf_counter() - t0
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"app.py was not ready after {timeout} s")
+from common import report, start_app, wait_ready
 
 
 def percentile(values, q):
@@ -74,12 +47,7 @@ def main():
 
     from gradio_client import Client
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
-           "GRADIO_ANALYTICS_ENABLED": "False"}
-    process = subprocess.Popen([sys.executable, os.path.join(REPO, "app.py")], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url, process = start_app()
     try:
         cold_start = wait_ready(url, process, timeout=120)
         client = Client(url, verbose=False)

@@ -4,7 +4,11 @@ import argparse
 import json
 import os
 import platform
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -52,3 +56,37 @@ def report(title, rows, result, as_json):
         print(f"  {k:<{width}}  {v}")
     if as_json:
         print(json.dumps(result))
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url, process, timeout):
+    """Seconds until ``url`` answers 200 (raises if the process dies or ``timeout`` passes)."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"app.py exited with code {process.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"app.py was not ready after {timeout} s")
+
+
+def start_app():
+    """``python app.py`` in a new process on a free local port: (its URL, the process)."""
+    port = free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
+           "GRADIO_ANALYTICS_ENABLED": "False"}
+    process = subprocess.Popen([sys.executable, os.path.join(REPO, "app.py")], cwd=REPO, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return f"http://127.0.0.1:{port}/", process

@@ -409,5 +409,5 @@ def build(transformers, demo):
                         concurrency_limit=4, concurrency_id="score", show_progress_on=[ablate_summary])
     find_button.click(find_heads, [model, sample], [effects_chart, effects_table], api_name="head_effects",
                       concurrency_limit=2, concurrency_id="score", show_progress_on=[effects_table])
-    export.click(export_view, inputs, download, api_visibility="private", concurrency_limit=2,
+    export.click(export_view, inputs, download, api_name="export_inside", concurrency_limit=2,
                  concurrency_id="score", show_progress_on=[download])

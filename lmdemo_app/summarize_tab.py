@@ -64,12 +64,16 @@ def build():
         with gr.Column():
             out = gr.Textbox(label=t("summary"), lines=5, buttons=["copy"], elem_id="sum-out")
             note = gr.Markdown()
-    gr.Markdown(t("summary_attention_help"))
+    event = button.click(summarize, [text, method, beams], [out, note], api_name="summarize", concurrency_limit=2,
+                         concurrency_id="tasks")
     abstractive = [m for m in choices if m not in EXTRACTIVE]
-    config = checkpoint_config(abstractive[0])["config"] if abstractive else {"decoder_layers": 1, "num_heads": 1}
+    if not abstractive:
+        return
+    gr.Markdown(t("summary_attention_help"))
+    config = checkpoint_config(abstractive[0])["config"]
     with gr.Row():
-        layer = gr.Slider(1, config["decoder_layers"], value=config["decoder_layers"], step=1, label=t("layer"),
-                          elem_id="sum-layer")
+        layer = gr.Slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
+                          label=t("layer"), elem_id="sum-layer")
         head = gr.Radio(cross_attention.head_choices(config["num_heads"]), value=cross_attention.MEAN,
                         label=t("head"), elem_id="sum-head")
     with gr.Row():
@@ -77,7 +81,6 @@ def build():
         copy = gr.Plot(show_label=False, elem_id="sum-copy")
     view = dict(fn=attention, inputs=[text, out, method, layer, head], outputs=[cross, copy], concurrency_limit=2,
                 concurrency_id="tasks")
-    button.click(summarize, [text, method, beams], [out, note], api_name="summarize", concurrency_limit=2,
-                 concurrency_id="tasks").success(api_name="summary_attention", **view)
+    event.success(api_name="summary_attention", **view)
     for control in (layer, head):
         control.input(api_visibility="private", trigger_mode="always_last", **view)

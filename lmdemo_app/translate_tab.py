@@ -53,18 +53,21 @@ def build():
         with gr.Column():
             out = gr.Textbox(label=t("spanish"), lines=5, buttons=["copy"], elem_id="tr-out")
             note = gr.Markdown()
+    event = button.click(translate, [text, model, beams], [out, note], api_name="translate", concurrency_limit=2,
+                         concurrency_id="tasks")
+    if not names:
+        return
     gr.Markdown(t("cross_attention_help"))
-    config = checkpoint_config(names[0])["config"] if names else {"decoder_layers": 1, "num_heads": 1}
+    config = checkpoint_config(names[0])["config"]
     with gr.Row():
         line = gr.Slider(1, MAX_LINES, value=1, step=1, label=t("line"), elem_id="tr-line")
-        layer = gr.Slider(1, config["decoder_layers"], value=config["decoder_layers"], step=1, label=t("layer"),
-                          elem_id="tr-layer")
+        layer = gr.Slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
+                          label=t("layer"), elem_id="tr-layer")
         head = gr.Radio(cross_attention.head_choices(config["num_heads"]), value=cross_attention.MEAN,
                         label=t("head"), elem_id="tr-head")
     heatmap = gr.Plot(show_label=False, elem_id="tr-attention")
     view = dict(fn=attention, inputs=[text, out, model, line, layer, head], outputs=heatmap, concurrency_limit=2,
                 concurrency_id="tasks")
-    button.click(translate, [text, model, beams], [out, note], api_name="translate", concurrency_limit=2,
-                 concurrency_id="tasks").success(api_name="cross_attention", **view)
+    event.success(api_name="cross_attention", **view)
     for control in (line, layer, head):
         control.input(api_visibility="private", trigger_mode="always_last", **view)

@@ -71,6 +71,20 @@ def test_inspect_shows_every_layer_and_head(gpt2):
     assert len(inside["blocks"]) == 2 and inside["blocks"][1]["attention_weights"].shape == (4, 6, 6)
 
 
+def test_logit_lens_and_ablation_work_on_gpt2(gpt2):
+    """GPT-2's read-out (final LayerNorm, tied output layer) serves the logit lens; its heads switch off."""
+    text = "Hello there, general"
+    lens = gpt2.logit_lens(text, top_k=3)
+    assert len(lens) == gpt2.config.num_layers + 1 and len(lens[0]) == len(gpt2.tokenizer.encode(text))
+    probs = gpt2.next_token_probs(text)
+    order = np.argsort(-probs, kind="stable")[:3]
+    np.testing.assert_allclose([p for _, p in lens[-1][-1]], probs[order], atol=1e-6)
+    assert [tok for tok, _ in lens[-1][-1]] == [gpt2.tokenizer.token_text(int(i)) for i in order]
+    ablated = gpt2.log_probs(text, ablate_heads=[(1, 2)])
+    assert np.abs(ablated - gpt2.log_probs(text)).max() > 1e-6
+    assert not gpt2.inspect(text, ablate_heads=[(1, 2)])["blocks"][1]["head_outputs"][2].any()
+
+
 def test_vocab_and_merges_give_the_same_tokens_as_tokenizer_json(tmp_path, gpt2, expected):
     folder = copy_fixture(tmp_path, leave_out=("tokenizer.json",))
     lm = lmdemo.load_model(str(folder))
