@@ -34,6 +34,12 @@ def _add_train_loop_args(p):
     p.add_argument("--eval-tokens", type=int, default=0, help="validation tokens per evaluation (0: all)")
     p.add_argument("--max-minutes", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=1337)
+    p.add_argument("--optimizer", default="adamw", choices=["adamw", "muon"],
+                   help="muon: Muon for the blocks' weight matrices, AdamW (--lr) for the rest")
+    p.add_argument("--muon-lr", type=float, default=0.02, help="Muon's peak learning rate")
+    p.add_argument("--schedule", default="cosine", choices=["cosine", "wsd"],
+                   help="after the warmup: cosine decay, or warmup-stable-decay (linear decay at the end)")
+    p.add_argument("--decay-fraction", type=float, default=0.2, help="wsd: the part of the run spent decaying")
     p.add_argument("--no-resume", action="store_true")
     p.add_argument("--encrypt", action="store_true",
                    help="store the checkpoint encrypted (AES-256-GCM) with the key in $LMDEMO_CHECKPOINT_KEY "
@@ -46,7 +52,8 @@ def _train_config(args):
     return TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,
                        min_learning_rate=args.min_lr, warmup_steps=args.warmup, weight_decay=args.weight_decay,
                        grad_clip=args.grad_clip, eval_interval=args.eval_interval, eval_tokens=args.eval_tokens,
-                       max_minutes=args.max_minutes, seed=args.seed)
+                       max_minutes=args.max_minutes, seed=args.seed, optimizer=args.optimizer,
+                       muon_learning_rate=args.muon_lr, schedule=args.schedule, decay_fraction=args.decay_fraction)
 
 
 def build_parser():
@@ -78,8 +85,11 @@ def build_parser():
         t.add_argument(flag, type=int, default=None, dest=field, help=help)
     t.add_argument("--tie-embeddings", action=argparse.BooleanOptionalAction, default=None,
                    help="the output layer reuses the token embeddings (default: yes for LSTM/RNN, no for Transformer)")
-    t.add_argument("--activation", choices=["gelu", "relu"], default=None)
-    t.add_argument("--position", choices=["learned", "sinusoidal"], default=None)
+    t.add_argument("--activation", choices=["gelu", "relu", "relu2", "swiglu"], default=None)
+    t.add_argument("--position", choices=["learned", "sinusoidal", "rope"], default=None)
+    t.add_argument("--norm", choices=["layer", "rms"], default=None, help="LayerNorm or RMSNorm")
+    t.add_argument("--qk-norm", action=argparse.BooleanOptionalAction, default=None,
+                   help="RMS-normalize queries and keys before Q Kᵀ")
     t.add_argument("--dropout", type=float, default=None)
     _add_train_loop_args(t)
 
@@ -194,7 +204,8 @@ def _run(args, argv):
         from lmdemo.training.lm_training import train_language_model
 
         overrides = {k: getattr(args, k) for k in ("num_layers", "num_heads", "d_model", "max_length", "hidden_dim",
-                                                   "activation", "position", "dropout", "tie_embeddings")
+                                                   "activation", "position", "dropout", "tie_embeddings", "norm",
+                                                   "qk_norm")
                      if getattr(args, k) is not None}
         if args.model in ("lstm", "rnn"):
             overrides = _recurrent_overrides(overrides, args)

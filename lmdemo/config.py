@@ -22,11 +22,13 @@ class TransformerConfig(_DictIO):
     num_heads: int = 4  # attention heads per block
     d_model: int = 256  # width of every token vector
     hidden_dim: int = 0  # feed-forward inner width; 0 means 4 × d_model
-    activation: str = "gelu"  # "gelu" (GPT-2) or "relu" (the original Transformer)
-    position: str = "learned"  # "learned" (GPT-2) or "sinusoidal" (Vaswani et al.)
+    activation: str = "gelu"  # "gelu" (GPT-2), "relu" (the original Transformer), "relu2" (ReLU²) or "swiglu"
+    position: str = "learned"  # "learned" (GPT-2), "sinusoidal" (Vaswani et al.) or "rope" (rotary, Su et al.)
     dropout: float = 0.0  # on attention weights and residual branches while training
     layer_norm_epsilon: float = 1e-5
     tie_embeddings: bool = False  # the output layer reuses the token embedding matrix (Press & Wolf, 2017)
+    norm: str = "layer"  # "layer" (LayerNorm) or "rms" (RMSNorm) before each sub-block and at the end
+    qk_norm: bool = False  # RMS-normalize queries and keys per head before Q Kᵀ
 
     def __post_init__(self):
         if not self.hidden_dim:
@@ -38,10 +40,16 @@ class TransformerConfig(_DictIO):
         if self.d_model % self.num_heads:
             raise ValueError(
                 f"d_model must be divisible by num_heads, received d_model={self.d_model}, num_heads={self.num_heads}")
-        if self.activation not in ("gelu", "relu"):
-            raise ValueError(f"activation must be 'gelu' or 'relu', received activation={self.activation!r}")
-        if self.position not in ("learned", "sinusoidal"):
-            raise ValueError(f"position must be 'learned' or 'sinusoidal', received position={self.position!r}")
+        if self.activation not in ("gelu", "relu", "relu2", "swiglu"):
+            raise ValueError(f"activation must be 'gelu', 'relu', 'relu2' or 'swiglu', received "
+                             f"activation={self.activation!r}")
+        if self.position not in ("learned", "sinusoidal", "rope"):
+            raise ValueError(f"position must be 'learned', 'sinusoidal' or 'rope', received position={self.position!r}")
+        if self.norm not in ("layer", "rms"):
+            raise ValueError(f"norm must be 'layer' or 'rms', received norm={self.norm!r}")
+        if self.position == "rope" and (self.d_model // self.num_heads) % 2:
+            raise ValueError(f"position='rope' needs an even head width, received d_model={self.d_model}, "
+                             f"num_heads={self.num_heads}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), received dropout={self.dropout!r}")
 

@@ -7,6 +7,27 @@ from keras import ops
 
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.logits import MASK_VALUE
+from lmdemo.layers.rms_norm import rms_normalize
+
+ROPE_BASE = 10000.0
+
+
+def rotate(x, positions):
+    """RoPE (Su et al., 2021): each pair of features (x_i, x_{i+d/2}) of a query or key at position p is
+    rotated by the angle p · θ_i, θ_i = 10000^(−2i/d), so that q_m · k_n depends on m − n only.
+
+        (x_i, x_{i+d/2}) → (x_i cos pθ_i − x_{i+d/2} sin pθ_i,  x_{i+d/2} cos pθ_i + x_i sin pθ_i)
+
+    Args:
+        x: (batch, heads, seq, d) queries or keys, d even.
+        positions: (seq,) each row's position in the sequence.
+    """
+    half = x.shape[-1] // 2
+    theta = ROPE_BASE ** (-ops.arange(half, dtype="float32") * 2.0 / x.shape[-1])  # (d/2,)
+    angle = ops.cast(positions, "float32")[:, None] * theta[None, :]  # (seq, d/2)
+    cos, sin = ops.cast(ops.cos(angle), x.dtype), ops.cast(ops.sin(angle), x.dtype)
+    first, second = x[..., :half], x[..., half:]
+    return ops.concatenate([first * cos - second * sin, second * cos + first * sin], axis=-1)
 
 
 
@@ -30,11 +51,18 @@ class MultiHeadAttention(keras.layers.Layer):
         output_dim: size of the output; defaults to the last dimension of the query input.
         use_bias: whether the four projections have biases.
         dropout: dropout rate on the attention weights during training.
+        rotary: rotate queries and keys by their positions (RoPE, ``rotate``) before Q Kᵀ.
+        qk_norm: RMS-normalize each head's queries and keys before Q Kᵀ (QK-norm: the scores stay
+            bounded however large the projections grow).
     """
 
     def __init__(self, num_heads, key_dim, value_dim=None, output_dim=None, use_bias=True,
-                 dropout=0.0, kernel_initializer="glorot_uniform", **kwargs):
+                 dropout=0.0, kernel_initializer="glorot_uniform", rotary=False, qk_norm=False, **kwargs):
         super().__init__(**kwargs)
+        if rotary and int(key_dim) % 2:
+            raise ValueError(f"rotary needs an even key_dim, received key_dim={key_dim!r}")
+        self.rotary = bool(rotary)
+        self.qk_norm = bool(qk_norm)
         if int(num_heads) < 1:
             raise ValueError(f"num_heads must be ≥ 1, received num_heads={num_heads!r}")
         if int(key_dim) < 1:
@@ -108,13 +136,21 @@ class MultiHeadAttention(keras.layers.Layer):
             k, v = key_value[:, 0], key_value[:, 1]
 
         q_len = ops.shape(q)[2]
-        q_start = 0
+        q_start = 0 if cache is None else cache_index
+        if self.qk_norm:
+            q = rms_normalize(q)
+            if key_value is None:
+                k = rms_normalize(k)
+        if self.rotary:  # the new keys sit at the same positions as the queries
+            positions = q_start + ops.arange(q_len)
+            q = rotate(q, positions)
+            if key_value is None:
+                k = rotate(k, positions)
         if cache is not None:
             # write the new keys/values into the fixed-size cache in place, then attend over all of it
             new_kv = ops.stack([k, v], axis=1)  # (batch, 2, heads, q_len, d_k)
             cache = ops.slice_update(cache, [0, 0, 0, cache_index, 0], new_kv)  # (batch, 2, heads, max_len, d_k)
             k, v = cache[:, 0], cache[:, 1]  # (batch, heads, max_len, d_k)
-            q_start = cache_index
         k_len = ops.shape(k)[2]
 
         mask = None
@@ -172,5 +208,7 @@ class MultiHeadAttention(keras.layers.Layer):
             "use_bias": self.use_bias,
             "dropout": self.dropout,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "rotary": self.rotary,
+            "qk_norm": self.qk_norm,
         })
         return config

@@ -24,7 +24,8 @@ class DecoderBlock(TransformerBlock):
         dim = input_shape[-1]
         head_width = self.head_width(dim)
         self.attention_norm = self.layer_norm("attention_norm")
-        self.attention = MultiHeadAttention(self.num_heads, head_width, dropout=self.dropout, name="attention")
+        self.attention = MultiHeadAttention(self.num_heads, head_width, dropout=self.dropout, rotary=self.rotary,
+                                            qk_norm=self.qk_norm, name="attention")
         self.attention_dropout = keras.layers.Dropout(self.dropout, name="attention_residual_dropout")
         self.feed_forward_norm = self.layer_norm("feed_forward_norm")
         self.feed_forward = FeedForward(self.hidden_dim, self.activation, dropout=self.dropout, name="feed_forward")

@@ -4,7 +4,9 @@ import keras
 
 # "gelu" is the tanh approximation (GPT-2's, and every lmdemo checkpoint's); "gelu_exact" is x·Φ(x) with the
 # normal CDF Φ written with erf (BERT's ``hidden_act: "gelu"``). The two differ by at most 4.8e-4 (near x = ±2.7).
-ACTIVATIONS = ("relu", "gelu", "gelu_exact")
+# "relu2" is ReLU squared (So et al., "Primer", 2021); "swiglu" gates the inner layer (Shazeer, 2020) and has a
+# third matrix, so a width of ⅔ · 4 · d_model keeps the parameter count of the others.
+ACTIVATIONS = ("relu", "gelu", "gelu_exact", "relu2", "swiglu")
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
@@ -15,7 +17,9 @@ class FeedForward(keras.layers.Layer):
         hidden_dim: width of the inner layer (usually 4 × the model width).
         activation: ``"relu"``: max(0, x);
             ``"gelu"``: GPT-2's tanh approximation of x·Φ(x), ½x(1 + tanh(√(2/π)(x + 0.044715x³)));
-            ``"gelu_exact"``: x·Φ(x) = ½x(1 + erf(x/√2)), as BERT computes it.
+            ``"gelu_exact"``: x·Φ(x) = ½x(1 + erf(x/√2)), as BERT computes it;
+            ``"relu2"``: max(0, x)²;
+            ``"swiglu"``: SiLU(X W_gate) ⊙ (X W₁), with SiLU(z) = z·σ(z) (a third weight matrix, W_gate).
         dropout: dropout rate on the output during training.
     """
 
@@ -35,6 +39,10 @@ class FeedForward(keras.layers.Layer):
         self.output_dense = keras.layers.Dense(dim, kernel_initializer=self.kernel_initializer, name="output")
         self.inner_dense.build(input_shape)
         self.output_dense.build(tuple(input_shape[:-1]) + (self.hidden_dim,))
+        if self.activation == "swiglu":
+            self.gate_dense = keras.layers.Dense(self.hidden_dim, kernel_initializer=self.kernel_initializer,
+                                                 name="gate")
+            self.gate_dense.build(input_shape)
         self.built = True
 
     def call(self, x, training=None, return_hidden=False):
@@ -46,6 +54,10 @@ class FeedForward(keras.layers.Layer):
         pre_activation = self.inner_dense(x)  # (batch, seq, hidden_dim)
         if self.activation == "relu":
             hidden = keras.ops.relu(pre_activation)
+        elif self.activation == "relu2":
+            hidden = keras.ops.square(keras.ops.relu(pre_activation))
+        elif self.activation == "swiglu":
+            hidden = keras.ops.silu(self.gate_dense(x)) * pre_activation
         else:
             hidden = keras.ops.gelu(pre_activation, approximate=self.activation == "gelu")
         out = self.dropout_layer(self.output_dense(hidden), training=training)  # (batch, seq, dim)

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-POSITION_KINDS = ("learned", "sinusoidal")
+POSITION_KINDS = ("learned", "sinusoidal", "rope")
 
 
 def sinusoidal_table(max_length, dim):
@@ -31,7 +31,8 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         vocab_size: number of token ids.
         max_length: the longest sequence (the context window).
         embedding_dim: size of each vector (d_model).
-        position: ``"learned"`` (a trained table, as GPT-2) or ``"sinusoidal"`` (fixed).
+        position: ``"learned"`` (a trained table, as GPT-2), ``"sinusoidal"`` (fixed), or ``"rope"``: no
+            vector is added here, the attention rotates its queries and keys by their positions instead.
         num_segments: rows of the segment table S (0: no segments; BERT has 2).
     """
 
@@ -74,6 +75,8 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
     def position_vectors(self, seq_len, start_index=0):
         """(seq_len, dim) position vectors for positions start_index, start_index + 1, ..."""
         positions = start_index + ops.arange(seq_len)
+        if self.position == "rope":
+            return ops.zeros((seq_len, self.embedding_dim))
         if self.position == "learned":
             return self.position_embedding(positions)
         return ops.take(ops.convert_to_tensor(self.position_table), positions, axis=0)

@@ -42,9 +42,11 @@ class TransformerLM(NetworkLM):
 
     def describe(self):
         c = self.config
-        return (f"A decoder-only Transformer (GPT-style, pre-LayerNorm): {c.num_layers} layers, {c.num_heads} heads, "
+        norm = "RMSNorm" if c.norm == "rms" else "LayerNorm"
+        return (f"A decoder-only Transformer (GPT-style, pre-{norm}): {c.num_layers} layers, {c.num_heads} heads, "
                 f"width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), {c.position} positions, "
-                f"context {c.max_length} tokens" + (", output layer tied to the token embeddings" if c.tie_embeddings else ""))
+                f"context {c.max_length} tokens" + (", QK-norm" if c.qk_norm else "")
+                + (", output layer tied to the token embeddings" if c.tie_embeddings else ""))
 
     # -- pure functions of the weights (jitted) ----------------------------------------------------
     def _forward(self, params, token_ids, head_mask=None):

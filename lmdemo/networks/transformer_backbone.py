@@ -14,11 +14,12 @@ class TransformerBackbone(keras.Model):
 
     Args:
         vocab_size, max_length, num_layers, num_heads, d_model, hidden_dim, activation,
-        position, dropout, layer_norm_epsilon: see ``lmdemo.config.TransformerConfig``.
+        position, dropout, layer_norm_epsilon, norm, qk_norm: see ``lmdemo.config.TransformerConfig``.
     """
 
     def __init__(self, vocab_size, max_length, num_layers, num_heads, d_model, hidden_dim,
-                 activation="gelu", position="learned", dropout=0.0, layer_norm_epsilon=1e-5, **kwargs):
+                 activation="gelu", position="learned", dropout=0.0, layer_norm_epsilon=1e-5, norm="layer",
+                 qk_norm=False, **kwargs):
         super().__init__(**kwargs)
         self.vocab_size = vocab_size
         self.max_length = max_length
@@ -30,13 +31,16 @@ class TransformerBackbone(keras.Model):
         self.position = position
         self.dropout = dropout
         self.layer_norm_epsilon = layer_norm_epsilon
+        self.norm = norm
+        self.qk_norm = qk_norm
         self.embedding = TokenAndPositionEmbedding(vocab_size, max_length, d_model, position=position, name="embedding")
         self.embedding_dropout = keras.layers.Dropout(dropout, name="embedding_dropout")
         self.blocks = [
-            DecoderBlock(num_heads, hidden_dim, activation, dropout, layer_norm_epsilon, name=f"block_{i}")
+            DecoderBlock(num_heads, hidden_dim, activation, dropout, layer_norm_epsilon, norm=norm, qk_norm=qk_norm,
+                         rotary=position == "rope", name=f"block_{i}")
             for i in range(num_layers)
         ]
-        self.final_norm = keras.layers.LayerNormalization(epsilon=layer_norm_epsilon, name="final_norm")
+        self.final_norm = self.blocks[0].layer_norm("final_norm")  # the blocks' kind of norm
 
     def build(self, input_shape):
         self.embedding.build(input_shape)
@@ -98,6 +102,6 @@ class TransformerBackbone(keras.Model):
             "vocab_size": self.vocab_size, "max_length": self.max_length, "num_layers": self.num_layers,
             "num_heads": self.num_heads, "d_model": self.d_model, "hidden_dim": self.hidden_dim,
             "activation": self.activation, "position": self.position, "dropout": self.dropout,
-            "layer_norm_epsilon": self.layer_norm_epsilon,
+            "layer_norm_epsilon": self.layer_norm_epsilon, "norm": self.norm, "qk_norm": self.qk_norm,
         })
         return config

@@ -131,6 +131,20 @@ def _data(m, task):
     return lines
 
 
+def optimizer_line(cfg):
+    """The optimizer and schedule of a training config, in words (older cards have neither field: AdamW, cosine)."""
+    peak, low, warm = cfg["learning_rate"], cfg["min_learning_rate"], cfg["warmup_steps"]
+    if cfg.get("schedule") == "wsd":
+        schedule = (f"{warm} warmup steps, flat, then a linear decay to {low:g} over the last "
+                    f"{cfg.get('decay_fraction', 0.2):.0%} of the steps")
+    else:
+        schedule = f"{warm} warmup steps, cosine decay to {low:g}"
+    if cfg.get("optimizer") == "muon":
+        return (f"Muon for the blocks' weight matrices (peak learning rate {cfg['muon_learning_rate']:g}) and AdamW "
+                f"for the rest (peak learning rate {peak:g}; {schedule}")
+    return f"AdamW (peak learning rate {peak:g}, {schedule}"
+
+
 def _how_trained(model, m, task):
     command = m.get("command") or "(trained from Python; no command recorded)"
     if model.kind == "ngram":
@@ -154,8 +168,7 @@ def _how_trained(model, m, task):
     else:
         batches = f"batches of {cfg['batch_size']} examples of similar length"
     lines += ["```", command, "```",
-              f"AdamW (peak learning rate {cfg['learning_rate']:g}, {cfg['warmup_steps']} warmup steps, cosine decay to "
-              f"{cfg['min_learning_rate']:g}, weight decay {cfg['weight_decay']:g}, gradient norm clipped at "
+              optimizer_line(cfg) + f", weight decay {cfg['weight_decay']:g}, gradient norm clipped at "
               f"{cfg['grad_clip']:g}), {batches}, dropout {model.config.dropout:g}"
               + (f", label smoothing {m['label_smoothing']:g}" if m.get("label_smoothing") else "")
               + f", seed {cfg['seed']}."]

@@ -20,6 +20,8 @@ import numpy as np
 
 from lmdemo.data.batching import disjoint_windows, random_windows
 from lmdemo.layers.logits import target_log_probs
+from lmdemo.training.muon import Muon
+from lmdemo.training.schedules import WarmupStableDecay
 
 STATE_DIR = "train_state"
 
@@ -39,6 +41,10 @@ class TrainConfig:
     checkpoint_interval: int = 0  # also save every this many steps (0: only at evaluations)
     max_minutes: float = 0.0  # stop after this much training time (0 = no limit)
     seed: int = 1337
+    optimizer: str = "adamw"  # "adamw", or "muon" (Muon for the blocks' matrices, AdamW for the rest)
+    muon_learning_rate: float = 0.02  # Muon's peak rate (with optimizer="muon")
+    schedule: str = "cosine"  # "cosine" decay after the warmup, or "wsd" (warmup, stable, linear decay)
+    decay_fraction: float = 0.2  # with schedule="wsd": the last part of the run spent decaying
 
     def __post_init__(self):
         for name in ("steps", "batch_size", "eval_interval"):
@@ -49,19 +55,41 @@ class TrainConfig:
             raise ValueError(f"learning_rate must be a positive number, received learning_rate={self.learning_rate!r}")
         if self.warmup_steps < 0 or self.warmup_steps >= self.steps:
             raise ValueError(f"warmup_steps must be in [0, steps), received warmup_steps={self.warmup_steps!r}")
+        if self.optimizer not in ("adamw", "muon"):
+            raise ValueError(f"optimizer must be 'adamw' or 'muon', received optimizer={self.optimizer!r}")
+        if self.schedule not in ("cosine", "wsd"):
+            raise ValueError(f"schedule must be 'cosine' or 'wsd', received schedule={self.schedule!r}")
+        if not 0.0 < self.decay_fraction <= 1.0:
+            raise ValueError(f"decay_fraction must be in (0, 1], received decay_fraction={self.decay_fraction!r}")
+        if not (self.muon_learning_rate > 0 and math.isfinite(self.muon_learning_rate)):
+            raise ValueError(f"muon_learning_rate must be a positive number, received "
+                             f"muon_learning_rate={self.muon_learning_rate!r}")
 
 
-def make_optimizer(config):
-    schedule = keras.optimizers.schedules.CosineDecay(
+def make_schedule(config):
+    """The learning rate against the step: linear warmup, then cosine decay or WSD's stable phase and decay."""
+    if config.schedule == "wsd":
+        return WarmupStableDecay(config.learning_rate, config.min_learning_rate, config.steps, config.warmup_steps,
+                                 config.decay_fraction)
+    return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=0.0 if config.warmup_steps else config.learning_rate,
         decay_steps=config.steps - config.warmup_steps,
         alpha=config.min_learning_rate / config.learning_rate,
         warmup_target=config.learning_rate if config.warmup_steps else None,
         warmup_steps=config.warmup_steps,
     )
-    optimizer = keras.optimizers.AdamW(
-        learning_rate=schedule, weight_decay=config.weight_decay, beta_2=config.beta_2,
-        global_clipnorm=config.grad_clip or None)
+
+
+def make_optimizer(config):
+    schedule = make_schedule(config)
+    if config.optimizer == "muon":
+        optimizer = Muon(learning_rate=schedule, muon_learning_rate=config.muon_learning_rate,
+                         peak_learning_rate=config.learning_rate, weight_decay=config.weight_decay,
+                         beta_2=config.beta_2, global_clipnorm=config.grad_clip or None)
+    else:
+        optimizer = keras.optimizers.AdamW(
+            learning_rate=schedule, weight_decay=config.weight_decay, beta_2=config.beta_2,
+            global_clipnorm=config.grad_clip or None)
     optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
     return optimizer
 

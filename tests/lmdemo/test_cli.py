@@ -34,6 +34,23 @@ def test_train_writes_checkpoint_with_command_in_card(trained):
     assert json.loads((trained / "metrics.json").read_text())["step"] == 20
 
 
+def test_train_with_the_recipe_options(tmp_path):
+    data = tmp_path / "toy.txt"
+    data.write_text(TOY_TEXT, encoding="utf-8")
+    out = tmp_path / "recipe"
+    result = cli("train", "--data", str(data), "--out", str(out), "--preset", "tiny", "--context", "16",
+                 "--d-model", "16", "--layers", "1", "--steps", "10", "--warmup", "2", "--eval-interval", "10",
+                 "--batch-size", "4", "--position", "rope", "--norm", "rms", "--qk-norm", "--activation", "relu2",
+                 "--optimizer", "muon", "--muon-lr", "0.03", "--schedule", "wsd", "--decay-fraction", "0.3")
+    assert result.returncode == 0, result.stderr[-2000:]
+    config = json.loads((out / "config.json").read_text())["config"]
+    assert {k: config[k] for k in ("position", "norm", "qk_norm", "activation")} == {
+        "position": "rope", "norm": "rms", "qk_norm": True, "activation": "relu2"}
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert ("Muon for the blocks' weight matrices (peak learning rate 0.03) and AdamW for the rest (peak learning "
+            "rate 0.001; 2 warmup steps, flat, then a linear decay to 0.0001 over the last 30% of the steps, weight decay") in card
+
+
 def test_generate_and_score(trained):
     result = cli("generate", str(trained), "First", "--max-new-tokens", "12", "--sampler", "greedy")
     assert result.returncode == 0, result.stderr

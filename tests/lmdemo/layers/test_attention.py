@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from lmdemo.layers import MultiHeadAttention
+from lmdemo.layers.attention import rotate
 
 
 def _copy_from_keras(ours, theirs, dim, heads, head_dim):
@@ -79,3 +80,33 @@ def test_get_config_round_trip():
 def test_rejects_bad_heads():
     with pytest.raises(ValueError, match="num_heads must be ≥ 1, received num_heads=0"):
         MultiHeadAttention(0, 4)
+
+
+def test_rope_scores_depend_only_on_the_distance_between_positions():
+    rng = np.random.default_rng(0)
+    q, k = (rng.normal(size=(1, 1, 1, 8)).astype("float32") for _ in range(2))
+    score = lambda m, n: float(np.sum(np.asarray(rotate(q, np.array([m]))) * np.asarray(rotate(k, np.array([n])))))  # noqa: E731
+    assert score(3, 1) == pytest.approx(score(10, 8), abs=1e-5) == pytest.approx(score(2, 0), abs=1e-5)
+    assert score(3, 1) != pytest.approx(score(3, 2), abs=1e-3)
+    np.testing.assert_allclose(np.asarray(rotate(q, np.array([0]))), q, atol=1e-7)  # position 0 is not rotated
+    # each pair (x_i, x_{i+d/2}) is rotated by p·θ_i: its length is kept
+    r = np.asarray(rotate(q, np.array([5])))[0, 0, 0]
+    np.testing.assert_allclose(r[:4] ** 2 + r[4:] ** 2, q[0, 0, 0, :4] ** 2 + q[0, 0, 0, 4:] ** 2, rtol=1e-5)
+
+
+@pytest.mark.parametrize("options", [dict(rotary=True), dict(qk_norm=True), dict(rotary=True, qk_norm=True)])
+def test_rope_and_qk_norm_give_the_same_output_cached_and_whole(options):
+    batch, seq, dim, heads = 1, 6, 8, 2
+    x = np.random.default_rng(1).normal(size=(batch, seq, dim)).astype("float32")
+    mha = MultiHeadAttention(heads, dim // heads, **options)
+    whole = mha(x, use_causal_mask=True, return_details=True)
+    if options.get("qk_norm"):  # every head's query and key has RMS 1
+        for name in ("query", "key"):
+            np.testing.assert_allclose(np.sqrt(np.mean(np.square(whole.details[name]), -1)), 1.0, atol=1e-3)
+    cache = np.zeros((batch, 2, heads, seq, dim // heads), "float32")
+    outs = []
+    for i in range(seq):
+        step = mha(x[:, i:i + 1], cache=cache, cache_index=i)
+        cache = step.cache
+        outs.append(np.asarray(step.output))
+    np.testing.assert_allclose(np.concatenate(outs, 1), np.asarray(whole.output), atol=1e-5)

@@ -22,6 +22,22 @@ def test_feed_forward_is_act_of_linear(activation, fn):
     np.testing.assert_allclose(out, fn(x @ w1 + b1) @ w2 + b2, atol=1e-5)
 
 
+def test_relu_squared_and_swiglu_are_their_formulas():
+    x = np.random.default_rng(1).normal(size=(1, 3, 4)).astype("float32")
+    ff = FeedForward(6, activation="relu2")
+    out = np.asarray(ff(x))
+    w1, b1 = ff.inner_dense.kernel.numpy(), ff.inner_dense.bias.numpy()
+    w2, b2 = ff.output_dense.kernel.numpy(), ff.output_dense.bias.numpy()
+    np.testing.assert_allclose(out, np.maximum(x @ w1 + b1, 0) ** 2 @ w2 + b2, atol=1e-5)
+    glu = FeedForward(6, activation="swiglu")
+    out = np.asarray(glu(x))
+    w1, b1 = glu.inner_dense.kernel.numpy(), glu.inner_dense.bias.numpy()
+    wg, bg = glu.gate_dense.kernel.numpy(), glu.gate_dense.bias.numpy()
+    w2, b2 = glu.output_dense.kernel.numpy(), glu.output_dense.bias.numpy()
+    gate = x @ wg + bg
+    np.testing.assert_allclose(out, (gate / (1 + np.exp(-gate)) * (x @ w1 + b1)) @ w2 + b2, atol=1e-5)
+
+
 def test_feed_forward_rejects_unknown_activation():
     with pytest.raises(ValueError, match="activation='tanh'"):
         FeedForward(4, activation="tanh")

@@ -128,3 +128,32 @@ def test_head_effects_rank_every_head_by_its_change_in_bits(toy_lm):
     bits = -toy_lm.log_probs(text, ablate_heads=[(layer, head)]).sum() / len(text) / np.log(2)
     assert base == pytest.approx(-toy_lm.log_probs(text).sum() / len(text) / np.log(2))
     assert change == pytest.approx(bits - base)
+
+
+# -- the training-recipe options ---------------------------------------------------------------------
+@pytest.mark.parametrize("options", [dict(position="rope"), dict(norm="rms"), dict(qk_norm=True),
+                                     dict(activation="relu2"), dict(activation="swiglu"),
+                                     dict(position="rope", norm="rms", qk_norm=True, activation="relu2")])
+def test_each_recipe_option_scores_generates_and_saves_alike(toy_lm, tmp_path, options):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    lm = lmdemo.TransformerLM.create(toy_lm.tokenizer, lmdemo.TransformerConfig(
+        max_length=16, num_layers=2, num_heads=2, d_model=32, **options))
+    text = "Speak, speak. You are all"
+    assert lm.generate("Speak", 30, sampler="top_k", seed=1) == lm.generate("Speak", 30, sampler="top_k", seed=1,
+                                                                             use_cache=False)  # the window slides too
+    lp = lm.log_probs(text)
+    probs = lm.next_token_probs(text[:-1])
+    assert lp[-1] == pytest.approx(np.log(probs[lm.tokenizer.encode(text[-1])[0]]), abs=1e-5)
+    lm.save(tmp_path / "m")
+    np.testing.assert_allclose(lmdemo.load_model(str(tmp_path / "m")).log_probs(text), lp, rtol=1e-6)
+
+
+def test_recipe_options_are_checked():
+    with pytest.raises(ValueError, match="norm must be 'layer' or 'rms', received norm='batch'"):
+        lmdemo.TransformerConfig(norm="batch")
+    with pytest.raises(ValueError, match="position must be 'learned', 'sinusoidal' or 'rope'"):
+        lmdemo.TransformerConfig(position="alibi")
+    with pytest.raises(ValueError, match="position='rope' needs an even head width"):
+        lmdemo.TransformerConfig(d_model=30, num_heads=2, position="rope")

@@ -27,6 +27,32 @@ def test_train_config_errors():
         TrainConfig(learning_rate=float("nan"))
     with pytest.raises(ValueError, match=r"warmup_steps must be in \[0, steps\), received warmup_steps=10"):
         TrainConfig(steps=10, warmup_steps=10)
+    with pytest.raises(ValueError, match="optimizer must be 'adamw' or 'muon', received optimizer='sgd'"):
+        TrainConfig(optimizer="sgd")
+    with pytest.raises(ValueError, match="schedule must be 'cosine' or 'wsd', received schedule='linear'"):
+        TrainConfig(schedule="linear")
+    with pytest.raises(ValueError, match="muon_learning_rate must be a positive number"):
+        TrainConfig(muon_learning_rate=0)
+
+
+@pytest.mark.parametrize("options", [dict(optimizer="muon"), dict(schedule="wsd"),
+                                     dict(optimizer="muon", schedule="wsd")])
+def test_muon_and_wsd_train_and_resume(toy_lm, tmp_path, options):
+    """Each option learns (the validation loss falls) and resumes from its saved optimizer state."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    lm = lmdemo.TransformerLM.create(toy_lm.tokenizer, toy_lm.config)
+    ids = np.asarray(lm.tokenizer.encode("Speak, speak. You are all resolved rather to die. " * 40))
+    config = toy_train_config(steps=30, eval_interval=15, muon_learning_rate=0.02, **options)
+    trainer = Trainer(lm.network, config, context=16, state_dir=str(tmp_path / "state"), progress=False)
+    before = trainer.evaluate(ids[-200:])
+    trainer.fit(ids[:-200], ids[-200:], pause_after=15)
+    trainer.save_state()
+    resumed = Trainer(lm.network, config, context=16, state_dir=str(tmp_path / "state"), progress=False)
+    assert resumed.load_state() and resumed.step == 15
+    resumed.fit(ids[:-200], ids[-200:])
+    assert resumed.history[-1]["val_loss"] < before - 0.5
 
 
 @pytest.mark.slow
