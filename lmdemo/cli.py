@@ -41,6 +41,11 @@ def _add_train_loop_args(p):
                    help="after the warmup: cosine decay, or warmup-stable-decay (linear decay at the end)")
     p.add_argument("--decay-fraction", type=float, default=0.2, help="wsd: the part of the run spent decaying")
     p.add_argument("--no-resume", action="store_true")
+    p.add_argument("--coordinator-address", default=None,
+                   help="HOST:PORT of process 0: train data-parallel over several processes or machines "
+                        "(jax.distributed; run the same command on each with its --process-id)")
+    p.add_argument("--num-processes", type=int, default=None, help="processes in the run (with --coordinator-address)")
+    p.add_argument("--process-id", type=int, default=None, help="this process's number, 0 … N-1")
     p.add_argument("--encrypt", action="store_true",
                    help="store the checkpoint encrypted (AES-256-GCM) with the key in $LMDEMO_CHECKPOINT_KEY "
                         "or a passphrase in $LMDEMO_CHECKPOINT_PASSPHRASE; loading reads the same variables")
@@ -92,6 +97,18 @@ def build_parser():
                    help="RMS-normalize queries and keys before Q Kᵀ")
     t.add_argument("--dropout", type=float, default=None)
     _add_train_loop_args(t)
+
+    r = sub.add_parser("prepare", help="tokenize a text too big for memory (or a streamed Hub dataset) once into a "
+                                       "token folder that train --data reads memory-mapped")
+    r.add_argument("--data", required=True, help="UTF-8 text file (.gz ok) or hf:NAME[:CONFIG] (streamed)")
+    r.add_argument("--out", required=True, help="the token folder to write")
+    r.add_argument("--tokenizer", default="char", choices=["char", "bpe", "word"])
+    r.add_argument("--bpe-vocab-size", type=int, default=1000)
+    r.add_argument("--val-fraction", type=float, default=0.01, help="the last part of the tokens, for validation")
+    r.add_argument("--sample-chars", type=int, default=10_000_000, help="characters the tokenizer is trained on")
+    r.add_argument("--max-chars", type=int, default=None, help="stop after this many characters")
+    r.add_argument("--split", default="train", help="Hub datasets: the split")
+    r.add_argument("--text-column", default="text", help="Hub datasets: the column holding the text")
 
     g = sub.add_parser("generate", help="continue a prompt")
     g.add_argument("model", help="shipped model name, checkpoint folder, Hugging Face folder or hf:OWNER/NAME")
@@ -199,6 +216,10 @@ def _run(args, argv):
     import lmdemo  # noqa: F401  (selects the JAX backend)
     from lmdemo.backend import enable_compile_cache
 
+    if getattr(args, "coordinator_address", None) or getattr(args, "num_processes", None) is not None:
+        from lmdemo.training.distributed import initialize
+
+        initialize(args.coordinator_address, args.num_processes, args.process_id)  # before any use of JAX
     enable_compile_cache()
     if args.command == "train":
         from lmdemo.training.lm_training import train_language_model
@@ -217,6 +238,15 @@ def _run(args, argv):
                                   resume=not args.no_resume, command=command, model_name=args.name,
                                   encrypt=args.encrypt, model=args.model, order=args.order, window=args.window)
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
+        return 0
+    if args.command == "prepare":
+        from lmdemo.data.token_file import prepare_token_folder
+
+        meta = prepare_token_folder(args.data, args.out, tokenizer=args.tokenizer, bpe_vocab_size=args.bpe_vocab_size,
+                                    val_fraction=args.val_fraction, sample_chars=args.sample_chars,
+                                    max_chars=args.max_chars, split=args.split, text_column=args.text_column)
+        print(f"wrote {args.out}: {meta['tokens']:,} tokens ({meta['dtype']}) from {meta['chars']:,} characters, "
+              f"validation from token {meta['val_start']:,}; {meta['unknown_tokens']:,} unknown")
         return 0
     if args.command == "pii-data":
         from lmdemo.data.pii_synthesis import write_datasets

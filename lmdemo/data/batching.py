@@ -33,7 +33,7 @@ def random_windows(ids, batch_size, length, rng):
     """``batch_size`` random windows: inputs ids[i:i+length], targets ids[i+1:i+length+1]."""
     starts = rng.integers(0, len(ids) - length, size=batch_size)
     index = starts[:, None] + np.arange(length + 1)[None, :]
-    windows = ids[index]
+    windows = np.asarray(ids[index], dtype=np.int32)  # ids may be a uint16 memory map (lmdemo.data.token_file)
     return windows[:, :-1], windows[:, 1:]
 
 

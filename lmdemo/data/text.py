@@ -56,15 +56,17 @@ def load_text(source, split="train", text_column="text"):
     return text
 
 
-def load_hub_dataset(source, split):
-    """``(name, dataset)`` for ``"hf:NAME"`` or ``"hf:NAME:CONFIG"`` through ``datasets.load_dataset`` (online only)."""
+def load_hub_dataset(source, split, streaming=False):
+    """``(name, dataset)`` for ``"hf:NAME"`` or ``"hf:NAME:CONFIG"`` through ``datasets.load_dataset`` (online, or a
+    local folder laid out as the Hub lays datasets out); ``streaming`` gives an iterable that reads rows as they
+    arrive instead of downloading the whole split first."""
     name, _, config = source[3:].partition(":")
     try:
         import datasets
     except ImportError:
         raise ValueError("loading 'hf:...' data needs the `datasets` package: pip install datasets") from None
     try:
-        return name, datasets.load_dataset(name, config or None, split=split)
+        return name, datasets.load_dataset(name, config or None, split=split, streaming=streaming)
     except Exception as e:  # network and Hub errors come in many types
         raise ValueError(f"could not load the Hugging Face dataset {name!r} (split={split!r}): {e}") from None
 

@@ -80,6 +80,14 @@ def tokenizer_types():
     return {t.type_name: t for t in (CharTokenizer, BPETokenizer, WordTokenizer, WordPieceTokenizer)}
 
 
+def train_tokenizer(kind, text, bpe_vocab_size=1000):
+    """A new tokenizer of ``kind`` (``"char"``, ``"bpe"`` or ``"word"``) trained on ``text``."""
+    if kind not in ("char", "bpe", "word"):
+        raise ValueError(f"tokenizer must be 'char', 'bpe' or 'word', received tokenizer={kind!r}")
+    cls = tokenizer_types()[kind]
+    return cls.train(text, vocab_size=bpe_vocab_size) if kind == "bpe" else cls.train(text)
+
+
 def load_tokenizer(path):
     """Load a tokenizer saved with ``Tokenizer.save``.
 

@@ -211,10 +211,16 @@ def _lm_scores(model, m):
     if m.get("train_loss") is not None:
         lines.append(f"| train (last steps' mean) | {m['train_loss']:.4f} | | |")
     if m.get("val_loss_nats_per_token") is not None:
+        per_char = (f"{m['val_nats_per_char']:.4f} | {m['val_bits_per_char']:.4f}" if "val_nats_per_char" in m
+                    else " | ")  # a token folder keeps ids, not characters
         lines.append(f"| validation (every token, disjoint windows of {window}"
                      f"{', state reset per window' if model.max_length is None else ''}) | "
-                     f"{m['val_loss_nats_per_token']:.4f} | {m['val_nats_per_char']:.4f} | {m['val_bits_per_char']:.4f} |")
-    if m.get("final_val_tokens"):
+                     f"{m['val_loss_nats_per_token']:.4f} | {per_char} |")
+    if m.get("final_val_tokens") and "final_val_bits_per_char" not in m:
+        lines += ["", f"The token folder's validation split, {m['final_val_tokens']:,} tokens in disjoint windows: "
+                      f"{m['final_val_nats_per_token']:.4f} nats per token (perplexity "
+                      f"{m['final_val_perplexity']:.2f})."]
+    elif m.get("final_val_tokens"):
         lines += ["", f"Read whole with `lm.log_probs` (how the comparison table scores every model), the "
                       f"validation text has {m['final_val_tokens']:,} tokens: "
                       f"{m['final_val_nats_per_token']:.4f} nats per token (perplexity "

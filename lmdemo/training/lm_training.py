@@ -8,25 +8,16 @@ import numpy as np
 
 from lmdemo.config import preset_config
 from lmdemo.data.text import load_text, split_text
+from lmdemo.data.token_file import is_token_folder, read_token_folder
 from lmdemo.lm.language_model import NetworkLM
 from lmdemo.lm.recurrent_lm import LSTMLM, RNNLM
-from lmdemo.tokenizers import BPETokenizer, CharTokenizer, WordTokenizer
+from lmdemo.tokenizers.tokenizer import train_tokenizer
 from lmdemo.training.cards import machine
 from lmdemo.training.run import TrainingRun
 from lmdemo.training.trainer import Trainer, TrainConfig
 from lmdemo.lm.transformer_lm import TransformerLM
 from lmdemo.registry import LM_KINDS
 
-
-
-def build_tokenizer(kind, text, bpe_vocab_size=1000):
-    if kind == "char":
-        return CharTokenizer.train(text)
-    if kind == "bpe":
-        return BPETokenizer.train(text, vocab_size=bpe_vocab_size)
-    if kind == "word":
-        return WordTokenizer.train(text)
-    raise ValueError(f"tokenizer must be 'char', 'bpe' or 'word', received tokenizer={kind!r}")
 
 
 def _new_model(model, tok, preset, overrides):
@@ -42,7 +33,9 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
     """Train (or fine-tune) a language model on a text and write a checkpoint folder.
 
     Args:
-        data: a UTF-8 text file (``.gz`` too) or ``"hf:NAME"`` for a Hugging Face dataset.
+        data: a UTF-8 text file (``.gz`` too), ``"hf:NAME"`` for a Hugging Face dataset, or a token folder
+            (``lmdemo.data.token_file``, ``python -m lmdemo prepare``): token ids memory-mapped from disk, with
+            their tokenizer and validation split, for texts too big for memory.
         out_dir: the checkpoint folder; it is rewritten at every evaluation.
         model: ``"transformer"``, ``"lstm"``, ``"rnn"`` or ``"ngram"`` (counted, not trained
             by gradient descent: ``train_config`` and ``model_overrides`` do not apply).
@@ -74,11 +67,20 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
     if model not in LM_KINDS:
         raise ValueError(f"model must be one of {LM_KINDS}, received model={model!r}")
     cfg = train_config or TrainConfig()
-    text = load_text(data)
-    if val_data:
-        train_text, val_text = text, load_text(val_data)
+    folder = None
+    if is_token_folder(data):
+        if model == "ngram" or val_data:
+            raise ValueError(f"data={data!r} is a token folder: it holds its own validation split and trains neural "
+                             f"models; give the n-gram model the text file (received model={model!r}, "
+                             f"val_data={val_data!r})")
+        folder = read_token_folder(data)
+        train_text = val_text = None
     else:
-        train_text, val_text = split_text(text, val_fraction)
+        text = load_text(data)
+        if val_data:
+            train_text, val_text = text, load_text(val_data)
+        else:
+            train_text, val_text = split_text(text, val_fraction)
     if model == "ngram":
         from lmdemo.training.ngram_training import train_ngram
 
@@ -94,11 +96,17 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
             raise ValueError(f"init_from={init_from!r} is a {lm.kind} model; only neural models fine-tune")
     else:
         keras.utils.set_random_seed(cfg.seed)  # the same seed gives the same initial weights
-        tok = build_tokenizer(tokenizer, train_text, bpe_vocab_size)
+        tok = folder[0] if folder else train_tokenizer(tokenizer, train_text, bpe_vocab_size)
         lm = _new_model(model, tok, preset, model_overrides or {})
     run.prepare(lm)
-    train_ids = np.asarray(lm.tokenizer.encode(train_text), dtype=np.int32)
-    val_ids = np.asarray(lm.tokenizer.encode(val_text), dtype=np.int32) if val_text else None
+    if folder:
+        tok, train_ids, val_ids, meta = folder
+        if lm.tokenizer.get_config() != tok.get_config():
+            raise ValueError(f"data={data!r} was tokenized with another tokenizer than the model's; write the token "
+                             f"folder with the model's tokenizer, or start a new model")
+    else:
+        train_ids = np.asarray(lm.tokenizer.encode(train_text), dtype=np.int32)
+        val_ids = np.asarray(lm.tokenizer.encode(val_text), dtype=np.int32) if val_text else None
     context = lm.max_length or lm.train_length  # recurrent models train on windows of train_length
     if window is not None:
         if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= context:
@@ -113,7 +121,9 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         "task": "lm", "name": model_name, "command": command, "model": lm.kind, "data": data, "val_data": val_data,
         "val_fraction": None if val_data else val_fraction, "init_from": init_from, "window": context,
         "train_tokens": int(len(train_ids)), "val_tokens": int(0 if val_ids is None else len(val_ids)),
-        "val_chars": len(val_text), "unk_in_train": int(np.sum(train_ids == getattr(lm.tokenizer, "unk_id", -1))),
+        "val_chars": len(val_text) if val_text else None,
+        "unk_in_train": (folder[3]["unknown_tokens"] if folder else
+                         int(np.sum(train_ids == getattr(lm.tokenizer, "unk_id", -1)))),
     }
 
     def write(extra=None):
@@ -129,6 +139,10 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         seconds = run.seconds()
         scores = final_scores(lm, val_text)
         run.write(lm, {**_metrics(lm, trainer, info, seconds), **scores})
+    elif folder and val_ids is not None and not trainer.interrupted:  # a token folder: its ids, in disjoint windows
+        nats = trainer.evaluate(val_ids)
+        run.write(lm, {**_metrics(lm, trainer, info, run.seconds()), "final_val_nats_per_token": nats,
+                       "final_val_perplexity": math.exp(nats), "final_val_tokens": int(len(val_ids) - 1)})
     return lm
 
 
@@ -152,9 +166,9 @@ def _metrics(lm, trainer, info, seconds):
     if "val_loss" in last:
         nats = last["val_loss"]
         metrics["val_loss_nats_per_token"] = nats
-        # per character: total nats over the validation characters (equal to per token for char models)
-        total = nats * max(info["val_tokens"] - 1, 1)
-        per_char = total / max(info["val_chars"] - 1, 1)
-        metrics["val_nats_per_char"] = per_char
-        metrics["val_bits_per_char"] = per_char / math.log(2)
+        if info["val_chars"]:  # per character: total nats over the validation characters (a token folder has none)
+            total = nats * max(info["val_tokens"] - 1, 1)
+            per_char = total / max(info["val_chars"] - 1, 1)
+            metrics["val_nats_per_char"] = per_char
+            metrics["val_bits_per_char"] = per_char / math.log(2)
     return metrics

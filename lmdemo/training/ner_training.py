@@ -18,6 +18,7 @@ from lmdemo.tasks.bio import bio_labels, spans_to_tags, split_words, windows
 from lmdemo.tokenizers import CharTokenizer
 from lmdemo.training.cards import loss_history, machine, with_section
 from lmdemo.training.example_trainer import TaggerTrainer
+from lmdemo.training import distributed
 from lmdemo.training.run import TrainingRun
 from lmdemo.training.trainer import TrainConfig
 
@@ -146,7 +147,8 @@ def train_ner(data, out_dir, val_data=None, train_config=None, model_overrides=N
             "```python", "import lmdemo", f"model = lmdemo.load_model({(model_name or out_dir)!r})",
             'model.tag(["Why is Rebecca so impulsive?"])  # [(start, end, type, score), ...]', "```",
             "The evaluation harness's sanitizer (`evals.privacy`) runs it beside its patterns."])
-        model.save(out_dir, card=card, metrics=metrics)
+        if distributed.is_main_process():  # one writer in a multi-process run
+            model.save(out_dir, card=card, metrics=metrics)
 
     trainer = TaggerTrainer(model.network, cfg, layout=model.layout, max_words=c.max_words,
                             save_fn=lambda step, record: write(run.seconds()), state_dir=run.state_dir,

@@ -4,7 +4,8 @@ import time
 
 from lmdemo.lm.ngram_lm import NGramLM
 from lmdemo.training.cards import machine
-from lmdemo.training.lm_training import build_tokenizer, final_scores
+from lmdemo.tokenizers.tokenizer import train_tokenizer
+from lmdemo.training.lm_training import final_scores
 from lmdemo.training.run import TrainingRun
 
 
@@ -13,7 +14,7 @@ def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=N
     """Count an n-gram model of ``train_text``, score ``val_text`` and write a checkpoint with its card."""
     run = TrainingRun(out_dir, resume=False, encrypt=encrypt)
     started = time.time()
-    tok = build_tokenizer(tokenizer, train_text)
+    tok = train_tokenizer(tokenizer, train_text)
     ids = tok.encode(train_text)
     lm = run.prepare(NGramLM.train(tok, ids, order=order))
     seconds = time.time() - started

@@ -10,6 +10,7 @@ import os
 import time
 
 from lmdemo.storage.encryption import for_saving
+from lmdemo.training import distributed
 from lmdemo.training.cards import training_card
 from lmdemo.training.trainer import STATE_DIR
 
@@ -49,5 +50,7 @@ class TrainingRun:
         trainer.fit(train, val, pause_after=pause_after)
 
     def write(self, model, metrics):
-        """Save the checkpoint with its card, written from ``metrics``."""
+        """Save the checkpoint with its card, written from ``metrics`` (by process 0 of a multi-process run)."""
+        if not distributed.is_main_process():
+            return
         model.save(self.out_dir, card=training_card(model, metrics), metrics=metrics)

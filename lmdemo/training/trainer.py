@@ -20,6 +20,7 @@ import numpy as np
 
 from lmdemo.data.batching import disjoint_windows, random_windows
 from lmdemo.layers.logits import target_log_probs
+from lmdemo.training import distributed
 from lmdemo.training.muon import Muon
 from lmdemo.training.schedules import WarmupStableDecay
 
@@ -157,13 +158,15 @@ class Trainer:
 
     # -- state ---------------------------------------------------------------------------------
     def _place(self, values, variables=None, batch=False):
-        """Lay arrays out for the distribution: variables replicated, batches split."""
+        """Lay arrays out for the distribution: variables replicated, batches split (over every process's
+        devices in a multi-process run, ``lmdemo.training.distributed``)."""
         if self.distribution is None:
             return values
-        dist = keras.distribution
         if batch:
-            return [dist.distribute_tensor(v, self.distribution.get_data_layout(v.shape)) for v in values]
-        return [dist.distribute_tensor(v, self.distribution.get_variable_layout(var)) for v, var in zip(values, variables)]
+            layouts = [self.distribution.get_data_layout(np.shape(v)).backend_layout for v in values]
+            return distributed.global_batch(values, layouts)
+        layouts = [self.distribution.get_variable_layout(var).backend_layout for var in variables]
+        return distributed.replicated(values, layouts)
 
     def _state(self):
         m = self.model
@@ -175,15 +178,15 @@ class Trainer:
 
     def _assign(self, trainable, non_trainable, opt_vars):
         for var, value in zip(self.model.trainable_variables, trainable):
-            var.assign(value)
+            var.assign(distributed.local_value(value))
         for var, value in zip(self.model.non_trainable_variables, non_trainable):
-            var.assign(value)
+            var.assign(distributed.local_value(value))
         for var, value in zip(self.optimizer.variables, opt_vars):
-            var.assign(value)
+            var.assign(distributed.local_value(value))
 
     def save_state(self):
-        """Optimizer state, step and history for ``resume`` (arrays in .npz; no pickle)."""
-        if not self.state_dir:
+        """Optimizer state, step and history for ``resume`` (arrays in .npz; no pickle); process 0 writes it."""
+        if not self.state_dir or not distributed.is_main_process():
             return
         os.makedirs(self.state_dir, exist_ok=True)
         arrays = {f"v{i}": np.asarray(v.value) for i, v in enumerate(self.optimizer.variables)}
@@ -210,8 +213,10 @@ class Trainer:
 
     # -- the data: a token stream cut into random windows (subclasses train on other data) --------
     def _prepare(self, train_ids, val_ids):
-        """Check and convert the training and validation data (None: no validation)."""
-        train_ids = np.asarray(train_ids, dtype=np.int32)
+        """Check and convert the training and validation data (None: no validation). A memory map
+        (a token folder's ids) stays on disk: batches read only their windows."""
+        if not isinstance(train_ids, np.memmap):
+            train_ids = np.asarray(train_ids, dtype=np.int32)
         if len(train_ids) <= self.context + 1:
             raise ValueError(
                 f"the training text has {len(train_ids)} tokens; it needs more than context={self.context} + 1")
@@ -256,7 +261,8 @@ class Trainer:
         cfg = self.config
         train_ids, val_ids = self._prepare(train_ids, val_ids)
         if self.distribution is not None and cfg.batch_size % len(jax.devices()):
-            raise ValueError(f"batch_size={cfg.batch_size} must be divisible by the {len(jax.devices())} devices")
+            raise ValueError(f"batch_size={cfg.batch_size} must be divisible by the {len(jax.devices())} devices "
+                             f"of the {jax.process_count()} process(es)")
         trainable, non_trainable, opt_vars = self._state()
         start_time = time.time()
         bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, desc="train", unit="step")
