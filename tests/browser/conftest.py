@@ -59,3 +59,12 @@ def page(browser, app_url):
     page.get_by_role("tab", name="Generate").wait_for()
     yield page
     context.close()
+
+
+def shot(page, screenshots, name):
+    """A full-page screenshot ``name``.png in the screenshots folder."""
+    page.screenshot(path=os.path.join(screenshots, f"{name}.png"), full_page=True)
+
+
+def open_tab(page, name):
+    page.get_by_role("tab", name=name).click()

@@ -4,19 +4,12 @@ Needs Chromium and Playwright (see conftest.py; both skip with a reason when abs
 """
 
 import json
-import os
 
 import pytest
 
+from tests.browser.conftest import open_tab, shot
+
 pytestmark = [pytest.mark.browser]
-
-
-def shot(page, screenshots, name):
-    page.screenshot(path=os.path.join(screenshots, f"{name}.png"), full_page=True)
-
-
-def open_tab(page, name):
-    page.get_by_role("tab", name=name).click()
 
 
 def test_generate_streams_text_and_draws_the_chart(page, screenshots):

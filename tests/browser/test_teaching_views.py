@@ -4,21 +4,14 @@ lens, heads switched off, the Inside view's controls and export, cross-attention
 Needs Chromium and Playwright (see conftest.py; both skip with a reason when absent).
 """
 
-import os
 import re
 import time
 
 import pytest
 
+from tests.browser.conftest import open_tab, shot
+
 pytestmark = [pytest.mark.browser]
-
-
-def shot(page, screenshots, name):
-    page.screenshot(path=os.path.join(screenshots, f"{name}.png"), full_page=True)
-
-
-def open_tab(page, name):
-    page.get_by_role("tab", name=name).click()
 
 
 def plot_title(page, elem_id):
