@@ -158,17 +158,19 @@ class LanguageModel(StoredModel):
         An empty text gives the distribution of a text's first token (after the start token).
         ``ablate_heads`` switches attention heads off, as in ``log_probs``.
         """
-        ablation = self._ablation(ablate_heads)
+        z = np.asarray(self._next_logits(text, **self._ablation(ablate_heads))[0], np.float64)
+        probs = np.exp(z - z.max())
+        return probs / probs.sum()
+
+    def _next_logits(self, text, **ablation):
+        """(1, vocab) logits of the token after ``text`` (the start token first; the last window of a long text)."""
         prefix, ids = self.encode_for_scoring(text, allow_empty=True)
         seq = prefix + ids
         if not seq:
             raise ValueError("text is empty and this tokenizer has no start token: give a text")
         if self.max_length:
             seq = seq[-self.max_length:]
-        _, logits = self._prefill([seq], **ablation)
-        z = np.asarray(logits[0], np.float64)
-        probs = np.exp(z - z.max())
-        return probs / probs.sum()
+        return self._prefill([seq], **ablation)[1]
 
     def _ablation(self, ablate_heads):
         """The keyword arguments that switch off ``ablate_heads`` in ``_prefill`` and ``_score_windows``:
@@ -196,12 +198,7 @@ class LanguageModel(StoredModel):
             is the part of ``tempered`` that the cut keeps.
         """
         sampler = make_sampler(sampler, temperature=temperature, top_k=top_k, top_p=top_p)
-        prefix, ids = self.encode_for_scoring(text, allow_empty=True)
-        seq = prefix + ids
-        if not seq:
-            raise ValueError("text is empty and this tokenizer has no start token: give a text")
-        _, logits = self._prefill([seq[-self.max_length:] if self.max_length else seq])
-        return _sampling_record(sampler, logits)
+        return _sampling_record(sampler, self._next_logits(text))
 
     def sampling_steps(self, prompt, max_new_tokens=20, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
                        num_beams=4, seed=None, top_n=5):

@@ -108,6 +108,7 @@ class TransformerLM(NetworkLM):
         return out
 
     def _read_for_inspection(self, text, add_start, what):
+        """(prefix, ids): the start token (with ``add_start``) and the text's tokens, checked to fit the window."""
         prefix = self.encode_for_scoring(text)[0] if add_start else []
         ids = self.tokenizer.encode(text)
         if not ids:
@@ -115,7 +116,7 @@ class TransformerLM(NetworkLM):
         if len(prefix) + len(ids) > self.max_length:
             raise ValueError(f"text has {len(ids)} tokens; {what} reads at most {self.max_length - len(prefix)} "
                              f"(max_length={self.max_length})")
-        return prefix + ids
+        return prefix, ids
 
     def inspect(self, text, add_start=False, ablate_heads=None):
         """Every intermediate of one forward pass over ``text`` (at most ``max_length`` tokens).
@@ -133,7 +134,8 @@ class TransformerLM(NetworkLM):
             probabilities.
         """
         ablation = self._ablation(ablate_heads)
-        ids = self._read_for_inspection(text, add_start, "looking inside the model")
+        prefix, ids = self._read_for_inspection(text, add_start, "looking inside the model")
+        ids = prefix + ids
         inter = self._call(self._params(), np.asarray([ids], np.int32), return_details=True, **ablation).details
         out = jax.tree.map(lambda a: np.asarray(a)[0] if np.ndim(a) and a.shape[0] == 1 else np.asarray(a), inter)
         out["token_ids"] = np.asarray(ids)
@@ -163,9 +165,9 @@ class TransformerLM(NetworkLM):
             raise ValueError(f"top_k must be an int in [1, {min(100, self.tokenizer.vocab_size)}], "
                              f"received top_k={top_k!r}")
         mask = self._ablation(ablate_heads).get("head_mask")
-        ids = self._read_for_inspection(text, True, "the logit lens")
-        first = len(ids) - len(self.tokenizer.encode(text))  # the start token's prediction is not the text's
-        probs, order = self._lens_jit(self._params(), np.asarray([ids], np.int32), mask, top_k=int(top_k))
+        prefix, ids = self._read_for_inspection(text, True, "the logit lens")
+        first = len(prefix)  # the start token's prediction is not the text's
+        probs, order = self._lens_jit(self._params(), np.asarray([prefix + ids], np.int32), mask, top_k=int(top_k))
         probs, order = np.asarray(probs, np.float64)[:, first:], np.asarray(order)[:, first:]
         tok = self.tokenizer.token_text
         return [[[(tok(int(i)), float(p)) for i, p in zip(ids_at, ps_at)] for ids_at, ps_at in zip(layer_ids, layer_ps)]
@@ -187,11 +189,8 @@ class TransformerLM(NetworkLM):
         c = self.config
         heads = [(l, h) for l in range(c.num_layers) for h in range(c.num_heads)] if heads is None else heads
         self._head_mask(heads)  # checks every pair
-        chars = len(text) if isinstance(text, str) else 0
-        base = -self.log_probs(text).sum() / max(chars, 1) / np.log(2)
-        effects = []
-        for layer, head in heads:
-            bits = -self.log_probs(text, ablate_heads=[(layer, head)]).sum() / chars / np.log(2)
-            effects.append((int(layer), int(head), float(bits - base)))
+        bits = lambda off: -self.log_probs(text, ablate_heads=off).sum() / len(text) / np.log(2)  # noqa: E731
+        base = bits([])  # log_probs checks the text first
+        effects = [(int(layer), int(head), float(bits([(layer, head)]) - base)) for layer, head in heads]
         effects.sort(key=lambda e: -e[2])
         return float(base), effects
