@@ -137,13 +137,15 @@ def evaluate_run(spec: RunSpec, models: Optional[dict] = None) -> dict:
 
     Returns:
         dict with ``scores`` (rows of metric, key, value, unit, ci_low, ci_high), ``pii_counts``,
-        ``rows_used``, ``dataset_sha256``, ``examples`` (worst-scored, sanitized) and ``confusion``.
+        ``rows_used``, ``dataset_sha256``, ``rows`` (every row scored: its text or prediction and
+        reference, sanitized and cut to 300 characters, and its own score), ``examples`` (the worst of
+        them) and ``confusion``.
     """
     pii: dict = {}
     data, rows, digest = read_run_data(spec, pii)
     log.info("run %s: %d rows from %s", spec.name, rows, spec.dataset)
     result = {"rows_used": rows, "dataset_sha256": digest, "pii_counts": pii, "scores": [], "examples": [],
-              "confusion": None, "metric_details": {}}
+              "rows": [], "confusion": None, "metric_details": {}}
     common = {"confidence_interval": spec.confidence_interval, "seed": spec.seed}
     model = (models or {}).get(spec.model, spec.model)
     if spec.task == "lm":
@@ -209,9 +211,9 @@ def _score_lm(spec: RunSpec, model: Any, data: dict, common: dict, result: dict)
     for key in PERPLEXITY_KEYS:
         _add(result, "perplexity", key, scores, UNITS[key])
     per_text = [row["bits_per_char"] for row in scores["per_text"]]
-    worst = sorted(range(len(texts)), key=lambda i: -per_text[i])[:N_WORST]
-    result["examples"] = [{"row": i + 1, "score": per_text[i], "score_name": "bits per character",
-                           "text": texts[i][:300]} for i in worst]
+    result["rows"] = [{"row": i + 1, "score": per_text[i], "score_name": "bits per character", "text": texts[i][:300]}
+                      for i in range(len(texts))]
+    result["examples"] = sorted(result["rows"], key=lambda r: -r["score"])[:N_WORST]
     result["metric_details"]["perplexity"] = {k: v for k, v in scores.items() if k != "per_text"}
 
 
@@ -238,9 +240,10 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
             score_name = f"{types[-1]} F-measure"
             scores = {k: v for k, v in scores.items() if not k.endswith("_per_example")}
         result["metric_details"][metric] = scores
-    worst = sorted(range(len(predictions)), key=lambda i: example_scores[i])[:N_WORST]
-    result["examples"] = [{"row": i + 1, "score": float(example_scores[i]), "score_name": score_name,
-                           "prediction": predictions[i][:300], "reference": references[i][:300]} for i in worst]
+    result["rows"] = [{"row": i + 1, "score": float(example_scores[i]), "score_name": score_name,
+                       "prediction": predictions[i][:300], "reference": references[i][:300]}
+                      for i in range(len(predictions))]
+    result["examples"] = sorted(result["rows"], key=lambda r: r["score"])[:N_WORST]
 
 
 def _score_sentiment(spec: RunSpec, model: Any, data: dict, common: dict, result: dict) -> None:
@@ -252,9 +255,10 @@ def _score_sentiment(spec: RunSpec, model: Any, data: dict, common: dict, result
     for key in ("accuracy", "macro_f1"):
         _add(result, "sentiment_accuracy", key, scores, UNITS[key])
     result["confusion"] = {"labels": [str(x) for x in scores["labels"]], "matrix": scores["confusion_matrix"]}
-    wrong = [i for i in range(len(labels)) if predictions[i] != labels[i]][:N_WORST]
-    result["examples"] = [{"row": i + 1, "score": 0.0, "score_name": "misclassified", "text": data["text"][i][:300],
-                           "prediction": predictions[i], "reference": labels[i]} for i in wrong]
+    result["rows"] = [{"row": i + 1, "score": float(predictions[i] == labels[i]), "score_name": "correct",
+                       "text": data["text"][i][:300], "prediction": predictions[i], "reference": labels[i]}
+                      for i in range(len(labels))]
+    result["examples"] = [{**r, "score_name": "misclassified"} for r in result["rows"] if not r["score"]][:N_WORST]
     result["metric_details"]["sentiment_accuracy"] = scores
 
 
@@ -300,7 +304,7 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
                 record.update(evaluate_run(spec, models))
                 record.update(status="ok", error=None)
                 if not spec.examples:  # the suite asked for no example text in any report
-                    record.update(examples=[], examples_left_out=True)
+                    record.update(examples=[], rows=[], examples_left_out=True)
             except Exception as e:  # one bad run must not hide the others; it is reported as failed
                 message = _redact(f"{type(e).__name__}: {e}")
                 record.update(status="failed", error=message)
@@ -327,12 +331,18 @@ def rescan_record(record: dict) -> None:
     a surrogate cannot be told from a real value the input pass missed without keeping the values. So
     they are replaced and counted as well, and the reports say that the counts include them."""
     counts: dict = {}
-    for example in record.get("examples") or []:
+    rows = {row["row"]: row for row in record.get("rows") or []}
+    for example in [*rows.values(), *(record.get("examples") or [])]:
+        same = rows.get(example.get("row"))
         for key in ("text", "prediction", "reference"):
-            if isinstance(example.get(key), str):
-                example[key], found = sanitize(example[key], operator="placeholder")
-                for kind, n in count_by_type(found).items():
-                    counts[kind] = counts.get(kind, 0) + n
+            if not isinstance(example.get(key), str):
+                continue
+            if same is not None and same is not example:  # an example is one of the rows: already scanned
+                example[key] = same[key]
+                continue
+            example[key], found = sanitize(example[key], operator="placeholder")
+            for kind, n in count_by_type(found).items():
+                counts[kind] = counts.get(kind, 0) + n
     if isinstance(record.get("error"), str):
         record["error"], found = sanitize(record["error"], operator="placeholder")
         for kind, n in count_by_type(found).items():

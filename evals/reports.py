@@ -148,13 +148,34 @@ def markdown_report(document: dict) -> str:
                            [[s["metric"], s["key"], f"{s['value']:.4f}", s["unit"], _ci_text(s["ci_low"], s["ci_high"])]
                             for s in r["scores"]])
         if r.get("examples"):
-            keys = [k for k in ("row", "score", "text", "prediction", "reference") if k in r["examples"][0]]
+            keys = _row_keys(r["examples"])
             lines += [f"Worst examples ({r['examples'][0]['score_name']}):", ""]
             lines += _md_table(keys, [[_fmt(e[k]) for k in keys] for e in r["examples"]])
+        if r.get("rows"):
+            keys = _row_keys(r["rows"])
+            lines += [f"<details><summary>Every row ({len(r['rows'])}; score: {r['rows'][0]['score_name']})</summary>",
+                      ""]
+            lines += _md_table(keys, [[_fmt(e[k]) for k in keys] for e in r["rows"]])
+            lines += ["</details>", ""]
         for note in _privacy_notes(r):
             lines += [_md_text(note), ""]
     lines += ["## Versions", "", ", ".join(f"{k} {v}" for k, v in document["versions"].items()), ""]
     return "\n".join(lines)
+
+
+def _row_keys(rows: list) -> list[str]:
+    """The columns a table of example rows shows, in a fixed order."""
+    return [k for k in ("row", "score", "text", "prediction", "reference") if k in rows[0]]
+
+
+def metric_groups(scores: list) -> dict:
+    """``{metric: [score rows]}`` in the order they first appear: the scores one chart can share (one
+    metric has one scale: BLEU 0-100, ROUGE 0-1, perplexity per token and bits per character apart)."""
+    groups: dict = {}
+    for s in scores:
+        name = s["metric"] if s["metric"] != "perplexity" else f"perplexity: {s['key']}"
+        groups.setdefault(name, []).append(s)
+    return groups
 
 
 def _privacy_notes(run: dict) -> list[str]:
@@ -205,15 +226,20 @@ def html_report(document: dict) -> str:
         out.append(_html_table(["metric", "score", "value", "unit", "CI"],
                                [[x["metric"], x["key"], x["value"], x["unit"], _ci_text(x["ci_low"], x["ci_high"])]
                                 for x in s]))
-        out.append(plots.score_bars([f"{x['key']} ({x['unit']})" for x in s], [x["value"] for x in s],
-                                    [x["ci_low"] for x in s], [x["ci_high"] for x in s], title="Scores"))
+        for metric, group in metric_groups(s).items():  # one chart per scale
+            out.append(plots.score_bars([f"{x['key']} ({x['unit']})" for x in group], [x["value"] for x in group],
+                                        [x["ci_low"] for x in group], [x["ci_high"] for x in group], title=metric))
         if r.get("confusion"):
             out.append(plots.confusion_heatmap(r["confusion"]["labels"], r["confusion"]["matrix"],
                                                title="Confusion matrix"))
         if r.get("examples"):
-            keys = [k for k in ("row", "score", "text", "prediction", "reference") if k in r["examples"][0]]
+            keys = _row_keys(r["examples"])
             out.append(f"<h3>Worst examples ({escape(r['examples'][0]['score_name'])})</h3>")
             out.append(_html_table(keys, [[e[k] for k in keys] for e in r["examples"]]))
+        if r.get("rows"):
+            keys = _row_keys(r["rows"])
+            out.append(f"<details><summary>Every row ({len(r['rows'])}; score: {escape(r['rows'][0]['score_name'])})"
+                       f"</summary>{_html_table(keys, [[e[k] for k in keys] for e in r['rows']])}</details>")
         out += [f"<p>{escape(note)}</p>" for note in _privacy_notes(r)]
     out.append("<h2>Versions</h2><p>" + escape(", ".join(f"{k} {v}" for k, v in document["versions"].items()))
                + "</p></body></html>")

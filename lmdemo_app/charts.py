@@ -7,6 +7,8 @@ position, so repeated tokens stay distinct rows and columns of a heatmap.
 
 import plotly.graph_objects as go
 
+from lmdemo_app.i18n import text
+
 FONT = "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"  # Chinese tokens need a CJK font
 
 
@@ -58,15 +60,15 @@ def sampling_bars(tokens, model, tempered, drawn, title=""):
     labels = [f"{show_token(tok)} " for tok in tokens][::-1]
     model, tempered, drawn = (list(map(float, a))[::-1] for a in (model, tempered, drawn))
     kept = [d > 0 for d in drawn]
-    hover = [f"model {m:.4f}<br>after temperature {tp:.4f}<br>drawn with {d:.4f}"
-             for m, tp, d in zip(model, tempered, drawn)]
+    hover = [text("sampling_hover", model=m, tempered=tp, drawn=d) for m, tp, d in zip(model, tempered, drawn)]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=[d if k else 0.0 for d, k in zip(drawn, kept)], y=labels, orientation="h",
-                         name="drawn from", marker_color="#4c78a8", hovertext=hover, hoverinfo="text",
+                         name=text("drawn_from"), marker_color="#4c78a8", hovertext=hover, hoverinfo="text",
                          text=[f"{d:.3f}" if k else "" for d, k in zip(drawn, kept)], textposition="auto"))
     fig.add_trace(go.Bar(x=[0.0 if k else tp for tp, k in zip(tempered, kept)], y=labels, orientation="h",
-                         name="cut off", marker_color="#c7c7c7", marker_pattern_shape="/", hovertext=hover,
-                         hoverinfo="text", text=["" if k else f"cut {tp:.3f}" for tp, k in zip(tempered, kept)],
+                         name=text("cut_off"), marker_color="#c7c7c7", marker_pattern_shape="/", hovertext=hover,
+                         hoverinfo="text",
+                         text=["" if k else f"{text('cut')} {tp:.3f}" for tp, k in zip(tempered, kept)],
                          textposition="auto"))
     top = max([*drawn, *tempered, 1e-9])
     fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.15))
@@ -128,15 +130,40 @@ def value_bars(names, values, title="", lows=None, highs=None, axis_title=""):
     return _layout(fig, title, 360)
 
 
+def metric_bars(groups):
+    """One bar chart per metric scale, side by side (``{metric: [score rows]}`` as
+    ``evals.reports.metric_groups`` gives them): each bar a score with its 95% interval, each chart's
+    axis named after its metric, so BLEU (0-100) and ROUGE (0-1) never share an axis."""
+    from plotly.subplots import make_subplots
+
+    names = list(groups)
+    fig = make_subplots(rows=1, cols=max(1, len(names)), subplot_titles=names, horizontal_spacing=0.12)
+    for col, name in enumerate(names, start=1):
+        scores = groups[name]
+        has_ci = any(s.get("ci_low") is not None for s in scores)
+        error = None
+        if has_ci:
+            error = dict(type="data", symmetric=False,
+                         array=[0.0 if s["ci_high"] is None else s["ci_high"] - s["value"] for s in scores],
+                         arrayminus=[0.0 if s["ci_low"] is None else s["value"] - s["ci_low"] for s in scores])
+        fig.add_trace(go.Bar(x=[s["key"] for s in scores], y=[s["value"] for s in scores], error_y=error,
+                             marker_color="#4c78a8", text=[f"{s['value']:.4g}" for s in scores], textposition="auto",
+                             showlegend=False), row=1, col=col)
+        fig.update_yaxes(title_text=scores[0]["unit"], row=1, col=col)
+        fig.update_xaxes(type="category", row=1, col=col)
+    return _layout(fig, "", 380)
+
+
 def loss_curve(history, title=""):
     """Training and validation loss against the step, from the trainer's evaluation records."""
     fig = go.Figure()
     steps = [r["step"] for r in history]
-    fig.add_trace(go.Scatter(x=steps, y=[r["train_loss"] for r in history], mode="lines+markers", name="train"))
+    fig.add_trace(go.Scatter(x=steps, y=[r["train_loss"] for r in history], mode="lines+markers",
+                             name=text("curve_train")))
     val = [(r["step"], r["val_loss"]) for r in history if r.get("val_loss") is not None]
     if val:
         fig.add_trace(go.Scatter(x=[s for s, _ in val], y=[v for _, v in val], mode="lines+markers",
-                                 name="validation"))
-    fig.update_xaxes(title="step")
-    fig.update_yaxes(title="nats per token")
+                                 name=text("curve_validation")))
+    fig.update_xaxes(title=text("col_step"))
+    fig.update_yaxes(title=text("nats_per_token"))
     return _layout(fig, title, 340)

@@ -2,8 +2,8 @@
 
 Caps keep one visitor from holding the shared CPU: characters per text, bytes per upload, tokens
 per generation, steps and seconds per training run. A user's mistake becomes ``gr.Error`` with the
-same text as the ``ValueError`` (naming the argument and the value); an unexpected exception is
-logged by type only, with its message passed through the PII redactor, so pasted personal data
+text of the ``ValueError`` (naming the argument and the value) in the visitor's language; an
+unexpected exception is logged by type only, with its message passed through the PII redactor, so pasted personal data
 never reaches the server log; the tracebacks Gradio itself prints for requests that fail before a
 handler runs go through the redactor too (`redact_request_tracebacks`).
 """
@@ -11,12 +11,14 @@ handler runs go through the redactor too (`redact_request_tracebacks`).
 import functools
 import inspect
 import logging
+import math
 import os
 import traceback
 
 import gradio as gr
 
 from evals.privacy import RedactingFilter
+from lmdemo_app.i18n import text, use_language
 
 MAX_TEXT_CHARS = 10_000  # prompts, texts to score, tokenize or sanitize
 MAX_INSPECT_TOKENS = 32  # "Inside the Transformer": a matrix per layer and head stays readable
@@ -33,16 +35,39 @@ log = logging.getLogger("lmdemo_app")
 log.addFilter(RedactingFilter())
 
 
+def _user_error(key, **values):
+    """A `UserError` with the message ``key`` in the visitor's language."""
+    return UserError(text(key, **values))
+
+
+class UserError(ValueError):
+    """A message the app wrote for the visitor (already in their language)."""
+
+
+class FieldError:
+    """A value a field refused (`fields.slider`, `fields.number`), passed to the handler in its place:
+    `user_errors` raises it in the visitor's language before the handler runs."""
+
+    def __init__(self, key, **values):
+        self.key, self.values = key, values
+
+    def message(self):
+        return text(self.key, **self.values)
+
+    def __repr__(self):
+        return f"FieldError({self.message()!r})"
+
+
 def check_text(value, name, max_chars=MAX_TEXT_CHARS, allow_empty=False):
-    """``value`` as a str within ``max_chars``; raises ValueError naming ``name`` otherwise."""
+    """``value`` as a str within ``max_chars``; raises `UserError` naming ``name`` otherwise."""
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be text, received {type(value).__name__}")
+        raise _user_error("err_not_text", name=name, type=type(value).__name__)
     if not allow_empty and not value.strip():
-        raise ValueError(f"{name} is empty: type some text first")
+        raise _user_error("err_empty", name=name)
     if len(value) > max_chars:
-        raise ValueError(f"{name} has {len(value):,} characters; the limit here is {max_chars:,}")
+        raise _user_error("err_too_long", name=name, count=len(value), limit=max_chars)
     return value
 
 
@@ -50,26 +75,28 @@ def check_lines(value, name, max_lines):
     """The non-empty lines of text ``value`` (stripped), at least one and at most ``max_lines``."""
     lines = [line.strip() for line in check_text(value, name).splitlines() if line.strip()]
     if not lines:
-        raise ValueError(f"{name} has no words: type at least one sentence")
+        raise _user_error("err_no_lines", name=name)
     if len(lines) > max_lines:
-        raise ValueError(f"{name} has {len(lines)} lines; give at most {max_lines} at a time")
+        raise _user_error("err_too_many_lines", name=name, count=len(lines), limit=max_lines)
     return lines
 
 
 def check_int(value, name, low, high):
     """``value`` as an int in [low, high] (floats with no fraction accepted, as number inputs send)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-        raise ValueError(f"{name} must be a whole number in [{low}, {high}], received {name}={value!r}")
+    bounds = f"[{low}, {high}]"
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value != int(value)):
+        raise _user_error("err_whole_number", name=name, bounds=bounds, value=repr(value))
     value = int(value)
     if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}], received {name}={value}")
+        raise _user_error("err_range", name=name, bounds=bounds, value=value)
     return value
 
 
 def check_choice(value, name, choices):
-    """``value`` if it is one of ``choices``; raises ValueError listing them otherwise."""
+    """``value`` if it is one of ``choices``; raises `UserError` listing them otherwise."""
     if value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}, received {name}={value!r}")
+        raise _user_error("err_choice", name=name, choices=list(choices), value=repr(value))
     return value
 
 
@@ -83,45 +110,74 @@ def check_seed(seed):
 def check_upload(path, name, suffixes, max_bytes=MAX_UPLOAD_BYTES):
     """The path of an uploaded file after checking its suffix and size."""
     if not path or not os.path.isfile(path):
-        raise ValueError(f"{name}: no file was uploaded")
+        raise _user_error("err_no_file", name=name)
     lower = path.lower()
     if not lower.endswith(tuple(suffixes)):
-        raise ValueError(f"{name} must be one of {list(suffixes)}, received {os.path.basename(path)!r}")
+        raise _user_error("err_suffix", name=name, suffixes=list(suffixes), file=repr(os.path.basename(path)))
     size = os.path.getsize(path)
     if size > max_bytes:
-        raise ValueError(f"{name} has {size:,} bytes; the limit here is {max_bytes:,}")
+        raise _user_error("err_file_size", name=name, size=size, limit=max_bytes)
     return path
 
 
-def user_errors(fn):
-    """Wrap a handler (function or generator): ValueError/TypeError → ``gr.Error`` with the same text."""
+def _visitor_error(e, handler):
+    """The ``gr.Error`` a visitor sees for exception ``e`` raised in ``handler``, in their language."""
+    if isinstance(e, gr.Error):
+        e.print_exception = False  # Gradio would print the traceback, message included, to the server log
+        return e
+    if isinstance(e, UserError):
+        message = str(e)
+    elif isinstance(e, (ValueError, TypeError)):  # lmdemo's and evals' messages are English
+        message = text("err_library", message=str(e))
+    else:
+        log.error("%s failed: %s: %s", handler.__name__, type(e).__name__, e)
+        message = text("err_internal")
+    return gr.Error(message, title=text("error_title"), print_exception=False)
 
-    def translate(e):
-        # print_exception=False: Gradio would print the traceback, message included, to the server log
-        if isinstance(e, gr.Error):
-            e.print_exception = False
-            return e
-        if isinstance(e, (ValueError, TypeError)):
-            return gr.Error(str(e), print_exception=False)
-        log.error("%s failed: %s: %s", fn.__name__, type(e).__name__, e)
-        return gr.Error(f"internal error ({type(e).__name__}); the server log has the details",
-                        print_exception=False)
+
+def user_errors(fn):
+    """Wrap a handler (function or generator): its errors become one ``gr.Error`` in the visitor's language.
+
+    A handler with a ``language`` parameter (the page's `i18n.language_input`) makes that language the one
+    of every `i18n.text` while it runs. A `UserError` keeps its text; another ValueError/TypeError (lmdemo's
+    and evals' messages, in English) is shown as it is, after a Chinese note for a Chinese page; anything else
+    is logged by type with its message redacted, and the visitor reads that the server failed. A
+    `FieldError` among the arguments (a number field's refused value) is raised before the handler runs.
+    """
+    signature = inspect.signature(fn)
+    takes_language = "language" in signature.parameters
+
+    def enter(args, kwargs):
+        language = signature.bind_partial(*args, **kwargs).arguments.get("language") if takes_language else None
+        use_language(language)
+        refused = next((a for a in (*args, *kwargs.values()) if isinstance(a, FieldError)), None)
+        if refused is not None:
+            raise UserError(refused.message())
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def gen_wrapper(*args, **kwargs):
             try:
-                yield from fn(*args, **kwargs)
+                enter(args, kwargs)
+                steps = fn(*args, **kwargs)
+                while True:
+                    enter(args, kwargs)  # each step may run in another thread's context
+                    try:
+                        value = next(steps)
+                    except StopIteration:
+                        return
+                    yield value
             except Exception as e:  # every failure reaches the page as a message
-                raise translate(e) from None
+                raise _visitor_error(e, fn) from None
         return gen_wrapper
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
+            enter(args, kwargs)
             return fn(*args, **kwargs)
         except Exception as e:  # every failure reaches the page as a message
-            raise translate(e) from None
+            raise _visitor_error(e, fn) from None
     return wrapper
 
 

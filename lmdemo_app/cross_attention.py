@@ -7,7 +7,8 @@ and lays the weights out as target × source heatmaps.
 import numpy as np
 
 from lmdemo_app import charts
-from lmdemo_app.checks import check_int
+from lmdemo_app.checks import check_choice, check_int
+from lmdemo_app.i18n import t, text
 
 MEAN = "mean"  # the head choice that averages every head of the layer
 
@@ -15,6 +16,11 @@ MEAN = "mean"  # the head choice that averages every head of the layer
 def head_choices(num_heads):
     """``["mean", "1", ..., "H"]``: the heads a heatmap can show."""
     return [MEAN] + [str(h + 1) for h in range(num_heads)]
+
+
+def head_radio_choices(num_heads):
+    """`head_choices` as (label, value) pairs for a radio: "mean of the heads" translated, heads by number."""
+    return [(t("mean_of_heads"), MEAN)] + [(str(h + 1), str(h + 1)) for h in range(num_heads)]
 
 
 def attention_figures(model, source, target, layer, head):
@@ -26,20 +32,19 @@ def attention_figures(model, source, target, layer, head):
     """
     c = model.config
     layer = check_int(layer, "layer", 1, c.decoder_layers) - 1
-    if str(head) not in head_choices(c.num_heads):
-        raise ValueError(f"head must be one of {head_choices(c.num_heads)}, received head={head!r}")
+    check_choice(str(head), "head", head_choices(c.num_heads))
     out = model.attention(source, target)
     src = charts.positioned(out["source_tokens"])
     written = out["target_tokens"][1:] + ["<end>"]  # row i is the step that wrote this token
     tgt = [f"{i}:{charts.show_token(tok)}" for i, tok in enumerate(written)]
     weights = out["cross_attention"][layer]
     shown = weights.mean(0) if head == MEAN else weights[int(head) - 1]
-    name = "every head, mean" if head == MEAN else f"head {head}"
+    name = text("every_head_mean") if head == MEAN else text("head_n", n=head)
     cross = charts.heatmap(shown, src, tgt, zmin=0.0, zmax=1.0,
-                           title=f"cross-attention, decoder layer {layer + 1}, {name}: row = the step writing it")
+                           title=text("cross_attention_title", layer=layer + 1, head=name))
     copy = None
     if "copy_attention" in out:
-        rows = [f"{label} (copy {1 - g:.2f})" for label, g in zip(tgt, np.asarray(out["generate_probability"]))]
-        copy = charts.heatmap(out["copy_attention"], src, rows, zmin=0.0, zmax=1.0,
-                              title="copy attention: where each step would copy from (copy = 1 − p_gen)")
+        rows = [text("copy_row", label=label, copy=1 - g)
+                for label, g in zip(tgt, np.asarray(out["generate_probability"]))]
+        copy = charts.heatmap(out["copy_attention"], src, rows, zmin=0.0, zmax=1.0, title=text("copy_title"))
     return cross, copy

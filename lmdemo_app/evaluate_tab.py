@@ -6,16 +6,20 @@ The handler builds a one-run suite (``evals.suite.parse_suite``, checked as a su
 """
 
 import os
+import re
 import shutil
 
 import gradio as gr
+import pandas as pd
 
 from evals import harness, reports
+from evals.datasets import read_local
 from evals.suite import TASK_COLUMNS, TASK_METRICS, default_column, parse_suite
 from lmdemo.tasks.pipeline import EXTRACTIVE
 from lmdemo_app import charts, workspace
-from lmdemo_app.checks import MAX_EVAL_ROWS, check_choice, check_int, check_upload, user_errors
-from lmdemo_app.i18n import t
+from lmdemo_app.checks import MAX_EVAL_ROWS, UserError, check_choice, check_int, check_upload, user_errors
+from lmdemo_app.fields import slider
+from lmdemo_app.i18n import choices, language_input, t, text
 from lmdemo_app.shared_models import check_model_name, get_model, task_models
 
 SAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "evals", "samples")
@@ -62,7 +66,7 @@ def sample_settings(sample, model=None):
     if not sample:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     _, task, metrics, prediction_column, wanted = SAMPLES[check_choice(sample, "sample", samples())]
-    return task, metrics, prediction_column, model_choices(task, wanted or model)
+    return task, metric_choices(task, metrics), prediction_column, model_choices(task, wanted or model)
 
 
 def model_choices(task, model=None):
@@ -76,8 +80,41 @@ def model_choices(task, model=None):
 
 
 def task_settings(task, model=None):
-    """After the visitor picks ``task``: its model list (keeping ``model`` if it fits) and its metrics."""
-    return model_choices(task, model), list(TASK_METRICS[task])
+    """After the visitor picks ``task``: its model list (keeping ``model`` if it fits) and its metrics, only
+    the task's own offered."""
+    return model_choices(task, model), metric_choices(task)
+
+
+def metric_choices(task, chosen=None):
+    """The metrics checkbox for ``task``: only its own metrics offered, ``chosen`` (default: all) ticked."""
+    metrics = list(TASK_METRICS[check_choice(task, "task", TASKS)])
+    return gr.CheckboxGroup(choices=choices([(m, "metric_" + m) for m in metrics]),
+                            value=[m for m in (chosen or metrics) if m in metrics])
+
+
+def file_columns(path):
+    """The column names of an uploaded table (empty for a TXT file, an unreadable file, or none)."""
+    if not path:
+        return []
+    try:
+        frame, _ = read_local(check_upload(path, "data file", SUFFIXES))
+    except ValueError:  # the Evaluate button reports what is wrong with the file
+        return []
+    return [] if list(frame.columns) == ["text"] and path.lower().endswith(".txt") else [str(c) for c in frame.columns]
+
+
+def upload_settings(path):
+    """After an upload: the sample cleared (nothing of it stays behind), and every column box offering the
+    file's own columns, emptied (empty: the task's default column)."""
+    names = file_columns(path)
+    box = gr.Dropdown(choices=names, value="")
+    return (gr.Dropdown(value=None) if path else gr.skip()), box, box, box, box, box
+
+
+def visitor_message(error, folder):
+    """A harness error as a visitor reads it: no exception class name, no server folder."""
+    message = re.sub(r"^[A-Za-z]+(Error|Exception): ", "", str(error))
+    return message.replace(folder + os.sep, "").replace(folder, "")
 
 
 def all_models():
@@ -97,10 +134,10 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
     """
     check_choice(task, "task", TASKS)
     if not metrics:
-        raise ValueError(f"metrics is empty: choose one of {list(TASK_METRICS[task])} for task={task!r}")
+        raise UserError(text("err_no_metrics", metrics=list(TASK_METRICS[task]), task=repr(task)))
     wrong = [m for m in metrics if m not in TASK_METRICS[task]]
     if wrong:
-        raise ValueError(f"metrics {wrong} do not fit task={task!r}; choose from {list(TASK_METRICS[task])}")
+        raise UserError(text("err_wrong_metrics", wrong=wrong, task=repr(task), metrics=list(TASK_METRICS[task])))
     run = {"name": f"app-{task}", "task": task, "dataset": dataset, "metrics": list(metrics),
            "limit": check_int(limit, "limit", 1, MAX_EVAL_ROWS), "confidence_interval": bool(confidence_interval),
            "seed": 0}
@@ -110,8 +147,8 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
         if column and column.strip() and key in TASK_COLUMNS[task]:
             run[key] = column.strip()
     if source_column and source_column.strip() and "source_column" not in TASK_COLUMNS[task]:
-        raise ValueError(f"source_column={source_column!r} does not apply to task={task!r}: its model reads "
-                         f"text_column (default {default_column(task, 'text_column')!r})")
+        raise UserError(text("err_source_column", column=repr(source_column), task=repr(task),
+                             default=repr(default_column(task, "text_column"))))
     if task == "lm":
         run["model"] = check_model_name(model_name)
     elif prediction_column and prediction_column.strip():
@@ -119,8 +156,7 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
     else:
         names = task_models(task)
         if model_name not in names:
-            raise ValueError(f"model must be one of {names} for task={task!r} (or name a prediction_column to score "
-                             f"predictions already in the file), received model={model_name!r}")
+            raise UserError(text("err_task_model", names=names, task=repr(task), model=repr(model_name)))
         run["model"] = model_name
         if task == "summarization" and model_name not in EXTRACTIVE:
             run["limit"] = min(run["limit"], MAX_SUMMARY_ROWS)
@@ -129,25 +165,41 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
 
 @user_errors
 def evaluate(upload, sample, task, model_name, metrics, text_column, reference_column, prediction_column,
-             label_column, limit, confidence_interval, source_column="", progress=gr.Progress(track_tqdm=True)):
-    """Run the harness on the uploaded file (or the sample) and return its scores and reports.
+             label_column, limit, confidence_interval, source_column="", language="en",
+             progress=gr.Progress(track_tqdm=True)):
+    """Run the harness on the uploaded file (or the sample) and return its scores, rows and reports.
 
     Without a prediction column, the chosen model predicts first (translation, summarization,
     sentiment), on the sanitized inputs; ``source_column`` is the column it reads (empty: the task's
-    default, ``source`` or ``document``).
+    default, ``source`` or ``document``). An upload wins over a sample.
+
+    Args:
+        upload: a CSV, TSV, JSONL or TXT file (wins over ``sample``).
+        sample: a built-in sample's name.
+        task: lm, translation, summarization or sentiment.
+        model_name: the model that is scored (lm) or predicts (the other tasks, without a prediction column).
+        metrics: the task's metrics to compute.
+        text_column: the text column (lm, sentiment); empty: the task's default.
+        reference_column: the reference column (translation, summarization); empty: the default.
+        prediction_column: a column of predictions to score instead of a model's.
+        label_column: the true-label column (sentiment); empty: the default.
+        limit: rows to use (1-500).
+        confidence_interval: bootstrap 95% intervals.
+        source_column: the column a model reads (translation, summarization); empty: the default.
+        language: ``en`` or ``zh``: the language of headers, titles and messages.
 
     Returns:
-        (status Markdown, scores table, chart with intervals, report file paths).
+        (status Markdown: what was scored, by what, how many rows; scores table; one chart per metric
+        scale with intervals; every row with its own score, sanitized; report file paths).
     """
     if upload:
         source = check_upload(upload, "data file", SUFFIXES)
     elif sample:
         source = sample_path(sample)
     else:
-        raise ValueError("no data: upload a CSV, TSV, JSONL or TXT file, or pick a built-in sample")
+        raise UserError(text("err_no_data"))
     if task == "lm" and os.path.getsize(source) > MAX_LM_BYTES:
-        raise ValueError(f"data file has {os.path.getsize(source):,} bytes; perplexity here scores at most "
-                         f"{MAX_LM_BYTES:,}")
+        raise UserError(text("err_lm_too_big", size=os.path.getsize(source), limit=MAX_LM_BYTES))
     folder = workspace.new_folder("eval-")
     try:
         # a neutral file name: the visitor's own file name never reaches a report or a log line
@@ -156,8 +208,7 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         run = build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column,
                         label_column, limit, confidence_interval, source_column)
         suite = parse_suite({"name": "app", "runs": [run]}, os.path.join(folder, "app.yaml"))
-        progress(0, desc="sanitizing, predicting and scoring" if "model" in run and task != "lm" else
-                 "sanitizing and scoring")
+        progress(0, desc=text("progress_predicting" if "model" in run and task != "lm" else "progress_scoring"))
         # the harness uses the model the other tabs keep loaded instead of loading a copy per click
         name = run.get("model")
         shared = {name: get_model(name, task)} if name and name not in EXTRACTIVE else {}
@@ -168,26 +219,33 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     record = document["runs"][0]
     if record["status"] != "ok":
         workspace.remove(folder)
-        raise ValueError(record["error"])
+        raise UserError(text("err_run_failed", error=visitor_message(record["error"], folder)))
     os.remove(dataset)  # the reports stay for download; the data does not
     _, scores = reports.results_frames(document)
     scores = scores.drop(columns=["run"]).round(4)
-    pii = ", ".join(f"{k}: {v}" for k, v in sorted(record["pii_counts"].items())) or "none"
-    notes = ""
-    if "model" in run and task != "lm":
-        notes = f" Predictions by **{run['model']}**."
+    pii = ", ".join(f"{k}: {v}" for k, v in sorted(record["pii_counts"].items())) or text("none")
+    what = text("scored_file", file=os.path.basename(upload) if upload else sample)
+    if task == "lm":
+        what += text("scored_lm", model=run["model"],
+                     column=run.get("text_column") or default_column("lm", "text_column"))
+    elif "predictions_column" in run:
+        what += text("scored_column", column=run["predictions_column"],
+                     reference=run.get("reference_column") or run.get("label_column")
+                     or default_column(task, "reference_column" if task != "sentiment" else "label_column"))
+    else:
+        what += text("scored_model", model=run["model"])
         if record.get("truncated_inputs"):
-            notes += (f" {record['truncated_inputs']} input(s) were longer than the model reads; only their start "
-                      f"was used.")
+            what += text("note_inputs_cut", count=record["truncated_inputs"])
         if run["limit"] < limit:  # build_run capped it
-            notes += f" A model summarizes at most {MAX_SUMMARY_ROWS} rows here."
-    status = (f"**{document['header']}**: {record['rows_used']} rows, {record['seconds']} s.{notes} "
-              f"Personal data replaced before scoring: {pii}.")
-    chart = charts.value_bars([f"{s['key']}" for s in record["scores"]], [s["value"] for s in record["scores"]],
-                              lows=[s["ci_low"] for s in record["scores"]],
-                              highs=[s["ci_high"] for s in record["scores"]])
+            what += text("note_summary_cap", limit=MAX_SUMMARY_ROWS)
+    status = text("eval_status_line", header=document["header"], task=task, rows=record["rows_used"],
+                  seconds=record["seconds"], what=what, metrics=", ".join(run["metrics"]), pii=pii)
+    chart = charts.metric_bars(reports.metric_groups(record["scores"]))
+    rows = pd.DataFrame(record.get("rows") or [])
+    if not rows.empty:
+        rows = rows.drop(columns=["score_name"]).rename(columns={"score": record["rows"][0]["score_name"]}).round(4)
     files = [os.path.join(folder, "report", name) for name in ("report.html", "report.md", "results.json")]
-    return status, scores, chart, files
+    return status, scores, chart, rows, files
 
 
 def build(models, demo):
@@ -198,33 +256,46 @@ def build(models, demo):
         with gr.Column():
             upload = gr.File(label=t("upload"), file_types=list(SUFFIXES), type="filepath", elem_id="eval-upload")
             sample = gr.Dropdown(samples(), value=None, label=t("sample"), elem_id="eval-sample")
-            task = gr.Radio(TASKS, value="lm", label=t("task"), elem_id="eval-task")
+            task = gr.Radio(choices([(task, "task_" + task) for task in TASKS]), value="lm", label=t("task"),
+                            elem_id="eval-task")
             # every usable model is a valid value (the API may pick any); a page shows the task's own list
             model = gr.Dropdown(all_models(), value=models[0] if models else None, label=t("model"),
                                 info=t("eval_model_info"), elem_id="eval-model", allow_custom_value=True)
-            metrics = gr.CheckboxGroup(ALL_METRICS, value=["perplexity"], label=t("metrics"), elem_id="eval-metrics")
+            # every metric is a valid value (the API may send any); a page offers the task's own
+            metrics = gr.CheckboxGroup(choices([(m, "metric_" + m) for m in ALL_METRICS]), value=["perplexity"],
+                                       label=t("metrics"), elem_id="eval-metrics")
         with gr.Column():
             with gr.Accordion(t("columns"), open=False):
-                text_column = gr.Textbox(label=t("text_column"))
-                source_column = gr.Textbox("", label=t("source_column"))  # "": a default, so API calls may omit it
-                reference_column = gr.Textbox(label=t("reference_column"))
-                prediction_column = gr.Textbox(label=t("prediction_column"), elem_id="eval-prediction-column")
-                label_column = gr.Textbox(label=t("label_column"))
-            limit = gr.Slider(1, MAX_EVAL_ROWS, value=100, step=1, label=t("limit"))
+                # dropdowns of the uploaded file's columns; any name may be typed, "" is the task's default
+                column = dict(choices=[], value="", allow_custom_value=True)
+                text_column = gr.Dropdown(label=t("text_column"), elem_id="eval-text-column", **column)
+                source_column = gr.Dropdown(label=t("source_column"), elem_id="eval-source-column", **column)
+                reference_column = gr.Dropdown(label=t("reference_column"), elem_id="eval-reference-column",
+                                               **column)
+                prediction_column = gr.Dropdown(label=t("prediction_column"), elem_id="eval-prediction-column",
+                                                **column)
+                label_column = gr.Dropdown(label=t("label_column"), elem_id="eval-label-column", **column)
+            limit = slider(1, MAX_EVAL_ROWS, value=100, step=1, label=t("limit"), name="limit")
             ci = gr.Checkbox(value=True, label=t("ci"))
             button = gr.Button(t("evaluate"), variant="primary", elem_id="eval-button")
     status = gr.Markdown(elem_id="eval-status")
-    with gr.Row():
-        scores = gr.Dataframe(label=t("scores"), elem_id="eval-scores")
-        chart = gr.Plot(label=t("eval_chart"), elem_id="eval-chart")
+    scores = gr.Dataframe(label=t("scores"), elem_id="eval-scores", wrap=True)
+    chart = gr.Plot(label=t("eval_chart"), elem_id="eval-chart")
+    rows = gr.Dataframe(label=t("eval_rows"), elem_id="eval-rows", wrap=True, max_height=400)
     files = gr.File(label=t("reports"), file_count="multiple", interactive=False, elem_id="eval-reports")
+    language = language_input()
     demo.load(model_choices, [task, model], model, api_visibility="private")
-    sample.change(sample_settings, [sample, model], [task, metrics, prediction_column, model],
-                  api_visibility="private")
+    demo.load(metric_choices, [task, metrics], metrics, api_visibility="private")
+    sample.input(sample_settings, [sample, model], [task, metrics, prediction_column, model],
+                 api_visibility="private")
+    upload.change(upload_settings, upload, [sample, text_column, source_column, reference_column, prediction_column,
+                                            label_column], api_visibility="private", show_progress="hidden")
     task.input(task_settings, [task, model], [model, metrics], api_visibility="private")
-    # source_column last: gradio_client calls that leave it out still work (it has a default); raw HTTP
-    # calls must send all 12 values
+    # source_column and language last: gradio_client calls that leave them out still work (they have
+    # defaults); raw HTTP calls must send all 13 values
     inputs = [upload, sample, task, model, metrics, text_column, reference_column, prediction_column, label_column,
-              limit, ci, source_column]
-    button.click(evaluate, inputs, [status, scores, chart, files], api_name="evaluate",
-                 concurrency_limit=1, concurrency_id="evaluate")
+              limit, ci, source_column, language]
+    # the last result's status goes at once: a failed run must not leave "COMPLETE" beside its error
+    button.click(lambda: "", None, status, api_visibility="private", show_progress="hidden", queue=False).then(
+        evaluate, inputs, [status, scores, chart, rows, files], api_name="evaluate", concurrency_limit=1,
+        concurrency_id="evaluate", show_progress_on=[status])

@@ -1,9 +1,21 @@
-"""Every label and help text of the app in English and Chinese, served through ``gr.I18n``.
+"""Every label, help text, status line and message of the app in English and Chinese.
 
 The page follows the browser's language, and Gradio's own footer (Settings → Language) switches it
-live. ``t(key)`` marks a string for translation; `STRINGS` holds both languages side by side so a
-missing translation is visible in review, and `check_complete` fails a test when one is empty.
+live. ``t(key)`` marks a label for the browser to translate; `STRINGS` holds both languages side by
+side so a missing translation is visible in review, and `check_complete` fails a test when one is empty.
+
+Text computed on the server (status lines, table headers, chart titles, error messages) comes from
+``text(key, **values)`` in the visitor's language. The browser tells it through `language_input`, a
+hidden box whose value the browser itself translates to ``en`` or ``zh`` (and re-translates on a live
+switch); handlers take it as their last argument, ``language``, and `checks.user_errors` makes it the
+language of everything ``text`` returns while the handler runs.
+
+Gradio's page translates any label or value that equals a key of its table, so the keys it is given
+carry a prefix no text of the app or of a visitor takes (``lmdemo_``), and choices are (label, value)
+pairs (`choices`): a translated label never becomes the value a handler receives.
 """
+
+import contextvars
 
 import gradio as gr
 
@@ -20,6 +32,29 @@ STRINGS = {
     "no_models": ("No shipped model is present in `models/`: the tabs that need one are empty.",
                   "`models/` 中没有可用的模型：需要模型的标签页暂时为空。"),
     # shared
+    "language_code": ("en", "zh"),  # the value of `language_input` as the browser translates it
+    "error_title": ("Error", "出错了"),
+    # messages (str.format fields: name is the handler's parameter, as the API documents it)
+    "err_not_text": ("{name} must be text, received {type}", "{name} 必须是文本，收到的是 {type}"),
+    "err_empty": ("{name} is empty: type some text first", "{name} 为空：请先输入文本"),
+    "err_too_long": ("{name} has {count:,} characters; the limit here is {limit:,}",
+                     "{name} 有 {count:,} 个字符；这里的上限是 {limit:,}"),
+    "err_no_lines": ("{name} has no words: type at least one sentence", "{name} 没有内容：请至少输入一句"),
+    "err_too_many_lines": ("{name} has {count} lines; give at most {limit} at a time",
+                           "{name} 有 {count} 行；一次最多 {limit} 行"),
+    "err_whole_number": ("{name} must be a whole number in {bounds}, received {name}={value}",
+                         "{name} 必须是 {bounds} 范围内的整数，收到 {name}={value}"),
+    "err_not_number": ("{name} must be a number in {bounds}, received {name}={value}",
+                       "{name} 必须是 {bounds} 范围内的数字，收到 {name}={value}"),
+    "err_range": ("{name} must be in {bounds}, received {name}={value}", "{name} 必须在 {bounds} 范围内，收到 {name}={value}"),
+    "err_choice": ("{name} must be one of {choices}, received {name}={value}",
+                   "{name} 必须是 {choices} 之一，收到 {name}={value}"),
+    "err_no_file": ("{name}: no file was uploaded", "{name}：没有上传文件"),
+    "err_suffix": ("{name} must be one of {suffixes}, received {file}", "{name} 必须是 {suffixes} 之一，收到 {file}"),
+    "err_file_size": ("{name} has {size:,} bytes; the limit here is {limit:,}",
+                      "{name} 有 {size:,} 字节；这里的上限是 {limit:,}"),
+    "err_internal": ("Something went wrong on the server; its log has the details.", "服务器出错了；详细信息已记入服务器日志。"),
+    "err_library": ("{message}", "输入有误（以下为英文原文）：{message}"),
     "model": ("Model", "模型"),
     "hub_hint": ("or type a Hugging Face GPT-2 id, e.g. hf:openai-community/gpt2 (downloaded on first use)",
                  "或输入 Hugging Face 上的 GPT-2 模型名，如 hf:openai-community/gpt2（首次使用时下载）"),
@@ -32,6 +67,18 @@ STRINGS = {
     "text": ("Text", "文本"),
     "run": ("Run", "运行"),
     "model_info": ("About the model", "模型信息"),
+    "examples": ("Examples", "示例"),
+    "model_summary": ("**{name}** ({kind}): {about}; {params:,} parameters.", "**{name}**（{kind}）：{about}；{params:,} 个参数。"),
+    # model descriptions: English pages show lm.describe() itself; these English lines say what the Chinese says
+    "about_transformer": ("A decoder-only Transformer (GPT-style, pre-{norm}): {layers} layers, {heads} heads, width "
+                          "{width}, feed-forward {hidden} ({activation}), {position} positions, context {context} tokens",
+                          "仅解码器的 Transformer（GPT 式，前置 {norm}）：{layers} 层，{heads} 个注意力头，宽 {width}，"
+                          "前馈层 {hidden}（{activation}），{position} 位置编码，上下文 {context} 个词元"),
+    "about_recurrent": ("A recurrent {cell} language model: {layers} layers with a {width}-wide state, no context "
+                        "window (the state carries everything read)",
+                        "循环 {cell} 语言模型：{layers} 层，状态宽 {width}，没有上下文窗口（状态携带读过的一切）"),
+    "about_ngram": ("A {order}-gram model with interpolated modified Kneser-Ney smoothing (Chen & Goodman)",
+                    "{order}-gram 模型，插值修正 Kneser-Ney 平滑（Chen & Goodman）"),
     # generate
     "tab_generate": ("Generate", "生成"),
     "generate_help": ("Pick a model and a sampler; the continuation streams in as it is produced. The chart shows "
@@ -60,6 +107,27 @@ STRINGS = {
     "sampler": ("Sampler", "采样方法"),
     "sampler_settings": ("Sampler settings", "采样参数"),
     "temperature": ("Temperature", "温度"),
+    "sampler_greedy": ("greedy", "贪心"),
+    "sampler_temperature": ("temperature", "温度采样"),
+    "sampler_top_k": ("top-k", "top-k"),
+    "sampler_top_p": ("top-p", "top-p"),
+    "sampler_beam": ("beam search", "束搜索"),
+    "sampler_chart_title": ("{sampler}: keeps {kept:,} of {total:,} tokens,<br>{mass:.3f} of the probability after "
+                            "temperature {temperature:g}",
+                            "{sampler}：保留 {total:,} 个词元中的 {kept:,} 个，<br>占温度 {temperature:g} 之后概率的 {mass:.3f}"),
+    "cut": ("cut", "截掉"),
+    "curve_train": ("train", "训练"),
+    "curve_validation": ("validation", "验证"),
+    "nats_per_token": ("nats per token", "每词元奈特"),
+    "col_step": ("step", "步"),
+    "col_picked": ("picked", "选中"),
+    "col_model_sampler": ("model → sampler", "模型 → 采样"),
+    "col_kept_mass": ("kept mass", "保留的概率"),
+    "col_beam": ("beam {n}", "束 {n}"),
+    "drawn_from": ("drawn from", "参与抽取"),
+    "cut_off": ("cut off", "被截掉"),
+    "sampling_hover": ("model {model:.4f}<br>after temperature {tempered:.4f}<br>drawn with {drawn:.4f}",
+                       "模型 {model:.4f}<br>温度之后 {tempered:.4f}<br>抽取概率 {drawn:.4f}"),
     "top_k": ("Top-k", "Top-k"),
     "top_p": ("Top-p", "Top-p"),
     "num_beams": ("Beams", "束宽"),
@@ -123,6 +191,39 @@ STRINGS = {
                     "8. logits → softmax：最后一个位置之后最可能的下一个词元"),
     "formulas": ("The formulas", "公式"),
     "no_transformer": ("No shipped Transformer model is present.", "没有可用的 Transformer 模型。"),
+    "err_inside_empty": ("text is empty: type a few words to look inside the model", "text 为空：请输入几个词来查看模型内部"),
+    "note_inside_cut": ("The text has {count} tokens; this view reads the first {limit}: {shown}.",
+                        "这段文本有 {count} 个词元；此视图只读取前 {limit} 个：{shown}。"),
+    "err_head_label": ("heads must be labels such as 'L1 H2' (layers 1…{layers}, heads 1…{heads}), received {label}",
+                       "heads 必须是 'L1 H2' 这样的标签（层 1…{layers}，头 1…{heads}），收到 {label}"),
+    "err_sample_empty": ("sample is empty: give a text to measure bits per character on", "sample 为空：请给出用于计算每字符比特数的文本"),
+    "err_heads_empty": ("heads is empty: tick at least one head to switch off", "heads 为空：请至少勾选一个要关闭的头"),
+    "col_position": ("position", "位置"),
+    "col_token": ("token", "词元"),
+    "col_probability": ("probability", "概率"),
+    "col_layer": ("layer", "层"),
+    "col_head": ("head", "头"),
+    "col_zeros": ("{activation}: zeros", "{activation}：零的个数"),
+    "col_bpc_change": ("change in bits per character", "每字符比特数的变化"),
+    "where_layer_head": ("layer {layer}, head {head}", "第 {layer} 层，第 {head} 个头"),
+    "query_at": ("query {label}", "查询 {label}"),
+    "the_last_token": (" (the last token)", "（最后一个词元）"),
+    "attention_weight": ("attention weight", "注意力权重"),
+    "query_title": ("{query} attends to, {where}", "{query} 关注的位置，{where}"),
+    "row_embeddings": ("embeddings", "嵌入"),
+    "row_block": ("block {n}", "第 {n} 个模块"),
+    "lens_hover": ("{row}, after {label}<br>", "{row}，{label} 之后<br>"),
+    "lens_title": ("logit lens: the most probable next token after each layer", "logit lens：每一层之后最可能的下一个词元"),
+    "every_head": ("every head", "所有头"),
+    "without_heads": ("without {names}", "去掉 {names}"),
+    "ablate_title": ("next token after the text, without {names}", "去掉 {names} 后文本之后的下一个词元"),
+    "ablate_summary": ("**Switched off: {names}.** Bits per character on the sample text: {before:.4f} → {after:.4f} "
+                       "({change:+.4f}). Most probable next token: `{top_before}` {p_before:.3f} → `{top_after}` "
+                       "{p_after:.3f}.",
+                       "**已关闭：{names}。** 样例文本的每字符比特数：{before:.4f} → {after:.4f}（{change:+.4f}）。"
+                       "最可能的下一个词元：`{top_before}` {p_before:.3f} → `{top_after}` {p_after:.3f}。"),
+    "effects_title": ("each head switched off alone (all heads: {base:.4f} bits per character)",
+                      "单独关闭每个头（全部开启时：每字符 {base:.4f} 比特）"),
     # tokenizers
     "tab_tokenizers": ("Tokenizers", "分词器"),
     "tokenizers_help": ("Each tokenizer is trained on the text itself (and each shipped model brings its own), then "
@@ -135,6 +236,17 @@ STRINGS = {
     "bpe_tokens": ("Byte-level BPE tokenizer", "字节级 BPE 分词器"),
     "word_tokens": ("Word tokenizer", "词分词器"),
     "token_counts": ("Token counts", "词元数量"),
+    "shipped_tokenizer": ("A shipped model's tokenizer", "已发布模型的分词器"),
+    "trained_here": ("trained on this text", "在这段文本上训练"),
+    "tokenizer_of": ("{model}'s tokenizer", "{model} 的分词器"),
+    "no_model": ("(no model chosen)", "（未选择模型）"),
+    "bytes_label": ("{count} bytes: {ids}", "{count} 个字节：{ids}"),
+    "bpe_smaller": ("{size:,} (asked {asked:,}: this text has no more pairs to merge)",
+                    "{size:,}（要求 {asked:,}：这段文本已没有可合并的字节对）"),
+    "col_tokenizer": ("tokenizer", "分词器"),
+    "col_vocabulary": ("vocabulary", "词表大小"),
+    "col_token_count": ("tokens", "词元数"),
+    "col_chars_per_token": ("characters per token", "每词元字符数"),
     # compare
     "tab_compare": ("Compare models", "比较模型"),
     "compare_help": ("Score one text with every selected model (perplexity per token and bits per character: lower "
@@ -146,6 +258,59 @@ STRINGS = {
     "scores": ("Scores", "分数"),
     "bits_chart": ("Bits per character (lower is better)", "每字符比特数（越低越好）"),
     "generations": ("Generations side by side", "各模型的续写"),
+    "compare_unknown_note": ("**Unknown tokens**: the share of the text a model's tokenizer turns into `<unk>`. Such a "
+                             "model scores one cheap `<unk>` for every word it never saw, so its bits per character "
+                             "say little: it is marked “—” and left out of the ranking.",
+                             "**未知词元**：模型的分词器把文本中多大比例变成了 `<unk>`。这样的模型对每个没见过的词只需"
+                             "预测一个代价很低的 `<unk>`，它的每字符比特数说明不了什么：标为“—”，不参与排名。"),
+    "err_no_models": ("models is empty: choose at least one model to compare", "models 为空：请至少选择一个要比较的模型"),
+    "not_ranked": ("— (reads <unk>)", "—（含 <unk>）"),
+    "col_rank": ("rank", "排名"),
+    "col_model": ("model", "模型"),
+    "col_bpc": ("bits per character", "每字符比特数"),
+    "col_unknown": ("unknown tokens", "未知词元"),
+    "col_ppl": ("perplexity per token", "每词元困惑度"),
+    "col_tokens": ("tokens scored", "计分词元数"),
+    "col_params": ("parameters", "参数量"),
+    "col_kind": ("kind", "类型"),
+    "col_continuation": ("continuation", "续写"),
+    "col_text": ("text", "文本"),
+    "col_label": ("label", "标签"),
+    "col_score": ("score", "分数"),
+    "col_truncated": ("truncated", "被截断"),
+    "col_unseen": ("unknown to the model", "模型未见过的比例"),
+    "unseen_flag": (" ⚠ never learned: a guess", " ⚠ 模型没学过：只是猜测"),
+    "note_unseen_lines": ("⚠ Line(s) {lines} are mostly text the model never learned (it was trained on English); "
+                          "their output is invented.", "⚠ 第 {lines} 行大部分是模型没学过的文本（它只在英语上训练过）；其输出是编造的。"),
+    "note_unseen_text": ("⚠ {share:.0%} of the dialogue is text the model never learned (it was trained on English "
+                         "chats); the summary is invented.",
+                         "⚠ 对话中 {share:.0%} 是模型没学过的文本（它只在英语对话上训练过）；摘要是编造的。"),
+    "col_expert_alone": ("{expert} alone", "仅 {expert}"),
+    "col_type": ("type", "类型"),
+    "col_count": ("count", "数量"),
+    "note_lines_cut": ("Line(s) {lines} were longer than the model reads; only their start was translated.",
+                       "第 {lines} 行超出了模型能读的长度；只翻译了开头部分。"),
+    "note_dialogue_cut": ("The dialogue was longer than the model reads; only its start was summarized.",
+                          "对话超出了模型能读的长度；只对开头部分做了摘要。"),
+    "err_line_past_end": ("line is {line}, and the text has {count} line(s)", "line 为 {line}，但文本只有 {count} 行"),
+    "err_no_translation": ("line {line} has no translation yet: press Translate first",
+                           "第 {line} 行还没有译文：请先点击“翻译”"),
+    "err_no_summary": ("summary is empty: press Summarize first", "summary 为空：请先点击“生成摘要”"),
+    "err_no_types": ("types is empty: choose at least one type of personal data to look for",
+                     "types 为空：请至少选择一种要查找的个人信息类型"),
+    "mean_of_heads": ("mean of the heads", "各头平均"),
+    "every_head_mean": ("every head, mean", "所有头的平均"),
+    "head_n": ("head {n}", "第 {n} 个头"),
+    "cross_attention_title": ("cross-attention, decoder layer {layer}, {head}: row = the step writing it",
+                              "交叉注意力，解码器第 {layer} 层，{head}：每行是写出该词元的那一步"),
+    "copy_row": ("{label} (copy {copy:.2f})", "{label}（复制 {copy:.2f}）"),
+    "copy_title": ("copy attention: where each step would copy from (copy = 1 − p_gen)",
+                   "复制注意力：每一步会从哪里复制（复制 = 1 − p_gen）"),
+    "operator_placeholder": ("placeholder <TYPE>", "占位符 <TYPE>"),
+    "operator_mask": ("mask ****", "掩码 ****"),
+    "operator_pseudonym": ("pseudonym", "假名"),
+    "operator_remove": ("remove", "删除"),
+    "operator_surrogate": ("surrogate (realistic fake)", "替身（逼真的假数据）"),
     # evaluate
     "tab_evaluate": ("Evaluate", "评测"),
     "evaluate_help": ("Upload a CSV, TSV, JSONL or TXT file, or pick a built-in sample, then choose the task. Every "
@@ -176,6 +341,45 @@ STRINGS = {
     "eval_status": ("Result", "结果"),
     "eval_chart": ("Scores with 95% intervals", "分数及 95% 置信区间"),
     "reports": ("Reports (HTML, Markdown, JSON)", "报告（HTML、Markdown、JSON）"),
+    "eval_rows": ("Every row: its prediction, reference and own score (sanitized)", "每一行：预测、参考答案及其单独得分（已清理）"),
+    "task_lm": ("language model (perplexity)", "语言模型（困惑度）"),
+    "task_translation": ("translation", "翻译"),
+    "task_summarization": ("summarization", "摘要"),
+    "task_sentiment": ("sentiment", "情感分析"),
+    "metric_perplexity": ("perplexity", "困惑度"),
+    "metric_bleu": ("BLEU (sacrebleu)", "BLEU（sacrebleu）"),
+    "metric_rouge": ("ROUGE", "ROUGE"),
+    "metric_sentiment_accuracy": ("accuracy and macro F1", "准确率和宏平均 F1"),
+    "err_no_metrics": ("metrics is empty: choose one of {metrics} for task={task}",
+                       "metrics 为空：请为 task={task} 选择 {metrics} 之一"),
+    "err_wrong_metrics": ("metrics {wrong} do not fit task={task}; choose from {metrics}",
+                          "指标 {wrong} 不适用于 task={task}；请从 {metrics} 中选择"),
+    "err_source_column": ("source_column={column} does not apply to task={task}: its model reads text_column "
+                          "(default {default})",
+                          "source_column={column} 不适用于 task={task}：该任务的模型读取 text_column（默认 {default}）"),
+    "err_task_model": ("model must be one of {names} for task={task} (or name a prediction_column to score predictions "
+                       "already in the file), received model={model}",
+                       "task={task} 的 model 必须是 {names} 之一（或指定 prediction_column 来评测文件中已有的预测），收到 model={model}"),
+    "err_no_data": ("no data: upload a CSV, TSV, JSONL or TXT file, or pick a built-in sample",
+                    "没有数据：请上传 CSV、TSV、JSONL 或 TXT 文件，或选择内置样例"),
+    "err_lm_too_big": ("data file has {size:,} bytes; perplexity here scores at most {limit:,}",
+                       "数据文件有 {size:,} 字节；这里的困惑度最多评测 {limit:,} 字节"),
+    "err_run_failed": ("The evaluation failed, nothing was scored: {error}", "评测失败，没有得到任何分数：{error}"),
+    "progress_predicting": ("sanitizing, predicting and scoring", "正在清理、预测和评分"),
+    "progress_scoring": ("sanitizing and scoring", "正在清理和评分"),
+    "none": ("none", "无"),
+    "scored_file": ("{file}", "{file}"),
+    "scored_lm": (": the text in column “{column}” read by **{model}**", "：由 **{model}** 读取列“{column}”中的文本"),
+    "scored_column": (": the predictions in column “{column}” against “{reference}”",
+                      "：列“{column}”中的预测对照“{reference}”"),
+    "scored_model": (": predictions made now by **{model}**", "：由 **{model}** 现场生成的预测"),
+    "note_inputs_cut": (" ({count} input(s) were longer than the model reads; only their start was used)",
+                        "（{count} 条输入超出了模型能读的长度，只使用了开头部分）"),
+    "note_summary_cap": (" (a model summarizes at most {limit} rows here)", "（这里模型最多摘要 {limit} 行）"),
+    "eval_status_line": ("**{header}** · task {task} · {rows} rows · {seconds} s · scored {what} · metrics {metrics} · "
+                         "personal data replaced before scoring: {pii}.",
+                         "**{header}** · 任务 {task} · {rows} 行 · {seconds} 秒 · 评测对象 {what} · 指标 {metrics} · "
+                         "评分前替换的个人信息：{pii}。"),
     # privacy
     "tab_privacy": ("Privacy", "隐私"),
     "privacy_help": ("Paste text: personal data is highlighted by type, and replaced by the chosen operator. "
@@ -259,13 +463,34 @@ STRINGS = {
     "train_status": ("Progress", "进度"),
     "loss_chart": ("Loss (nats per token)", "损失（每词元奈特）"),
     "trained_generate": ("Generate with the trained model", "用训练好的模型生成"),
+    "model_type_transformer": ("Transformer", "Transformer"),
+    "model_type_lstm": ("LSTM", "LSTM"),
+    "model_type_rnn": ("RNN", "RNN"),
+    "model_type_ngram": ("n-gram (counted)", "n-gram（计数）"),
+    "new_model": ("a new model", "新模型"),
+    "err_not_utf8": ("{name} is not UTF-8 text (byte offset {offset})", "{name} 不是 UTF-8 文本（字节偏移 {offset}）"),
+    "err_too_short": ("{name} has {count:,} characters; give at least {least:,}",
+                      "{name} 只有 {count:,} 个字符；至少需要 {least:,} 个"),
+    "err_trainer_busy": ("the trainer is still busy with an earlier run; try again in a minute",
+                         "训练器还在处理之前的任务；请过一分钟再试"),
+    "err_no_trained_model": ("no trained model in this session: train one first", "本会话中还没有训练好的模型：请先训练"),
+    "status_step": ("step {step} / {steps}", "第 {step} / {steps} 步"),
+    "status_train_loss": ("train loss {loss:.4f}", "训练损失 {loss:.4f}"),
+    "status_val_loss": ("validation loss {loss:.4f}", "验证损失 {loss:.4f}"),
+    "status_starting": ("{kind}: starting (the first step compiles the model)…", "{kind}：正在开始（第一步要编译模型）……"),
+    "status_counting": ("{kind}: counting the n-grams, then scoring the last 10% of the text…",
+                        "{kind}：正在统计 n-gram，然后在文本最后 10% 上打分……"),
+    "status_done": ("**Done** in {seconds:.1f} s: {done}. {about}; {params:,} parameters.",
+                    "**完成**，用时 {seconds:.1f} 秒：{done}。{about}；{params:,} 个参数。"),
 }
 
 LANGUAGES = ("en", "zh")
+PREFIX = "lmdemo_"  # the keys as the page sees them (see the module docstring)
+_language = contextvars.ContextVar("lmdemo_app_language", default="en")
 
 
 def _table(index):
-    return {key: pair[index] for key, pair in STRINGS.items()}
+    return {PREFIX + key: pair[index] for key, pair in STRINGS.items()}
 
 
 # "zh" covers every Chinese locale (zh-CN, zh-TW, ...) through the browser's fallback; "zh-CN" is
@@ -277,14 +502,48 @@ def t(key):
     """The translatable string ``key`` (raises KeyError for an unknown key, so typos fail at import)."""
     if key not in STRINGS:
         raise KeyError(f"no UI string named {key!r}")
-    return I18N(key)
+    return I18N(PREFIX + key)
 
 
-def text(key, language="en"):
-    """The plain string ``key`` in ``language`` (for text computed on the server)."""
+def choices(pairs):
+    """Radio/dropdown choices ``[(translated label, value), ...]`` from ``[(value, label key), ...]``."""
+    return [(t(key), value) for value, key in pairs]
+
+
+def language_of(value):
+    """``"zh"`` for any Chinese locale code (``zh``, ``zh-CN``, ``zh-TW``), else ``"en"`` (also for the
+    untranslated placeholder an API caller that leaves ``language`` out sends)."""
+    return "zh" if str(value or "").strip().lower().startswith("zh") else "en"
+
+
+def use_language(value):
+    """Make ``value`` (a locale code) the language of `text` in this context; returns ``"en"`` or ``"zh"``."""
+    language = language_of(value)
+    _language.set(language)
+    return language
+
+
+def current_language():
+    """The language `text` uses now: ``"en"`` unless a handler's ``language`` argument said otherwise."""
+    return _language.get()
+
+
+def text(key, language=None, **values):
+    """The plain string ``key`` in ``language`` (default: `current_language`), with ``values`` filled in
+    (``str.format``): for text computed on the server."""
+    language = current_language() if language is None else language
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, received language={language!r}")
-    return STRINGS[key][LANGUAGES.index(language)]
+    if key not in STRINGS:
+        raise KeyError(f"no UI string named {key!r}")
+    template = STRINGS[key][LANGUAGES.index(language)]
+    return template.format(**values) if values else template
+
+
+def language_input():
+    """The hidden box that tells handlers the visitor's language: its value is a translatable string the
+    page turns into ``en`` or ``zh``. Pass it as every event's last input (the handler's ``language``)."""
+    return gr.Textbox(value=t("language_code"), visible="hidden", elem_id="page-language")
 
 
 def check_complete():

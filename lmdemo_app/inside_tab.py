@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from lmdemo_app import charts, workspace
-from lmdemo_app.checks import MAX_INSPECT_TOKENS, check_int, check_text, user_errors
-from lmdemo_app.i18n import t
+from lmdemo_app.checks import MAX_INSPECT_TOKENS, UserError, check_int, check_text, user_errors
+from lmdemo_app.fields import slider
+from lmdemo_app.i18n import language_input, t
+from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
 from lmdemo_app.shared_models import checkpoint_config, get_model, model_style
 
 DIMS = 8  # vector dimensions shown in the tables
@@ -68,7 +70,7 @@ def read_text(lm, text):
     """``text``, or its longest start of at most `MAX_INSPECT_TOKENS` tokens; and a note when it was cut."""
     text = check_text(text, "text", max_chars=MAX_INSPECT_TOKENS * 16)
     if not text.strip():
-        raise ValueError("text is empty: type a few words to look inside the model")
+        raise UserError(text_of("err_inside_empty"))
     n_tokens = len(lm.tokenizer.encode(text))
     if n_tokens <= MAX_INSPECT_TOKENS:
         return text, ""
@@ -79,8 +81,7 @@ def read_text(lm, text):
             low = mid
         else:
             high = mid - 1
-    return text[:low], (f"The text has {n_tokens} tokens; this view reads the first {MAX_INSPECT_TOKENS}: "
-                        f"{text[:low]!r}.")
+    return text[:low], text_of("note_inside_cut", count=n_tokens, limit=MAX_INSPECT_TOKENS, shown=repr(text[:low]))
 
 
 def head_label(layer, head):
@@ -98,8 +99,8 @@ def parse_heads(labels, config):
     for label in labels:
         m = re.fullmatch(r"\s*L(\d+)\s*H(\d+)\s*", str(label))
         if not m or not (1 <= int(m[1]) <= config.num_layers and 1 <= int(m[2]) <= config.num_heads):
-            raise ValueError(f"heads must be labels such as 'L1 H2' (layers 1…{config.num_layers}, heads "
-                             f"1…{config.num_heads}), received {label!r}")
+            raise UserError(text_of("err_head_label", layers=config.num_layers, heads=config.num_heads,
+                                    label=repr(label)))
         pairs.append((int(m[1]) - 1, int(m[2]) - 1))
     return pairs
 
@@ -121,7 +122,7 @@ def pattern_head(lm, text=DEFAULT_TEXT):
 
 
 @user_errors
-def controls(model_name):
+def controls(model_name, language="en"):
     """For the chosen model: layer and head sliders set to a head with a visible pattern, the head choices
     of the switch-off list, and a sample text in the style of the model's training text."""
     lm = _model(model_name)
@@ -137,11 +138,16 @@ def _model(model_name):
 
 
 @user_errors
-def inspect(text, model_name, layer, head, position=MAX_INSPECT_TOKENS - 1):
+def inspect(text, model_name, layer, head, position=MAX_INSPECT_TOKENS - 1, language="en"):
     """Every step of one forward pass over ``text`` (its first `MAX_INSPECT_TOKENS` tokens).
 
     Args:
-        layer, head: 1-based; position: the query position (0-based; past the end: the last token).
+        text: a short text (its first 32 tokens are read).
+        model_name: a shipped Transformer or a Hub GPT-2 id (``hf:OWNER/NAME``).
+        layer: the layer to show, 1-based.
+        head: the attention head to show, 1-based.
+        position: the query position, 0-based (past the end: the last token).
+        language: ``en`` or ``zh``: the language of headers, titles and messages.
 
     Returns:
         a note; the tokens, embeddings, Q, K, V tables; scores and weights heatmaps; the chosen
@@ -158,15 +164,15 @@ def inspect(text, model_name, layer, head, position=MAX_INSPECT_TOKENS - 1):
     labels = charts.positioned(out["tokens"])
     block = out["blocks"][layer]
 
-    tokens = pd.DataFrame({"position": range(len(out["tokens"])),
-                           "token": [charts.show_token(tok) for tok in out["tokens"]],
+    tokens = pd.DataFrame({text_of("col_position"): range(len(out["tokens"])),
+                           text_of("col_token"): [charts.show_token(tok) for tok in out["tokens"]],
                            "id": [int(i) for i in out["token_ids"]]})
     parts = [("token", out["token_embeddings"]), ("position", out["position_embeddings"]),
              ("sum", out["embeddings"])]
     embeddings = pd.concat([vector_table([f"{lab} ({name})" for lab in labels], m) for name, m in parts],
                            ignore_index=True)
     q, k, v = (vector_table(labels, block[name][head]) for name in ("query", "key", "value"))
-    where = f"layer {layer + 1}, head {head + 1}"
+    where = text_of("where_layer_head", layer=layer + 1, head=head + 1)
     scores = charts.heatmap(causal_only(block["attention_scores"][head]), labels, labels,
                             title=f"Q Kᵀ / √d_k, {where}", colorscale="RdBu", zmid=0.0)
     weights = charts.heatmap(block["attention_weights"][head], labels, labels, zmin=0.0, zmax=1.0,
@@ -174,26 +180,27 @@ def inspect(text, model_name, layer, head, position=MAX_INSPECT_TOKENS - 1):
     last = len(labels) - 1
     query = min(position, last)
     row = np.asarray(block["attention_weights"][head])[query, :query + 1]
-    where_query = f"query {labels[query]}" + (" (the last token)" if position > last else "")
-    query_row = charts.value_bars(labels[:query + 1], [float(w) for w in row], axis_title="attention weight",
-                                  title=f"{where_query} attends to, {where}")
+    where_query = text_of("query_at", label=labels[query]) + (text_of("the_last_token") if position > last else "")
+    query_row = charts.value_bars(labels[:query + 1], [float(w) for w in row], axis_title=text_of("attention_weight"),
+                                  title=text_of("query_title", query=where_query, where=where))
     combined = vector_table(labels, block["attention_output"])
     ffn = vector_table(labels, block["feed_forward_hidden"])
-    ffn.insert(1, f"{c.activation}: zeros", [int(z) for z in (np.asarray(block["feed_forward_hidden"]) == 0).sum(1)])
+    ffn.insert(1, text_of("col_zeros", activation=c.activation),
+               [int(z) for z in (np.asarray(block["feed_forward_hidden"]) == 0).sum(1)])
 
     last_logits = np.asarray(out["logits"][-1])
     last_probs = np.asarray(out["probs"][-1])
     order = np.argsort(-last_probs, kind="stable")[:TOP_K]
     next_tokens = [lm.tokenizer.token_text(int(i)) for i in order]
-    top = pd.DataFrame({"token": [charts.show_token(tok) for tok in next_tokens], "id": [int(i) for i in order],
-                        "logit": np.round(last_logits[order].astype(np.float64), 4),
-                        "probability": np.round(last_probs[order].astype(np.float64), 4)})
+    top = pd.DataFrame({text_of("col_token"): [charts.show_token(tok) for tok in next_tokens],
+                        "id": [int(i) for i in order], "logit": np.round(last_logits[order].astype(np.float64), 4),
+                        text_of("col_probability"): np.round(last_probs[order].astype(np.float64), 4)})
     chart = charts.probability_bars(next_tokens, [float(p) for p in last_probs[order]])
     return note, tokens, embeddings, q, k, v, scores, weights, query_row, combined, ffn, top, chart
 
 
 @user_errors
-def logit_lens(text, model_name, top_k=LENS_TOP_K):
+def logit_lens(text, model_name, top_k=LENS_TOP_K, language="en"):
     """The logit lens over ``text``: what each layer's output would predict at each position.
 
     Returns:
@@ -205,14 +212,14 @@ def logit_lens(text, model_name, top_k=LENS_TOP_K):
     top_k = check_int(top_k, "top_k", 1, 20)
     lens = lm.logit_lens(text, top_k=top_k)
     labels = charts.positioned(lm.tokenizer.token_text(i) for i in lm.tokenizer.encode(text))
-    rows = ["embeddings"] + [f"block {i + 1}" for i in range(len(lens) - 1)]
-    hover = [[f"{rows[r]}, after {labels[p]}<br>" + "<br>".join(f"{charts.show_token(tok)}: {prob:.3f}"
+    rows = [text_of("row_embeddings")] + [text_of("row_block", n=i + 1) for i in range(len(lens) - 1)]
+    hover = [[text_of("lens_hover", row=rows[r], label=labels[p]) + "<br>".join(f"{charts.show_token(tok)}: {prob:.3f}"
                                                                for tok, prob in cell)
               for p, cell in enumerate(layer)] for r, layer in enumerate(lens)]
     grid = charts.token_grid([[cell[0][0] for cell in layer] for layer in lens],
                              [[cell[0][1] for cell in layer] for layer in lens], labels, rows, hover=hover,
-                             title="logit lens: the most probable next token after each layer")
-    table = pd.DataFrame([{"layer": rows[r], "position": labels[p],
+                             title=text_of("lens_title"))
+    table = pd.DataFrame([{text_of("col_layer"): rows[r], text_of("col_position"): labels[p],
                            **{f"#{j + 1}": f"{charts.show_token(tok)} {prob:.3f}" for j, (tok, prob) in enumerate(cell)}}
                           for r, layer in enumerate(lens) for p, cell in enumerate(layer)])
     return grid, table
@@ -225,12 +232,12 @@ def _bits_per_char(lm, sample, heads):
 def _check_sample(sample):
     sample = check_text(sample, "sample", max_chars=MAX_SAMPLE_CHARS)
     if len(sample.strip()) < 2:
-        raise ValueError("sample is empty: give a text to measure bits per character on")
+        raise UserError(text_of("err_sample_empty"))
     return sample
 
 
 @user_errors
-def ablate(text, model_name, heads, sample):
+def ablate(text, model_name, heads, sample, language="en"):
     """The next-token distribution after ``text`` with every head on and with ``heads`` switched off, and the
     change in bits per character on ``sample``.
 
@@ -241,24 +248,25 @@ def ablate(text, model_name, heads, sample):
     text, _ = read_text(lm, text)
     pairs = parse_heads(heads, lm.config)
     if not pairs:
-        raise ValueError("heads is empty: tick at least one head to switch off")
+        raise UserError(text_of("err_heads_empty"))
     sample = _check_sample(sample)
     full, ablated = lm.next_token_probs(text), lm.next_token_probs(text, ablate_heads=pairs)
     order = np.argsort(-np.maximum(full, ablated), kind="stable")[:ABLATE_TOKENS]
     names = ", ".join(head_label(*p) for p in pairs)
     chart = charts.paired_bars([lm.tokenizer.token_text(int(i)) for i in order], full[order], ablated[order],
-                               ["every head", f"without {names}"], title=f"next token after the text, without {names}")
+                               [text_of("every_head"), text_of("without_heads", names=names)],
+                               title=text_of("ablate_title", names=names))
     before, after = _bits_per_char(lm, sample, []), _bits_per_char(lm, sample, pairs)
     top_before, top_after = int(np.argmax(full)), int(np.argmax(ablated))
     show = lambda i: charts.show_token(lm.tokenizer.token_text(i))  # noqa: E731
-    summary = (f"**Switched off: {names}.** Bits per character on the sample text: {before:.4f} → {after:.4f} "
-               f"({after - before:+.4f}). Most probable next token: `{show(top_before)}` {full[top_before]:.3f} → "
-               f"`{show(top_after)}` {ablated[top_after]:.3f}.")
+    summary = text_of("ablate_summary", names=names, before=before, after=after, change=after - before,
+                      top_before=show(top_before), p_before=full[top_before], top_after=show(top_after),
+                      p_after=ablated[top_after])
     return chart, summary
 
 
 @user_errors
-def find_heads(model_name, sample):
+def find_heads(model_name, sample, language="en"):
     """Every head ranked by how much switching it off alone raises bits per character on ``sample``.
 
     Returns:
@@ -269,9 +277,9 @@ def find_heads(model_name, sample):
     base, effects = lm.head_effects(sample)
     names = [head_label(l, h) for l, h, _ in effects]
     changes = [round(e, 4) for _, _, e in effects]
-    chart = charts.value_bars(names, changes, axis_title="change in bits per character",
-                              title=f"each head switched off alone (all heads: {base:.4f} bits per character)")
-    table = pd.DataFrame({"head": names, "change in bits per character": changes})
+    chart = charts.value_bars(names, changes, axis_title=text_of("col_bpc_change"),
+                              title=text_of("effects_title", base=base))
+    table = pd.DataFrame({text_of("col_head"): names, text_of("col_bpc_change"): changes})
     return chart, table
 
 
@@ -293,7 +301,7 @@ def view_html(model_name, text, note, tables, figures):
 
 
 @user_errors
-def export_view(text, model_name, layer, head, position):
+def export_view(text, model_name, layer, head, position, language="en"):
     """The whole view (the forward pass and the logit lens) as one HTML file to download."""
     note, tokens, embeddings, q, k, v, scores, weights, query_row, combined, ffn, top, chart = inspect(
         text, model_name, layer, head, position)
@@ -321,21 +329,23 @@ def build(transformers, demo):
     config = checkpoint_config(transformers[0])["config"]
     with gr.Row():
         with gr.Column(scale=3):
-            text = gr.Textbox(label=t("text"), value=DEFAULT_TEXT, max_length=MAX_INSPECT_TOKENS * 16,
+            text = gr.Textbox(label=t("text"), value=DEFAULT_TEXT,
                               info=t("inside_limit"), elem_id="inside-text")
             with gr.Row():
                 model = gr.Dropdown(transformers, value=transformers[0], label=t("model"), allow_custom_value=True,
                                     info=t("hub_hint"), elem_id="inside-model")
-                layer = gr.Slider(1, config["num_layers"], value=1, step=1, label=t("layer"),
-                                  elem_id="inside-layer")
-                head = gr.Slider(1, config["num_heads"], value=1, step=1, label=t("head"),
-                                 elem_id="inside-head")
-                position = gr.Slider(0, MAX_INSPECT_TOKENS - 1, value=MAX_INSPECT_TOKENS - 1, step=1,
-                                     label=t("query_position"), info=t("query_position_info"),
-                                     elem_id="inside-position")
+                layer = slider(1, config["num_layers"], value=1, step=1, label=t("layer"), elem_id="inside-layer",
+                               name="layer")
+                head = slider(1, config["num_heads"], value=1, step=1, label=t("head"), elem_id="inside-head",
+                              name="head")
+                position = slider(0, MAX_INSPECT_TOKENS - 1, value=MAX_INSPECT_TOKENS - 1, step=1,
+                                  label=t("query_position"), info=t("query_position_info"),
+                                  elem_id="inside-position", name="position")
             with gr.Row():
                 button = gr.Button(t("show"), variant="primary", elem_id="inside-button")
                 export = gr.Button(t("export_html"), elem_id="inside-export")
+            gr.Examples([[DEFAULT_TEXT], ["To be, or not to be"], ["the company said"]], inputs=[text],
+                        label=t("examples"))
             note = gr.Markdown(elem_id="inside-note")
             download = gr.File(label=t("export_file"), interactive=False, visible=True, elem_id="inside-download")
         with gr.Column(scale=2):
@@ -370,7 +380,7 @@ def build(transformers, demo):
     gr.Markdown(t("step_lens"))
     lens_grid = gr.Plot(show_label=False, elem_id="inside-lens")
     with gr.Accordion(t("lens_table"), open=False):
-        lens_table = gr.Dataframe(headers=["layer", "position", "#1"], show_label=False, elem_id="inside-lens-table")
+        lens_table = gr.Dataframe(show_label=False, elem_id="inside-lens-table")
     gr.Markdown(t("step_ablate"))
     with gr.Row():
         with gr.Column():
@@ -378,7 +388,7 @@ def build(transformers, demo):
                                 value=[], multiselect=True, allow_custom_value=True, label=t("heads_off"),
                                 info=t("heads_off_info"), elem_id="inside-heads")
             sample = gr.Textbox(label=t("ablate_sample"), value=SAMPLES["shakespeare"], lines=4,
-                                max_length=MAX_SAMPLE_CHARS, elem_id="inside-sample")
+                                elem_id="inside-sample")
             with gr.Row():
                 ablate_button = gr.Button(t("ablate"), elem_id="inside-ablate")
                 find_button = gr.Button(t("find_heads"), elem_id="inside-find")
@@ -387,27 +397,30 @@ def build(transformers, demo):
             ablate_chart = gr.Plot(show_label=False, elem_id="inside-ablate-chart")
     with gr.Row():
         effects_chart = gr.Plot(show_label=False, elem_id="inside-effects")
-        effects_table = gr.Dataframe(headers=["head", "change in bits per character"], show_label=False,
-                                     max_height=300, elem_id="inside-effects-table")
+        effects_table = gr.Dataframe(show_label=False, max_height=300, elem_id="inside-effects-table")
+    language = language_input()
 
     outputs = [note, tokens, embeddings, q, k, v, scores, weights, query_row, combined, ffn, top, chart]
-    inputs = [text, model, layer, head, position]
+    inputs = [text, model, layer, head, position, language]
     once = dict(concurrency_limit=4, concurrency_id="score", show_progress_on=[note])  # one message, not thirteen
-    lens = dict(fn=logit_lens, inputs=[text, model], outputs=[lens_grid, lens_table], concurrency_limit=4,
-                concurrency_id="score", show_progress_on=[lens_grid])
-    button.click(inspect, inputs, outputs, api_name="inspect", **once).success(api_name="logit_lens", **lens)
+    lens = dict(fn=logit_lens, inputs=[text, model, gr.State(LENS_TOP_K), language], outputs=[lens_grid, lens_table],
+                concurrency_limit=4, concurrency_id="score", show_progress_on=[lens_grid])
+    button.click(inspect, inputs, outputs, api_name="inspect", **once).success(
+        api_name="logit_lens", **lens)
     text.submit(inspect, inputs, outputs, api_visibility="private", **once).success(api_visibility="private", **lens)
     for control in (layer, head, position):  # dragging, clicking or typing a number and pressing Enter
         control.input(inspect, inputs, outputs, api_visibility="private", trigger_mode="always_last", **once)
-    setup = dict(fn=controls, inputs=model, outputs=[layer, head, heads, sample], api_visibility="private",
-                 show_progress_on=[note])
+    setup = dict(fn=controls, inputs=[model, language], outputs=[layer, head, heads, sample],
+                 api_visibility="private", show_progress_on=[note])
     model.change(**setup).success(inspect, inputs, outputs, api_visibility="private", **once).success(
         api_visibility="private", **lens)
     demo.load(**setup).success(inspect, inputs, outputs, api_visibility="private", **once).success(
         api_visibility="private", **lens)  # a worked example on load
-    ablate_button.click(ablate, [text, model, heads, sample], [ablate_chart, ablate_summary], api_name="ablate",
+    ablate_button.click(ablate, [text, model, heads, sample, language], [ablate_chart, ablate_summary],
+                        api_name="ablate",
                         concurrency_limit=4, concurrency_id="score", show_progress_on=[ablate_summary])
-    find_button.click(find_heads, [model, sample], [effects_chart, effects_table], api_name="head_effects",
+    find_button.click(find_heads, [model, sample, language], [effects_chart, effects_table],
+                      api_name="head_effects",
                       concurrency_limit=2, concurrency_id="score", show_progress_on=[effects_table])
-    export.click(export_view, inputs, download, api_name="export_inside", concurrency_limit=2,
-                 concurrency_id="score", show_progress_on=[download])
+    export.click(export_view, inputs, download, api_name="export_inside",
+                 concurrency_limit=2, concurrency_id="score", show_progress_on=[download])

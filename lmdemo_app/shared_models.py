@@ -16,6 +16,7 @@ import threading
 import gradio as gr
 
 import lmdemo
+from lmdemo_app.i18n import current_language, text
 from lmdemo.registry import TASKS, config_task, model_path
 from lmdemo.storage.checkpoint import read_checkpoint_config
 from lmdemo.storage.hf_checkpoint import SUPPORTED, estimate_params
@@ -26,6 +27,7 @@ _lock = threading.Lock()
 _hub_lock = threading.Lock()  # a download may take minutes: shipped models do not wait for it
 _hub = collections.OrderedDict()  # hf id → loaded model, least recently used first
 HUB_MODELS_KEPT = 2
+UNSEEN_LIMIT = 0.3  # above this share of unknown tokens an answer is flagged: the model never learned such text
 MAX_HUB_PARAMS = int(os.environ.get("LMDEMO_APP_MAX_HUB_PARAMS", 400_000_000))
 
 
@@ -135,6 +137,24 @@ def model_style(name):
 
 
 def model_summary(name):
-    """One Markdown line about model ``name``: its description and parameter count."""
+    """One Markdown line about model ``name``: its description and parameter count, in the visitor's
+    language (``lm.describe()`` is English: a Chinese page gets the same facts from the model's config)."""
     lm = get_model(name)
-    return f"**{name}** ({lm.kind}): {lm.describe()}; {lm.num_params():,} parameters."
+    return text("model_summary", name=name, kind=lm.kind, about=describe(lm), params=lm.num_params())
+
+
+def describe(lm):
+    """``lm.describe()`` in the visitor's language."""
+    if current_language() == "en":
+        return lm.describe()
+    c = lm.config
+    if lm.kind == "transformer":
+        return text("about_transformer", norm="RMSNorm" if c.norm == "rms" else "LayerNorm", layers=c.num_layers,
+                    heads=c.num_heads, width=c.d_model, hidden=c.hidden_dim, activation=c.activation,
+                    position=c.position, context=c.max_length)
+    if lm.kind in ("lstm", "rnn"):
+        return text("about_recurrent", cell="LSTM" if lm.kind == "lstm" else "Elman RNN", layers=c.num_layers,
+                    width=c.hidden_dim)
+    if lm.kind == "ngram":
+        return text("about_ngram", order=lm.order)
+    return lm.describe()

@@ -4,9 +4,11 @@ import gradio as gr
 
 from lmdemo.tasks.pipeline import EXTRACTIVE, pipeline
 from lmdemo_app import cross_attention
-from lmdemo_app.checks import check_choice, check_int, check_text, user_errors
-from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import checkpoint_config, get_model, task_models
+from lmdemo_app.checks import UserError, check_choice, check_int, check_text, user_errors
+from lmdemo_app.fields import slider
+from lmdemo_app.i18n import language_input, t
+from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
+from lmdemo_app.shared_models import UNSEEN_LIMIT, checkpoint_config, get_model, task_models
 
 SAMPLE = ("Hannah: Hey, do you have Betty's number?\nAmanda: Lemme check\nAmanda: Sorry, can't find it.\n"
           "Amanda: Ask Larry\nAmanda: He called her last time we were at the park together\n"
@@ -21,23 +23,35 @@ def methods():
 
 
 @user_errors
-def summarize(text, method, num_beams):
-    """The summary of ``text`` by ``method``, and a note when the dialogue was too long to read whole."""
+def summarize(text, method, num_beams, language="en"):
+    """The summary of ``text`` by ``method``, and a note when the dialogue was too long to read whole or
+    is mostly text the model never learned.
+
+    Args:
+        text: a chat, one turn per line ("Name: message").
+        method: the shipped abstractive model, lead-3 or textrank.
+        num_beams: beam width of the abstractive model (1-8).
+        language: ``en`` or ``zh``: the language of headers, titles and messages.
+    """
     text = check_text(text, "text")
-    if not text.strip():
-        raise ValueError("text is empty: paste a dialogue, one turn per line")
     check_choice(method, "method", methods())
     num_beams = check_int(num_beams, "num_beams", 1, 8)
+    unseen = 0.0
     if method in EXTRACTIVE:
         result = pipeline("summarization", model=method)(text)
     else:
-        result = pipeline("summarization", model=get_model(method, "summarization"))(text, num_beams=num_beams)
-    note = "The dialogue was longer than the model reads; only its start was summarized." if result["truncated"] else ""
+        model = get_model(method, "summarization")
+        result = pipeline("summarization", model=model)(text, num_beams=num_beams)
+        unseen = model.tokenizer.unknown_share(text)
+    notes = [text_of("note_dialogue_cut")] if result["truncated"] else []
+    if unseen > UNSEEN_LIMIT:
+        notes.append(text_of("note_unseen_text", share=unseen))
+    note = " ".join(notes)
     return result["summary_text"], note
 
 
 @user_errors
-def attention(text, summary, method, layer, head):
+def attention(text, summary, method, layer, head, language="en"):
     """Where the abstractive model looked in the dialogue while it wrote ``summary``: its cross-attention
     (``layer``, one head or their mean) and, with a copy attention, where it copied from. The extractive
     methods copy whole turns and have no attention: both charts are then empty."""
@@ -46,7 +60,7 @@ def attention(text, summary, method, layer, head):
     if method in EXTRACTIVE:
         return None, None
     if not str(summary or "").strip():
-        raise ValueError("summary is empty: press Summarize first")
+        raise UserError(text_of("err_no_summary"))
     model = get_model(method, "summarization")
     return cross_attention.attention_figures(model, text, summary, layer, head)
 
@@ -57,14 +71,22 @@ def build():
     gr.Markdown(t("summarize_help"))
     with gr.Row():
         with gr.Column():
-            text = gr.Textbox(label=t("dialogue"), value=SAMPLE, lines=10, max_length=10_000, elem_id="sum-text")
+            text = gr.Textbox(label=t("dialogue"), value=SAMPLE, lines=10, elem_id="sum-text")
             method = gr.Radio(choices, value=choices[0], label=t("method"), elem_id="sum-method")
-            beams = gr.Slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"))
+            beams = slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"), name="num_beams",
+                           visible=choices[0] not in EXTRACTIVE, elem_id="sum-beams")
             button = gr.Button(t("summarize"), variant="primary", elem_id="sum-button")
+            gr.Examples([[SAMPLE], ["Tom: Are we still on for dinner tonight?\nAnna: Yes, 7pm at the Italian place\n"
+                                    "Tom: Great, I'll book a table\nAnna: Thanks! See you there"]],
+                        inputs=[text], label=t("examples"))
         with gr.Column():
             out = gr.Textbox(label=t("summary"), lines=5, buttons=["copy"], elem_id="sum-out")
             note = gr.Markdown()
-    event = button.click(summarize, [text, method, beams], [out, note], api_name="summarize", concurrency_limit=2,
+    language = language_input()
+    method.change(lambda m: gr.update(visible=m not in EXTRACTIVE), method, beams, api_visibility="private",
+                  show_progress="hidden")  # lead-3 and TextRank do not search
+    event = button.click(summarize, [text, method, beams, language], [out, note], api_name="summarize",
+                         show_progress_on=[out], concurrency_limit=2,
                          concurrency_id="tasks")
     abstractive = [m for m in choices if m not in EXTRACTIVE]
     if not abstractive:
@@ -72,15 +94,15 @@ def build():
     gr.Markdown(t("summary_attention_help"))
     config = checkpoint_config(abstractive[0])["config"]
     with gr.Row():
-        layer = gr.Slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
-                          label=t("layer"), elem_id="sum-layer")
-        head = gr.Radio(cross_attention.head_choices(config["num_heads"]), value=cross_attention.MEAN,
+        layer = slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
+                       label=t("layer"), elem_id="sum-layer", name="layer")
+        head = gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
                         label=t("head"), elem_id="sum-head")
     with gr.Row():
         cross = gr.Plot(show_label=False, elem_id="sum-attention")
         copy = gr.Plot(show_label=False, elem_id="sum-copy")
-    view = dict(fn=attention, inputs=[text, out, method, layer, head], outputs=[cross, copy], concurrency_limit=2,
-                concurrency_id="tasks")
+    view = dict(fn=attention, inputs=[text, out, method, layer, head, language], outputs=[cross, copy],
+                concurrency_limit=2, concurrency_id="tasks")
     event.success(api_name="summary_attention", **view)
     for control in (layer, head):
         control.input(api_visibility="private", trigger_mode="always_last", **view)

@@ -28,9 +28,13 @@ from lmdemo_app.checks import (
     check_text,
     check_upload,
     user_errors,
+    UserError,
 )
-from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import check_model_name, transformer_names
+from lmdemo_app.fields import number, slider
+from lmdemo_app.generate_tab import SAMPLERS, sampler_settings
+from lmdemo_app.i18n import choices, language_input, t
+from lmdemo_app.i18n import text as text_of  # ``text`` is the training text here
+from lmdemo_app.shared_models import check_model_name, describe, transformer_names
 
 STATE_SECONDS = 3600
 # model type → (train_language_model arguments): small enough to train in a minute on 2 CPU cores
@@ -63,27 +67,29 @@ def training_text(text, upload):
             with open(path, encoding="utf-8") as f:
                 text = f.read()
         except UnicodeDecodeError as e:
-            raise ValueError(f"training file is not UTF-8 text (byte offset {e.start})") from None
+            raise UserError(text_of("err_not_utf8", name="training file", offset=e.start)) from None
     text = check_text(text, "training text", max_chars=MAX_TRAIN_CHARS)
     if len(text) < MIN_TRAIN_CHARS:
-        raise ValueError(f"training text has {len(text):,} characters; give at least {MIN_TRAIN_CHARS:,}")
+        raise UserError(text_of("err_too_short", name="training text", count=len(text), least=MIN_TRAIN_CHARS))
     return text
 
 
 def status_line(record, steps):
-    """``"step 40 / 200 · 12.3 s · train loss 2.3100 · validation loss 2.4000"``."""
-    parts = [f"step {record['step']} / {steps}", f"{record['elapsed_s']} s", f"train loss {record['train_loss']:.4f}"]
+    """``"step 40 / 200 · 12.3 s · train loss 2.3100 · validation loss 2.4000"`` (in the visitor's language)."""
+    parts = [text_of("status_step", step=record["step"], steps=steps), f"{record['elapsed_s']} s",
+             text_of("status_train_loss", loss=record["train_loss"])]
     if record.get("val_loss") is not None:
-        parts.append(f"validation loss {record['val_loss']:.4f}")
+        parts.append(text_of("status_val_loss", loss=record["val_loss"]))
     return " · ".join(parts)
 
 
 @user_errors
-def train(text, upload, model_type, steps, max_seconds, state, start_from=NEW_MODEL):
+def train(text, upload, model_type, steps, max_seconds, state, start_from=NEW_MODEL, language="en"):
     """Train on the text; yield (status, loss chart, state) as evaluations arrive, the model at the end.
 
     ``start_from``: ``NEW_MODEL``, or a Transformer (shipped, or a Hub id ``hf:...``) to fine-tune; its
-    tokenizer and size are kept, and it trains on windows of ``FINE_TUNE["window"]`` tokens.
+    tokenizer and size are kept, and it trains on windows of ``FINE_TUNE["window"]`` tokens. An n-gram
+    model is counted, not trained: its one record scores the validation text (the last 10%).
     """
     text = training_text(text, upload)
     check_choice(model_type, "model_type", list(MODEL_TYPES))
@@ -99,7 +105,7 @@ def train(text, upload, model_type, steps, max_seconds, state, start_from=NEW_MO
     config = TrainConfig(steps=steps, batch_size=batch, warmup_steps=steps // 10, max_minutes=max_seconds / 60,
                          eval_interval=max(1, steps // EVAL_POINTS), eval_tokens=20_000, learning_rate=rate)
     if not TRAINING.acquire(timeout=MAX_TRAIN_SECONDS):
-        raise ValueError("the trainer is still busy with an earlier run; try again in a minute")
+        raise UserError(text_of("err_trainer_busy"))
     try:
         folder = workspace.new_folder("train-")
     except BaseException:
@@ -131,7 +137,7 @@ def train(text, upload, model_type, steps, max_seconds, state, start_from=NEW_MO
     worker.start()
     history = []
     try:
-        yield f"{kind}: starting (the first step compiles the model)…", None, state
+        yield text_of("status_counting" if kind == "ngram" else "status_starting", kind=kind), None, state
         while worker.is_alive() or not records.empty():
             try:
                 record = records.get(timeout=0.5)
@@ -145,23 +151,25 @@ def train(text, upload, model_type, steps, max_seconds, state, start_from=NEW_MO
     if "error" in result:
         raise result["error"]
     lm = result["model"]
-    done = status_line(history[-1], steps) if history else f"{kind}: counted"
-    yield (f"**Done** in {time.time() - started:.1f} s: {done}. {lm.describe()}; {lm.num_params():,} parameters.",
-           charts.loss_curve(history) if history else None, lm)
+    done = status_line(history[-1], steps if kind != "ngram" else 1) if history else kind
+    yield (text_of("status_done", seconds=time.time() - started, done=done, about=describe(lm),
+                   params=lm.num_params()), charts.loss_curve(history) if history else None, lm)
 
 
 @user_errors
-def generate_trained(prompt, max_new_tokens, seed, state):
-    """Stream a continuation from the model trained in this session."""
+def generate_trained(prompt, max_new_tokens, seed, state, sampler="top_k", temperature=0.8, top_k=20, top_p=0.9,
+                     language="en"):
+    """Stream a continuation from the model trained in this session, with the chosen sampler."""
     if state is None:
-        raise ValueError("no trained model in this session: train one first")
+        raise UserError(text_of("err_no_trained_model"))
     prompt = check_text(prompt, "prompt", allow_empty=True)
     max_new_tokens = check_int(max_new_tokens, "max_new_tokens", 1, MAX_NEW_TOKENS)
-    text = ""
-    for piece in state.stream(prompt, max_new_tokens=max_new_tokens, sampler="top_k", top_k=20, temperature=0.8,
-                              seed=check_seed(seed)):
-        text += piece
-        yield text
+    check_choice(sampler, "sampler", [s for s in SAMPLERS if s != "beam"])
+    out = ""
+    for piece in state.stream(prompt, max_new_tokens=max_new_tokens, sampler=sampler, top_k=int(top_k),
+                              temperature=float(temperature), top_p=float(top_p), seed=check_seed(seed)):
+        out += piece
+        yield out
 
 
 def build():
@@ -170,16 +178,18 @@ def build():
     trained = gr.State(None, time_to_live=STATE_SECONDS)
     with gr.Row():
         with gr.Column():
-            text = gr.Textbox(label=t("train_text"), value=SAMPLE, lines=8, max_length=MAX_TRAIN_CHARS,
+            text = gr.Textbox(label=t("train_text"), value=SAMPLE, lines=8,
                               elem_id="train-text")
             upload = gr.File(label=t("train_file"), file_types=[".txt"], type="filepath")
-            model_type = gr.Radio(list(MODEL_TYPES), value="transformer", label=t("model_type"),
-                                  elem_id="train-model")
-            start_from = gr.Dropdown([NEW_MODEL] + transformer_names(), value=NEW_MODEL, label=t("start_from"),
+            model_type = gr.Radio(choices([(m, "model_type_" + m) for m in MODEL_TYPES]), value="transformer",
+                                  label=t("model_type"), elem_id="train-model")
+            start_from = gr.Dropdown([(t("new_model"), NEW_MODEL)] + [(n, n) for n in transformer_names()],
+                                     value=NEW_MODEL, label=t("start_from"),
                                      info=t("start_from_info"), allow_custom_value=True, elem_id="train-start")
             with gr.Row():
-                steps = gr.Slider(10, MAX_TRAIN_STEPS, value=100, step=10, label=t("steps"), elem_id="train-steps")
-                seconds = gr.Slider(10, MAX_TRAIN_SECONDS, value=60, step=5, label=t("max_seconds"))
+                steps = slider(10, MAX_TRAIN_STEPS, value=100, step=10, label=t("steps"), elem_id="train-steps",
+                               name="steps")
+                seconds = slider(10, MAX_TRAIN_SECONDS, value=60, step=5, label=t("max_seconds"), name="max_seconds")
             button = gr.Button(t("train"), variant="primary", elem_id="train-button")
         with gr.Column():
             status = gr.Markdown(label=t("train_status"), elem_id="train-status")
@@ -187,11 +197,15 @@ def build():
     with gr.Row():
         with gr.Column():
             prompt = gr.Textbox(label=t("prompt"), value="To be", elem_id="train-prompt")
-            max_new = gr.Slider(1, MAX_NEW_TOKENS, value=100, step=1, label=t("max_new_tokens"))
-            seed = gr.Number(value=0, precision=0, label=t("seed"))
+            sampler, temperature, top_k, top_p = sampler_settings("train", with_beam=False)
+            max_new = slider(1, MAX_NEW_TOKENS, value=100, step=1, label=t("max_new_tokens"), name="max_new_tokens")
+            seed = number(value=0, precision=0, label=t("seed"), name="seed")
             generate = gr.Button(t("trained_generate"), elem_id="train-generate")
         output = gr.Textbox(label=t("continuation"), lines=8, elem_id="train-output")
-    button.click(train, [text, upload, model_type, steps, seconds, trained, start_from], [status, chart, trained],
-                 api_name="train", concurrency_limit=1, concurrency_id="train")
-    generate.click(generate_trained, [prompt, max_new, seed, trained], output, api_name="train_generate",
-                   concurrency_limit=4, concurrency_id="generate")
+    language = language_input()
+    button.click(train, [text, upload, model_type, steps, seconds, trained, start_from, language],
+                 [status, chart, trained], api_name="train", show_progress_on=[status],
+                 concurrency_limit=1, concurrency_id="train")
+    generate.click(generate_trained, [prompt, max_new, seed, trained, sampler, temperature, top_k, top_p, language],
+                   output, api_name="train_generate", concurrency_limit=4,
+                   concurrency_id="generate")

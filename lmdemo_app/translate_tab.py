@@ -4,36 +4,49 @@ import gradio as gr
 
 from lmdemo.tasks.pipeline import pipeline
 from lmdemo_app import cross_attention
-from lmdemo_app.checks import check_int, check_lines, user_errors
-from lmdemo_app.i18n import t
-from lmdemo_app.shared_models import checkpoint_config, get_model, task_models
+from lmdemo_app.checks import UserError, check_int, check_lines, user_errors
+from lmdemo_app.fields import slider
+from lmdemo_app.i18n import language_input, t
+from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
+from lmdemo_app.shared_models import UNSEEN_LIMIT, checkpoint_config, get_model, task_models
 
 MAX_LINES = 32  # sentences per request, one per line
 SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
 
 
 @user_errors
-def translate(text, model_name, num_beams):
-    """Each non-empty line of ``text`` translated; a note when a line was too long to read whole."""
+def translate(text, model_name, num_beams, language="en"):
+    """Each non-empty line of ``text`` translated; a note when a line was too long to read whole, or is
+    mostly text the model never learned (characters its vocabulary knows only as bytes).
+
+    Args:
+        text: English sentences, one per line (at most 32).
+        model_name: the shipped English→Spanish model.
+        num_beams: 1 for greedy decoding, more for beam search (1-8).
+        language: ``en`` or ``zh``: the language of headers, titles and messages.
+    """
     lines = check_lines(text, "text", MAX_LINES)
     num_beams = check_int(num_beams, "num_beams", 1, 8)
-    results = pipeline("translation", model=get_model(model_name, "translation"))(lines, num_beams=num_beams)
+    model = get_model(model_name, "translation")
+    results = pipeline("translation", model=model)(lines, num_beams=num_beams)
     cut = [i + 1 for i, r in enumerate(results) if r["truncated"]]
-    note = f"Line(s) {cut} were longer than the model reads; only their start was translated." if cut else ""
+    unseen = [i + 1 for i, line in enumerate(lines) if model.tokenizer.unknown_share(line) > UNSEEN_LIMIT]
+    note = " ".join(([text_of("note_lines_cut", lines=cut)] if cut else [])
+                    + ([text_of("note_unseen_lines", lines=unseen)] if unseen else []))
     return "\n".join(r["translation_text"] for r in results), note
 
 
 @user_errors
-def attention(text, translation, model_name, line, layer, head):
+def attention(text, translation, model_name, line, layer, head, language="en"):
     """Where the decoder looked in line ``line`` (1-based) of ``text`` while it wrote that line of
     ``translation``: a source × target heatmap of ``layer``'s cross-attention, one head or their mean."""
     lines = check_lines(text, "text", MAX_LINES)
     outputs = [row for row in str(translation or "").split("\n")]
     line = check_int(line, "line", 1, MAX_LINES)
     if line > len(lines):
-        raise ValueError(f"line is {line}, and the text has {len(lines)} line(s)")
+        raise UserError(text_of("err_line_past_end", line=line, count=len(lines)))
     if line > len(outputs) or not outputs[line - 1].strip():
-        raise ValueError(f"line {line} has no translation yet: press Translate first")
+        raise UserError(text_of("err_no_translation", line=line))
     model = get_model(model_name, "translation")
     return cross_attention.attention_figures(model, lines[line - 1], outputs[line - 1], layer, head)[0]
 
@@ -46,28 +59,32 @@ def build():
         gr.Markdown(t("task_model_missing"))
     with gr.Row():
         with gr.Column():
-            text = gr.Textbox(label=t("english"), value=SAMPLE, lines=5, max_length=10_000, elem_id="tr-text")
+            text = gr.Textbox(label=t("english"), value=SAMPLE, lines=5, elem_id="tr-text")
             model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
-            beams = gr.Slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"))
+            beams = slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"), name="num_beams")
             button = gr.Button(t("translate"), variant="primary", elem_id="tr-button")
+            gr.Examples([[SAMPLE], ["The weather is nice today.\nI lost my keys yesterday."], ["你好，世界"]],
+                        inputs=[text], label=t("examples"))
         with gr.Column():
             out = gr.Textbox(label=t("spanish"), lines=5, buttons=["copy"], elem_id="tr-out")
             note = gr.Markdown()
-    event = button.click(translate, [text, model, beams], [out, note], api_name="translate", concurrency_limit=2,
+    language = language_input()
+    event = button.click(translate, [text, model, beams, language], [out, note], api_name="translate",
+                         show_progress_on=[out], concurrency_limit=2,
                          concurrency_id="tasks")
     if not names:
         return
     gr.Markdown(t("cross_attention_help"))
     config = checkpoint_config(names[0])["config"]
     with gr.Row():
-        line = gr.Slider(1, MAX_LINES, value=1, step=1, label=t("line"), elem_id="tr-line")
-        layer = gr.Slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
-                          label=t("layer"), elem_id="tr-layer")
-        head = gr.Radio(cross_attention.head_choices(config["num_heads"]), value=cross_attention.MEAN,
+        line = slider(1, MAX_LINES, value=1, step=1, label=t("line"), elem_id="tr-line", name="line")
+        layer = slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
+                       label=t("layer"), elem_id="tr-layer", name="layer")
+        head = gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
                         label=t("head"), elem_id="tr-head")
     heatmap = gr.Plot(show_label=False, elem_id="tr-attention")
-    view = dict(fn=attention, inputs=[text, out, model, line, layer, head], outputs=heatmap, concurrency_limit=2,
-                concurrency_id="tasks")
+    view = dict(fn=attention, inputs=[text, out, model, line, layer, head, language], outputs=heatmap,
+                concurrency_limit=2, concurrency_id="tasks")
     event.success(api_name="cross_attention", **view)
     for control in (line, layer, head):
         control.input(api_visibility="private", trigger_mode="always_last", **view)

@@ -62,10 +62,11 @@ def test_config_serves_english_and_chinese_strings(server):
     with urllib.request.urlopen(server + "config") as response:
         config = json.load(response)
     translations = config["i18n_translations"]
-    assert translations["en"]["tab_generate"] == "Generate"
-    assert translations["zh"]["tab_generate"] == "生成"
+    assert translations["en"]["lmdemo_tab_generate"] == "Generate"
+    assert translations["zh"]["lmdemo_tab_generate"] == "生成"
+    assert translations["zh"]["lmdemo_language_code"] == "zh"  # what the hidden language box becomes
     assert translations["zh-CN"] == translations["zh"]
-    assert set(translations["zh"]) == set(STRINGS)
+    assert set(translations["zh"]) == {"lmdemo_" + key for key in STRINGS}
 
 
 # -- Generate ---------------------------------------------------------------------------------------
@@ -87,7 +88,7 @@ def test_generate_endpoint_continues_chinese_prompt(client, lm):
 
 
 def test_generate_endpoint_reports_bad_input(client):
-    with app_error("Value 0 is less than minimum value 1"):  # Gradio's slider check
+    with app_error(r"max_new_tokens must be in \[1, 1000\], received max_new_tokens=0"):  # the slider's check
         client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
     with app_error("prompt has 20,000 characters"):
         client.predict("a" * 20_000, MODEL, "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
@@ -115,8 +116,8 @@ def test_next_token_chart_shows_what_the_sampler_cuts_off(client, lm):
     np.testing.assert_allclose(cut["x"][::-1], np.where(r["sampler"][order] > 0, 0, r["tempered"][order]), atol=1e-6)
     assert sum(x > 0 for x in drawn["x"]) == 3 and sum(x > 0 for x in cut["x"]) == 12
     title = json.loads(figure["plot"])["layout"]["title"]["text"]
-    assert title == f"top_k: keeps 3 of 66 tokens,<br>{r['kept_mass']:.3f} of the probability after temperature 1.5"
-    with app_error("Value 0.0 is less than minimum value 0.01"):  # the slider's own check
+    assert title == f"top-k: keeps 3 of 66 tokens,<br>{r['kept_mass']:.3f} of the probability after temperature 1.5"
+    with app_error(r"top_p must be in \[0.01, 1\], received top_p=0"):  # the slider's own check, naming it
         client.predict("ROMEO:", MODEL, "top_p", 1.0, 20, 0.0, api_name="/next_token")
     with app_error("'nucleus' .* is not in the list of choices"):  # the radio's own check
         client.predict("ROMEO:", MODEL, "nucleus", 1.0, 20, 0.5, api_name="/next_token")
@@ -136,7 +137,7 @@ def test_sampling_steps_show_each_pick_and_the_beams(client, lm):
     assert beams["headers"] == ["step", "beam 1", "beam 2", "beam 3"] and len(beams["data"]) == 6
     best = lm.generate("ROMEO:", 6, sampler="beam", num_beams=3)
     assert beams["data"][-1][1].startswith(show_token(best) + "  (")
-    with app_error("Value 61 is greater than maximum value 60"):  # the slider's own check
+    with app_error(r"steps must be in \[1, 60\], received steps=61"):  # the slider's own check, naming it
         client.predict("ROMEO:", MODEL, "greedy", 61, 1.0, 20, 0.9, 3, 0, api_name="/sampling_steps")
 
 
@@ -214,7 +215,7 @@ def test_inspect_reads_chinese_as_unknown_characters(client, lm):
 def test_inspect_reports_bad_input(client):
     with app_error("text is empty"):
         client.predict("  ", MODEL, 1, 1, 31, api_name="/inspect")
-    with app_error("Value 5 is greater than maximum value 4"):  # Gradio's slider check
+    with app_error(r"layer must be in \[1, 4\], received layer=5"):  # Gradio's slider check
         client.predict("To be", MODEL, 5, 1, 31, api_name="/inspect")
     with app_error(r"model must be one of \[[^]]*'ptb-transformer'[^]]*\], received model='ptb-lstm'"):
         client.predict("To be", "ptb-lstm", 1, 1, 31, api_name="/inspect")
@@ -274,8 +275,11 @@ def test_tokenize_splits_english_and_chinese(client, lm):
     assert [seg["token"] for seg in word] == ["To", " ", "be", " ", "生存"]
     # the two Chinese characters are unknown to the Shakespeare model: two <unk> tokens, then the raw text
     assert [seg["class_or_confidence"] for seg in shipped if seg["class_or_confidence"]] == [
-        str(i) for i in lm.tokenizer.encode(text)]
-    assert [seg["token"] for seg in shipped][-3:] == ["<unk>", "<unk>", "生存"]
+        f"{i} <unk>" if i == lm.tokenizer.unk_id else str(i) for i in lm.tokenizer.encode(text)]
+    assert [seg["token"] for seg in shipped][-2:] == ["生", "存"]  # each shown as itself, labelled <unk>
+    assert shipped[-1]["class_or_confidence"] == f"{lm.tokenizer.unk_id} <unk>"
+    # byte-level BPE: a Chinese character split over three byte tokens is shown once, with its three ids
+    assert any(seg["token"] == "生" and seg["class_or_confidence"].startswith("3 bytes: ") for seg in bpe)
     assert [row[2] for row in counts["data"]] == [8, len(lmdemo.BPETokenizer.train(text, vocab_size=300).encode(text)),
                                                   3, 8]
 
@@ -283,7 +287,7 @@ def test_tokenize_splits_english_and_chinese(client, lm):
 def test_tokenize_reports_bad_input(client):
     with app_error("text is empty"):
         client.predict("", 300, MODEL, api_name="/tokenize")
-    with app_error("Value 100 is less than minimum value 257"):
+    with app_error(r"bpe_vocab_size must be in \[257, 2000\], received bpe_vocab_size=100"):
         client.predict("abc", 100, MODEL, api_name="/tokenize")
 
 
@@ -359,7 +363,7 @@ def test_translate_matches_the_pipeline(client):
                                ["cross_attention"][0].mean(0), atol=1e-6)
     with app_error("line is 3, and the text has 2 line"):
         client.predict(text, out, "en-es-translation", 3, 1, "mean", api_name="/cross_attention")
-    with app_error("Value 9 is greater than maximum value 8"):  # the slider's own check
+    with app_error(r"num_beams must be in \[1, 8\], received num_beams=9"):  # the slider's own check
         client.predict("hi", "en-es-translation", 9, api_name="/translate")
 
 
@@ -387,7 +391,9 @@ def test_sentiment_matches_the_pipeline(client):
     assert label["label"] == expected[0]["label"]
     assert [row[1] for row in table["data"]] == [r["label"] for r in expected]
     if model.ngram_expert is not None:  # the shipped classifier has a second expert: each one's own score
-        assert table["headers"] == ["text", "label", "score", "transformer alone", "ngrams alone", "truncated"]
+        assert table["headers"] == ["text", "label", "score", "transformer alone", "ngrams alone", "truncated",
+                                    "unknown to the model"]
+        assert [row[-1] for row in table["data"]] == ["0%", "0%"]  # every word of both lines is in its vocabulary
         assert [row[4] for row in table["data"]] == [round(r["experts"]["ngrams"][r["label"]], 4) for r in expected]
     with app_error(r"model must be one of \['sst2-sentiment'\], received model='nope'"):  # ids may be typed in
         client.predict("fine", "nope", api_name="/sentiment")
@@ -397,7 +403,7 @@ def test_evaluate_sample_matches_the_harness(client, tmp_path):
     from evals.harness import run_suite
     from lmdemo_app.evaluate_tab import SAMPLES_DIR
 
-    status, scores, chart, files = client.predict(None, SAMPLE, "translation", MODEL, ["bleu", "rouge"], "", "",
+    status, scores, chart, rows, files = client.predict(None, SAMPLE, "translation", MODEL, ["bleu", "rouge"], "", "",
                                                   "prediction", "", 100, True, api_name="/evaluate")
     suite = tmp_path / "suite.yaml"
     suite.write_text(yaml.safe_dump({"runs": [{
@@ -405,14 +411,18 @@ def test_evaluate_sample_matches_the_harness(client, tmp_path):
         "predictions_column": "prediction", "metrics": ["bleu", "rouge"], "limit": 100, "confidence_interval": True,
         "seed": 0}]}))
     expected = run_suite(str(suite), str(tmp_path / "out"))["runs"][0]["scores"]
-    assert status.startswith("**COMPLETE: all 1 runs succeeded**: 4 rows")
+    assert status.startswith("**COMPLETE: all 1 runs succeeded** · task translation · 4 rows")
+    assert "the predictions in column “prediction” against “reference”" in status and "metrics bleu, rouge" in status
     assert [row[:3] for row in scores["data"]] == [[s["metric"], s["key"], round(s["value"], 4)] for s in expected]
+    # every row with its own score, as the harness wrote it
+    assert rows["headers"][:2] == ["row", "rougeLsum F-measure"] and len(rows["data"]) == 4
     assert [os.path.basename(f) for f in files] == ["report.html", "report.md", "results.json"]
     with open(files[0], encoding="utf-8") as f:
         assert f.read().startswith("<!DOCTYPE html>")
     with open(files[2], encoding="utf-8") as f:
         assert json.load(f)["status"] == "complete"
-    assert len(plot_data(chart)[0]["x"]) == len(expected)
+    # one chart per metric scale: BLEU (0-100) and ROUGE (0-1) never share an axis
+    assert [trace["x"] for trace in plot_data(chart)] == [["score"], ["rouge1", "rouge2", "rougeL", "rougeLsum"]]
 
 
 MODEL_SAMPLE = "translation_en_es.tsv (English → Spanish, translated by a model)"
@@ -424,7 +434,7 @@ def test_evaluate_runs_a_task_model_as_the_harness_does(client, tmp_path):
 
     if not {"en-es-translation", "sst2-sentiment"} <= set(lmdemo.available_models()):
         pytest.skip("the shipped task models are missing")
-    status, scores, _, files = client.predict(None, MODEL_SAMPLE, "translation", "en-es-translation",
+    status, scores, _, _, files = client.predict(None, MODEL_SAMPLE, "translation", "en-es-translation",
                                               ["bleu", "rouge"], "", "", "", "", 100, True, api_name="/evaluate")
     suite = tmp_path / "suite.yaml"
     suite.write_text(yaml.safe_dump({"runs": [{
@@ -432,8 +442,8 @@ def test_evaluate_runs_a_task_model_as_the_harness_does(client, tmp_path):
         "model": "en-es-translation", "metrics": ["bleu", "rouge"], "limit": 100, "confidence_interval": True,
         "seed": 0}]}, allow_unicode=True))
     expected = run_suite(str(suite), str(tmp_path / "out"))["runs"][0]
-    assert status.startswith("**COMPLETE: all 1 runs succeeded**: 12 rows")
-    assert "Predictions by **en-es-translation**" in status and "EMAIL: 2" in status  # source and reference
+    assert status.startswith("**COMPLETE: all 1 runs succeeded** · task translation · 12 rows")
+    assert "predictions made now by **en-es-translation**" in status and "EMAIL: 2" in status  # source, reference
     assert [row[:3] for row in scores["data"]] == [[s["metric"], s["key"], round(s["value"], 4)]
                                                    for s in expected["scores"]]
     with open(files[2], encoding="utf-8") as f:
@@ -444,11 +454,11 @@ def test_evaluate_runs_a_task_model_as_the_harness_does(client, tmp_path):
                     "\"Badly written, badly acted and far too long.\",negative\n", encoding="utf-8")
     from gradio_client import handle_file
 
-    status, scores, _, _ = client.predict(handle_file(str(data)), None, "sentiment", "sst2-sentiment",
+    status, scores, _, _, _ = client.predict(handle_file(str(data)), None, "sentiment", "sst2-sentiment",
                                           ["sentiment_accuracy"], "review", "", "", "", 100, False, "",
                                           api_name="/evaluate")
     row = dict(zip(scores["headers"], scores["data"][0]))
-    assert "Predictions by **sst2-sentiment**" in status and (row["key"], row["value"]) == ("accuracy", 1.0)
+    assert "predictions made now by **sst2-sentiment**" in status and (row["key"], row["value"]) == ("accuracy", 1.0)
 
 
 def test_evaluate_upload_is_sanitized_before_scoring(client, tmp_path):
@@ -459,7 +469,7 @@ def test_evaluate_upload_is_sanitized_before_scoring(client, tmp_path):
                     "\"Mail jane.doe@example.com, great service\",positive,positive\n"
                     "\"服务很差，打 13812345678 也没人接\",negative,negative\n"
                     "\"Fine.\",neutral,positive\n", encoding="utf-8")
-    status, scores, _, files = client.predict(handle_file(str(data)), None, "sentiment", MODEL,
+    status, scores, _, _, files = client.predict(handle_file(str(data)), None, "sentiment", MODEL,
                                               ["sentiment_accuracy"], "", "", "prediction", "", 100, False,
                                               api_name="/evaluate")
     assert "EMAIL: 1" in status and "PHONE: 1" in status
@@ -539,7 +549,9 @@ def test_train_ngram_counts_and_generates(server):
 
     client = Client(server, verbose=False)
     status, chart, = client.predict(TEXT, None, "ngram", 10, 10, api_name="/train")
-    assert status.startswith("**Done**") and "5-gram" in status and chart is None
+    # counted, not trained: one record, the loss on the training text's start and on the last 10%
+    assert status.startswith("**Done**") and "5-gram" in status and "validation loss" in status
+    assert [trace["name"] for trace in plot_data(chart)] == ["train", "validation"]
     assert client.predict("生存还是", 9, 0, api_name="/train_generate") != ""
 
 
@@ -565,7 +577,7 @@ def test_train_fine_tunes_a_hugging_face_gpt2_typed_in(server, tmp_path, monkeyp
 def test_train_reports_bad_input(client):
     with app_error("training text has 10 characters; give at least 1,000"):
         client.predict("too short.", None, "transformer", 20, 60, api_name="/train")
-    with app_error("Value 9999 is greater than maximum value 500"):
+    with app_error(r"steps must be in \[10, 500\], received steps=9999"):
         client.predict("x" * 2000, None, "transformer", 9999, 60, api_name="/train")
 
 
@@ -639,7 +651,8 @@ def test_evaluate_lists_the_models_each_task_can_use():
         evaluate_tab.task_settings("poetry")
     # picking a task shows its models (keeping one that fits) and its metrics
     dropdown, metrics = evaluate_tab.task_settings("summarization", "lead-3")
-    assert (dropdown.value, metrics) == ("lead-3", ["rouge", "bleu"])
+    assert dropdown.value == "lead-3" and metrics.value == ["rouge", "bleu"]
+    assert [value for _, value in metrics.choices] == ["rouge", "bleu"]  # only the task's own metrics offered
     assert evaluate_tab.task_settings("lm", "lead-3")[0].value == model_names()[0]
     # a sample that names no model keeps a chosen one that fits its task; one whose model is absent is not offered
     lm_sample = "lm.txt (language model)"
@@ -711,6 +724,93 @@ def test_user_errors_keep_the_message_and_hide_internal_ones(caplog):
     with pytest.raises(gr.Error, match=r"top_p must be in \(0, 1\], received top_p=1.5") as raised:
         bad_value()
     assert raised.value.print_exception is False  # Gradio would print the message, data and all, to the log
-    with pytest.raises(gr.Error, match="internal error \\(RuntimeError\\)"):
+    with pytest.raises(gr.Error, match="Something went wrong on the server") as raised:
         list(crash())
+    assert "RuntimeError" not in raised.value.message  # no exception class names for a visitor
     assert "jane.doe@example.com" not in caplog.text and "[EMAIL]" in caplog.text
+
+
+# -- Both languages, named fields, raw HTTP, MCP ------------------------------------------------------------
+def raw_call(server, api_name, data):
+    """POST ``data`` to ``/gradio_api/call/{api_name}`` as a script without gradio_client would; the
+    streamed reply's text."""
+    request = urllib.request.Request(server + f"gradio_api/call/{api_name}", data=json.dumps(data).encode(),
+                                     headers={"Content-Type": "application/json"})
+    event = json.load(urllib.request.urlopen(request))["event_id"]
+    return urllib.request.urlopen(server + f"gradio_api/call/{api_name}/{event}").read().decode()
+
+
+def test_no_choice_or_value_is_a_translation_key():
+    # the page translates every label and value equal to a key of its table: a choice value equal to a
+    # key would reach the handler translated ("Top-k" for top_k, the bug of a live switch to Chinese)
+    import app
+    from lmdemo_app.i18n import I18N
+
+    keys = set(I18N.translations_dict["en"])
+    demo = app.build_demo()
+    seen = 0
+    for block in demo.blocks.values():
+        for choice in getattr(block, "choices", None) or []:
+            value = choice[1] if isinstance(choice, (tuple, list)) else choice
+            assert str(value) not in keys, (block, value)
+            seen += 1
+        if isinstance(getattr(block, "value", None), str):
+            assert block.value not in keys, block
+    assert seen > 30
+
+
+def test_server_text_follows_the_visitors_language(client, lm):
+    figure = client.predict("ROMEO:", MODEL, "top_k", 1.5, 3, 0.9, "zh", api_name="/next_token")
+    title = json.loads(figure["plot"])["layout"]["title"]["text"]
+    assert title.startswith("top-k：保留 66 个词元中的 3 个")
+    with app_error("models 为空：请至少选择一个要比较的模型"):
+        client.predict("some text", [], "", 5, 0, "zh", api_name="/compare")
+    with app_error("prompt 有 20,000 个字符；这里的上限是 10,000"):
+        client.predict("a" * 20_000, MODEL, "greedy", 5, 1.0, 10, 0.9, 4, 0, "zh", api_name="/generate")
+    # lmdemo's own messages are English: a Chinese page says so before them
+    table = client.predict("To be", 300, MODEL, "zh", api_name="/tokenize")[-1]
+    assert table["headers"] == ["分词器", "词表大小", "词元数", "每词元字符数"]
+    assert table["data"][0][0] == "char (在这段文本上训练)"
+
+
+def test_range_checks_name_the_field(client):
+    with app_error(r"top_p must be in \[0.01, 1\], received top_p=0"):
+        client.predict("ROMEO:", MODEL, "top_p", 1.0, 20, 0.0, api_name="/next_token")
+    with app_error(r"max_new_tokens must be in \[1, 1000\], received max_new_tokens=0"):
+        client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
+    with app_error(r"max_new_tokens 必须在 \[1, 1000\] 范围内，收到 max_new_tokens=0"):
+        client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, "zh", api_name="/generate")
+
+
+def test_raw_http_gets_the_same_messages(server):
+    body = raw_call(server, "generate", {"data": ["ROMEO:", MODEL, "top_k", 5, 1.0, "abc", 0.9, 4, 0, "en"]})
+    assert body.startswith("event: error") and "top_k must be a number in [1, 100], received top_k='abc'" in body
+    body = raw_call(server, "generate", {"data": ["ROMEO:", MODEL, "top_k", 5, 1.0, 20, 0.9, 4, "NaN", "en"]})
+    assert body.startswith("event: error") and "seed must be a number" in body and "'NaN'" in body
+    assert "Error:" not in body.replace("event: error", "")  # no exception class names
+
+
+def test_compare_marks_scores_that_rest_on_unknown_tokens(client):
+    text = "First Citizen:\nBefore we proceed any further, hear me speak.\n"
+    table, _, generations = client.predict(text, [MODEL, "ptb-5gram"], "ROMEO:\nO", 20, 0, api_name="/compare")
+    rows = {row[1]: dict(zip(table["headers"], row)) for row in table["data"]}
+    assert table["headers"][:4] == ["rank", "model", "bits per character", "unknown tokens"]
+    assert rows[MODEL]["rank"] == 1 and rows[MODEL]["unknown tokens"] == "0.0%"
+    assert rows["ptb-5gram"]["rank"] == "— (reads <unk>)" and rows["ptb-5gram"]["unknown tokens"] != "0.0%"
+    assert rows[MODEL]["parameters"].endswith("M")
+
+
+@pytest.fixture(scope="module")
+def mcp_schema(server):
+    pytest.importorskip("mcp", reason="the MCP server needs Gradio's mcp extra (pip install 'gradio[mcp]')")
+    with urllib.request.urlopen(server + "gradio_api/mcp/schema") as response:
+        return json.load(response)
+
+
+def test_the_mcp_server_offers_the_curated_tools(mcp_schema):
+    # the schema lists every public endpoint; the MCP tool list keeps those whose type is "tool"
+    tools = {tool["name"]: tool for tool in mcp_schema if tool["meta"]["mcp_type"] == "tool"}
+    assert set(tools) == {"generate", "next_token", "inspect", "tokenize", "compare", "translate", "summarize",
+                          "classify", "find_pii", "evaluate"}
+    assert "continuation" in tools["generate"]["description"] or tools["generate"]["description"]
+    assert set(tools["generate"]["inputSchema"]["properties"]) >= {"prompt", "model_name", "sampler", "language"}

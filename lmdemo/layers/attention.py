@@ -5,6 +5,7 @@ import math
 import keras
 from keras import ops
 
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.logits import MASK_VALUE
 from lmdemo.layers.rms_norm import rms_normalize
@@ -74,7 +75,7 @@ class MultiHeadAttention(keras.layers.Layer):
         self.use_bias = use_bias
         self.dropout = dropout
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.dropout_layer = keras.layers.Dropout(dropout, name="attention_dropout")
+        self.dropout_layer = Dropout(dropout, name="attention_dropout")
 
     def build(self, query_shape, value_shape=None):
         value_shape = value_shape or query_shape

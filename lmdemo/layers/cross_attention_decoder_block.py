@@ -3,6 +3,7 @@
 import keras
 
 from lmdemo.layers.attention import MultiHeadAttention
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.feed_forward import FeedForward
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.transformer_block import TransformerBlock
@@ -36,7 +37,7 @@ class CrossAttentionDecoderBlock(TransformerBlock):
                                                   name="cross_attention")
         self.feed_forward_norm = self.layer_norm("feed_forward_norm")
         self.feed_forward = FeedForward(self.hidden_dim, self.activation, dropout=self.dropout, name="feed_forward")
-        self.residual_dropout = keras.layers.Dropout(self.dropout, name="residual_dropout")
+        self.residual_dropout = Dropout(self.dropout, name="residual_dropout")
         for layer in (self.self_attention_norm, self.cross_attention_norm, self.feed_forward_norm, self.feed_forward,
                       self.self_attention, self.cross_attention):
             layer.build(input_shape)

@@ -3,6 +3,7 @@
 import keras
 
 from lmdemo.layers.attention import MultiHeadAttention
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.feed_forward import FeedForward
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.transformer_block import TransformerBlock
@@ -26,7 +27,7 @@ class DecoderBlock(TransformerBlock):
         self.attention_norm = self.layer_norm("attention_norm")
         self.attention = MultiHeadAttention(self.num_heads, head_width, dropout=self.dropout, rotary=self.rotary,
                                             qk_norm=self.qk_norm, name="attention")
-        self.attention_dropout = keras.layers.Dropout(self.dropout, name="attention_residual_dropout")
+        self.attention_dropout = Dropout(self.dropout, name="attention_residual_dropout")
         self.feed_forward_norm = self.layer_norm("feed_forward_norm")
         self.feed_forward = FeedForward(self.hidden_dim, self.activation, dropout=self.dropout, name="feed_forward")
         for layer in (self.attention_norm, self.feed_forward_norm, self.feed_forward):

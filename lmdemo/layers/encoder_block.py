@@ -3,6 +3,7 @@
 import keras
 
 from lmdemo.layers.attention import MultiHeadAttention
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.feed_forward import FeedForward
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.transformer_block import TransformerBlock
@@ -47,7 +48,7 @@ class EncoderBlock(TransformerBlock):
         head_width = self.head_width(dim)
         self.attention_norm = self.layer_norm("attention_norm")
         self.attention = MultiHeadAttention(self.num_heads, head_width, dropout=self.dropout, name="attention")
-        self.residual_dropout = keras.layers.Dropout(self.dropout, name="residual_dropout")
+        self.residual_dropout = Dropout(self.dropout, name="residual_dropout")
         self.feed_forward_norm = self.layer_norm("feed_forward_norm")
         self.feed_forward = FeedForward(self.hidden_dim, self.activation, dropout=self.dropout, name="feed_forward")
         for layer in (self.attention_norm, self.feed_forward_norm, self.feed_forward, self.attention):

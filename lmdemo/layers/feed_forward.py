@@ -2,6 +2,8 @@
 
 import keras
 
+from lmdemo.layers.dropout import Dropout
+
 # "gelu" is the tanh approximation (GPT-2's, and every lmdemo checkpoint's); "gelu_exact" is x·Φ(x) with the
 # normal CDF Φ written with erf (BERT's ``hidden_act: "gelu"``). The two differ by at most 4.8e-4 (near x = ±2.7).
 # "relu2" is ReLU squared (So et al., "Primer", 2021); "swiglu" gates the inner layer (Shazeer, 2020) and has a
@@ -31,7 +33,7 @@ class FeedForward(keras.layers.Layer):
         self.activation = activation
         self.dropout = dropout
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.dropout_layer = keras.layers.Dropout(dropout, name="output_dropout")
+        self.dropout_layer = Dropout(dropout, name="output_dropout")
 
     def build(self, input_shape):
         dim = input_shape[-1]

@@ -23,6 +23,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import EncoderDecoderConfig
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.logits import MASK_VALUE
 from lmdemo.layers.cross_attention_decoder_block import CrossAttentionDecoderBlock
@@ -47,7 +48,7 @@ class EncoderDecoder(keras.Model):
                                           c.hidden_dim, c.activation, c.dropout, c.layer_norm_epsilon, name="encoder")
         self.target_embedding = TokenAndPositionEmbedding(c.vocab_size, c.max_target_length, c.d_model,
                                                           name="target_embedding")
-        self.embedding_dropout = keras.layers.Dropout(c.dropout, name="embedding_dropout")
+        self.embedding_dropout = Dropout(c.dropout, name="embedding_dropout")
         self.blocks = [CrossAttentionDecoderBlock(c.num_heads, c.hidden_dim, c.activation, c.dropout,
                                                   c.layer_norm_epsilon, name=f"decoder_block_{i}")
                        for i in range(c.decoder_layers)]

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import RecurrentConfig
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.recurrent import Recurrent
 
@@ -32,7 +33,7 @@ class RecurrentNetwork(keras.Model):
                                                 embeddings_initializer=keras.initializers.RandomUniform(-EMBED_INIT, EMBED_INIT))
         self.layers_ = [Recurrent(config.hidden_dim, config.cell, name=f"{config.cell}_{i}")
                         for i in range(config.num_layers)]
-        self.dropout = keras.layers.Dropout(config.dropout)
+        self.dropout = Dropout(config.dropout)
         if not config.tie_embeddings:
             self.lm_head = keras.layers.Dense(config.vocab_size, name="lm_head")
 

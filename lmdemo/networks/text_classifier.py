@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import ClassifierConfig
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.logits import MASK_VALUE
 from lmdemo.networks.transformer_encoder import encoder_of
 
@@ -31,7 +32,7 @@ class TextClassifier(keras.Model):
         self.config = c = config
         self.encoder = encoder_of(c)
         self.pooler = keras.layers.Dense(c.d_model, activation="tanh", name="pooler")
-        self.pooled_dropout = keras.layers.Dropout(c.dropout, name="pooled_dropout")
+        self.pooled_dropout = Dropout(c.dropout, name="pooled_dropout")
         self.label_head = keras.layers.Dense(c.num_labels, name="label_head")
 
     def build(self, input_shape=None):

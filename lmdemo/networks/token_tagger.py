@@ -23,6 +23,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import TaggerConfig
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.encoder_block import EncoderBlock
 from lmdemo.layers.recurrent import Recurrent
 
@@ -51,7 +52,7 @@ class TokenTagger(keras.Model):
         self.word_embedding = (keras.layers.Embedding(c.word_buckets, c.word_dim, name="word_embedding")
                                if c.word_buckets else None)
         self.input_projection = keras.layers.Dense(c.d_model, name="input_projection")
-        self.input_dropout = keras.layers.Dropout(c.dropout, name="input_dropout")
+        self.input_dropout = Dropout(c.dropout, name="input_dropout")
         self.position_embedding = None
         if c.context == "transformer":
             self.position_embedding = keras.layers.Embedding(c.max_words, c.d_model, name="position_embedding")
@@ -61,7 +62,7 @@ class TokenTagger(keras.Model):
             self.blocks = [(keras.layers.LayerNormalization(epsilon=c.layer_norm_epsilon, name=f"conv_norm_{i}"),
                             keras.layers.Dense(c.d_model, activation="relu", name=f"conv_{i}"))
                            for i in range(c.num_layers)]
-            self.block_dropout = keras.layers.Dropout(c.dropout, name="block_dropout")
+            self.block_dropout = Dropout(c.dropout, name="block_dropout")
         else:
             self.blocks = [(Recurrent(c.d_model // 2, "lstm", name=f"forward_{i}"),
                             Recurrent(c.d_model - c.d_model // 2, "lstm", name=f"backward_{i}"))

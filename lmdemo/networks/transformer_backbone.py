@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from lmdemo.layers.decoder_block import DecoderBlock
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.position_embedding import TokenAndPositionEmbedding
 
@@ -34,7 +35,7 @@ class TransformerBackbone(keras.Model):
         self.norm = norm
         self.qk_norm = qk_norm
         self.embedding = TokenAndPositionEmbedding(vocab_size, max_length, d_model, position=position, name="embedding")
-        self.embedding_dropout = keras.layers.Dropout(dropout, name="embedding_dropout")
+        self.embedding_dropout = Dropout(dropout, name="embedding_dropout")
         self.blocks = [
             DecoderBlock(num_heads, hidden_dim, activation, dropout, layer_norm_epsilon, norm=norm, qk_norm=qk_norm,
                          rotary=position == "rope", name=f"block_{i}")

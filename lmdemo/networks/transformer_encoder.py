@@ -2,6 +2,7 @@
 
 import keras
 
+from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.encoder_block import EncoderBlock
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.position_embedding import TokenAndPositionEmbedding
@@ -40,7 +41,7 @@ class TransformerEncoder(keras.layers.Layer):
                                                    name="embedding")
         if not normalize_first:
             self.embedding_norm = keras.layers.LayerNormalization(epsilon=layer_norm_epsilon, name="embedding_norm")
-        self.embedding_dropout = keras.layers.Dropout(dropout, name="embedding_dropout")
+        self.embedding_dropout = Dropout(dropout, name="embedding_dropout")
         self.blocks = [EncoderBlock(num_heads, hidden_dim, activation, dropout, layer_norm_epsilon,
                                     normalize_first=normalize_first, name=f"block_{i}")
                        for i in range(num_layers)]

@@ -68,6 +68,31 @@ class BPETokenizer(LibraryTokenizer):
         return self.decode([token_id])
 
     def tokenize(self, text):
-        """The pieces as the text they cover (byte-level symbols decoded back to text)."""
+        """The pieces as the text they cover (byte-level symbols decoded back to text). The byte
+        tokens of one character split over several tokens each show that whole character."""
         enc = self._tok.encode(text, add_special_tokens=False)
         return [text[a:b] for a, b in enc.offsets]
+
+    def unknown_share(self, text):
+        """Byte-level BPE has no ``<unk>``: the nearest thing is a character its vocabulary knows only as
+        separate bytes (no merge ever joined them: the training text rarely or never had it). The share of
+        ``text``'s tokens that are such bytes (Chinese read by an English model: 1.0; 0.0 for an empty text)."""
+        spans = self.spans(text)
+        total = sum(len(ids) for _, ids in spans)
+        split = sum(len(ids) for piece, ids in spans if len(ids) > 1 and len(piece) == 1)
+        return split / total if total else 0.0
+
+    def spans(self, text):
+        """``[(piece, [ids])]``: the text the tokens cover, in order. A character whose UTF-8 bytes
+        fall into several tokens (a Chinese character is 3 bytes) is one piece with all their ids."""
+        enc = self._tok.encode(text, add_special_tokens=False)
+        out, end = [], 0
+        for token_id, (a, b) in zip(enc.ids, enc.offsets):
+            if out and a < end:  # shares a character with the tokens before it
+                start = end - len(out[-1][0])
+                out[-1] = (text[start:max(b, end)], out[-1][1] + [token_id])
+                end = max(b, end)
+            else:
+                out.append((text[a:b], [token_id]))
+                end = b
+        return out

@@ -84,6 +84,14 @@ class CharTokenizer(Tokenizer):
                 )
         return out
 
+    def spans(self, text):
+        """``[(character, [id])]``: each character of ``text`` with its id, an unseen one with ``<unk>``'s
+        (skipped under ``unknown="skip"``, as ``encode`` skips it)."""
+        ids = self.encode(text)
+        if len(ids) == len(text):
+            return [(c, [int(i)]) for c, i in zip(text, ids)]
+        return [(c, [self._ids[c]]) for c in text if c in self._ids]  # "skip" dropped the unseen ones
+
     def decode(self, ids):
         chars, n = self.chars, len(self.chars)
         out = []

@@ -15,11 +15,14 @@ class Tokenizer:
         start_text: text that an empty prompt is replaced with before generation, so that a
             model always has a token to condition on (``"\\n"`` for character models, as
             nanoGPT samples from a newline; the end-of-text token for BPE models).
+        unk_id: the id text outside the vocabulary becomes (``<unk>``), or None where every text
+            has its own tokens (byte-level BPE).
     """
 
     type_name = None
     special_tokens = ()
     start_text = None
+    unk_id = None
 
     def encode(self, text):
         raise NotImplementedError
@@ -49,6 +52,20 @@ class Tokenizer:
     def token_text(self, token_id):
         """One token as readable text, for showing it (byte-level BPE symbols decoded)."""
         return self.id_to_token(token_id)
+
+    def spans(self, text):
+        """``[(piece, [ids])]``: the text each token covers, in order (byte-level BPE merges the
+        tokens that split one character into one piece)."""
+        return [(piece, [int(i)]) for piece, i in zip(self.tokenize(text), self.encode(text))]
+
+    def unknown_share(self, text):
+        """The share of ``text``'s tokens that are ``<unk>``: how much of it the tokenizer cannot see
+        (0.0 without an unknown token or for an empty text). A model's score on such tokens says little:
+        one ``<unk>`` stands for every word or character it replaces."""
+        ids = self.encode(text)
+        if self.unk_id is None or len(ids) == 0:
+            return 0.0
+        return sum(1 for i in ids if int(i) == self.unk_id) / len(ids)
 
     def tokenize(self, text):
         """The pieces of ``text`` as strings, one per token (for showing how text splits)."""

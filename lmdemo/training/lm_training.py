@@ -86,7 +86,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
 
         return train_ngram(train_text, val_text, out_dir, order=order, tokenizer=tokenizer, data=data,
                            val_data=val_data, val_fraction=val_fraction, command=command, model_name=model_name,
-                           encrypt=encrypt)
+                           encrypt=encrypt, log_fn=log_fn)
     run = TrainingRun(out_dir, resume, encrypt)
     if run.resuming:
         lm = load_model(out_dir)

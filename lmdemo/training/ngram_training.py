@@ -10,8 +10,14 @@ from lmdemo.training.run import TrainingRun
 
 
 def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=None, val_data=None, val_fraction=None,
-                command=None, model_name=None, encrypt=False):
-    """Count an n-gram model of ``train_text``, score ``val_text`` and write a checkpoint with its card."""
+                command=None, model_name=None, encrypt=False, log_fn=None):
+    """Count an n-gram model of ``train_text``, score ``val_text`` and write a checkpoint with its card.
+
+    ``log_fn``, when given, receives one record as the neural trainers send theirs (``step``,
+    ``elapsed_s``, ``train_loss``, ``val_loss`` in nats per token): the loss on the training text's first
+    characters (as many as the validation text has) and on the validation text. Counting has no steps:
+    the record is step 1.
+    """
     run = TrainingRun(out_dir, resume=False, encrypt=encrypt)
     started = time.time()
     tok = train_tokenizer(tokenizer, train_text)
@@ -24,5 +30,9 @@ def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=N
                "discounts": lm.discounts, "machine": machine()}
     if val_text:
         metrics.update(final_scores(lm, val_text))
+        if log_fn is not None:
+            seen = final_scores(lm, train_text[:len(val_text)])
+            log_fn({"step": 1, "elapsed_s": round(time.time() - started, 1),
+                    "train_loss": seen["final_val_nats_per_token"], "val_loss": metrics["final_val_nats_per_token"]})
     run.write(lm, metrics)
     return lm

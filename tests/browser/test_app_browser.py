@@ -59,10 +59,13 @@ def test_evaluate_an_upload_and_download_the_report(page, screenshots, tmp_path)
     open_tab(page, "Evaluate")
     page.locator("#eval-upload input[type=file]").set_input_files(str(data))
     page.locator("#eval-task").get_by_text("sentiment", exact=True).click()  # the task sets its metrics
-    page.wait_for_function("() => [...document.querySelectorAll('#eval-metrics input:checked')]"
-                           ".map(e => e.closest('label').innerText.trim()).join() === 'sentiment_accuracy'")
+    # only the task's own metrics are offered, and ticked
+    page.wait_for_function("() => [...document.querySelectorAll('#eval-metrics input')]"
+                           ".map(e => e.closest('label').innerText.trim() + e.checked).join() === "
+                           "'accuracy and macro F1true'")
     page.get_by_text("Columns (empty: the task's defaults)").click()
-    page.locator("#eval-prediction-column textarea, #eval-prediction-column input").first.fill("prediction")
+    page.locator("#eval-prediction-column input").click()  # the uploaded file's own columns are offered
+    page.get_by_role("option", name="prediction").click()
     page.locator("#eval-button").click()
     status = page.locator("#eval-status")
     status.get_by_text("COMPLETE").wait_for(timeout=120_000)
@@ -94,7 +97,7 @@ def test_evaluate_a_task_model_on_a_built_in_sample(page, screenshots):
     page.locator("#eval-button").click()
     status = page.locator("#eval-status")
     status.get_by_text("COMPLETE").wait_for(timeout=120_000)
-    assert "12 rows" in status.inner_text() and "Predictions by en-es-translation" in status.inner_text()
+    assert "12 rows" in status.inner_text() and "predictions made now by en-es-translation" in status.inner_text()
     page.locator("#eval-scores").get_by_text("bleu").first.wait_for()
     shot(page, screenshots, "evaluate-model")
 

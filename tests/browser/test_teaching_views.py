@@ -39,15 +39,16 @@ def test_generate_shows_only_the_chosen_samplers_settings_and_its_cut(page, scre
     page.locator("#gen-temperature").wait_for()
     assert visible("gen-temperature") and visible("gen-top-k") and not visible("gen-top-p")
     pick_sampler(page, "greedy")
-    page.wait_for_function("() => !document.querySelector('#gen-temperature')?.checkVisibility?.()")
+    page.wait_for_function("() => ['gen-temperature', 'gen-top-k', 'gen-seed'].every("
+                           "id => !document.querySelector('#' + id)?.checkVisibility?.())")
     assert not any(visible(e) for e in ("gen-temperature", "gen-top-k", "gen-top-p", "gen-beams", "gen-seed"))
     wait_for_title(page, "gen-chart", "greedy: keeps 1 of")  # the chart follows the sampler
     pick_sampler(page, "top_p")
     page.locator("#gen-top-p").wait_for()
     assert visible("gen-temperature") and not visible("gen-top-k") and not visible("gen-beams")
-    wait_for_title(page, "gen-chart", "top_p: keeps")
+    wait_for_title(page, "gen-chart", "top-p: keeps")
     set_slider(page, "gen-top-p", 0.3)
-    wait_for_title(page, "gen-chart", "top_p: keeps")
+    wait_for_title(page, "gen-chart", "top-p: keeps")
     assert page.locator("#gen-chart").get_by_text("cut ").count() > 0  # the cut-off tokens are labelled
     shot(page, screenshots, "generate-sampler-chart")
 

@@ -1,0 +1,53 @@
+"""Number fields whose range check names the field: Gradio's own says "Value 0 is less than minimum
+value 0.01." and lets a non-number through to the handler (over raw HTTP, ``top_k="abc"`` or
+``seed=NaN``).
+
+`slider` and `number` make Gradio's components with one more argument, ``name``: the handler's
+parameter the field feeds. Their check answers in the visitor's language, e.g. ``top_p must be in
+[0.01, 1], received top_p=0``. (They set the instance's ``preprocess`` rather than subclass: Gradio
+writes a ``.pyi`` stub next to the module of every component subclass it sees.)
+"""
+
+import math
+
+import gradio as gr
+
+from lmdemo_app.checks import FieldError
+
+
+def check_number(value, name, minimum=None, maximum=None):
+    """None if ``value`` is a finite number within [minimum, maximum] (either bound may be None), else the
+    `FieldError` naming ``name``, the range and the value."""
+    bounds = f"[{'-∞' if minimum is None else f'{minimum:g}'}, {'∞' if maximum is None else f'{maximum:g}'}]"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return FieldError("err_not_number", name=name, bounds=bounds, value=repr(value))
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        return FieldError("err_range", name=name, bounds=bounds, value=f"{value:g}")
+    return None
+
+
+def _checked(component, name):
+    """``component`` whose check names ``name``. A bad value is not refused here, where the visitor's language
+    is not known yet: it reaches the handler as a `FieldError`, which `checks.user_errors` raises in the
+    visitor's language before the handler runs."""
+    preprocess = component.preprocess
+
+    def checked(payload):
+        if payload is None and isinstance(component, gr.Number):  # an empty number field passes None
+            return preprocess(payload)
+        error = check_number(payload, name, component.minimum, component.maximum)
+        return error if error is not None else preprocess(payload)
+
+    component.preprocess = checked
+    return component
+
+
+def slider(*args, name, **kwargs):
+    """``gr.Slider(*args, **kwargs)`` whose range check names the field (``name``: the handler's parameter)."""
+    return _checked(gr.Slider(*args, **kwargs), name)
+
+
+def number(*args, name, **kwargs):
+    """``gr.Number(*args, **kwargs)`` whose range and type checks name the field; an empty field still
+    passes None to the handler."""
+    return _checked(gr.Number(*args, **kwargs), name)
