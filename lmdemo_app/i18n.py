@@ -191,6 +191,11 @@ STRINGS = {
                     "8. logits → softmax：最后一个位置之后最可能的下一个词元"),
     "formulas": ("The formulas", "公式"),
     "no_transformer": ("No shipped Transformer model is present.", "没有可用的 Transformer 模型。"),
+    "note_rope": ("This model adds no position vector (its position rows are zero): RoPE rotates each query and "
+                  "key by angles proportional to the token's position, so Q Kᵀ depends on how far apart two tokens "
+                  "are.",
+                  "这个模型不加位置向量（位置那几行为零）：RoPE 按词元位置成比例的角度旋转每个查询和键，"
+                  "所以 Q Kᵀ 取决于两个词元相隔多远。"),
     "err_inside_empty": ("text is empty: type a few words to look inside the model", "text 为空：请输入几个词来查看模型内部"),
     "note_inside_cut": ("The text has {count} tokens; this view reads the first {limit}: {shown}.",
                         "这段文本有 {count} 个词元；此视图只读取前 {limit} 个：{shown}。"),

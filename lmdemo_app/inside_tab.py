@@ -157,6 +157,8 @@ def inspect(text, model_name, layer, head, position=MAX_INSPECT_TOKENS - 1, lang
     lm = _model(model_name)
     text, note = read_text(lm, text)
     c = lm.config
+    if getattr(c, "position", "learned") == "rope":  # no position vector to add: say where positions went
+        note = " ".join(part for part in (note, text_of("note_rope")) if part)
     layer = check_int(layer, "layer", 1, c.num_layers) - 1
     head = check_int(head, "head", 1, c.num_heads) - 1
     position = check_int(position, "position", 0, MAX_INSPECT_TOKENS - 1)
@@ -304,8 +306,8 @@ def view_html(model_name, text, note, tables, figures):
 def export_view(text, model_name, layer, head, position, language="en"):
     """The whole view (the forward pass and the logit lens) as one HTML file to download."""
     note, tokens, embeddings, q, k, v, scores, weights, query_row, combined, ffn, top, chart = inspect(
-        text, model_name, layer, head, position)
-    grid, lens_table = logit_lens(text, model_name)
+        text, model_name, layer, head, position, language)
+    grid, lens_table = logit_lens(text, model_name, language=language)
     lm = _model(model_name)
     shown, _ = read_text(lm, text)
     page = view_html(model_name, shown, note,

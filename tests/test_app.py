@@ -15,6 +15,7 @@ import yaml
 
 import lmdemo
 from evals.suite import TASK_METRICS
+from lmdemo_app.i18n import text as text_of
 from tests.conftest import offline_hub_cache, served_app
 
 MODEL = "shakespeare-char"
@@ -180,7 +181,7 @@ def test_inspect_shows_the_models_own_numbers(client, lm):
     out = client.predict("To be, or not", MODEL, 2, 3, 4, api_name="/inspect")
     note, tokens, embeddings, q, k, v, scores, weights, query, combined, ffn, top, chart = out
     ref = lm.inspect("To be, or not")
-    assert note == ""
+    assert note == text_of("note_rope")  # shakespeare-char has RoPE: the view says where the positions went
     assert [row[2] for row in tokens["data"]] == lm.tokenizer.encode("To be, or not")
     assert len(embeddings["data"]) == 3 * 13
     np.testing.assert_allclose([row[1:] for row in q["data"]], ref["blocks"][1]["query"][2][:, :8], atol=1e-4)
@@ -201,7 +202,7 @@ def test_inspect_shows_the_models_own_numbers(client, lm):
 def test_inspect_reads_the_first_tokens_of_a_long_text_and_says_so(client, lm):
     text = "To be, or not to be, that is the question: whether"  # 50 characters
     note, tokens, *_, query, _, _, _, _ = client.predict(text, MODEL, 1, 1, 31, api_name="/inspect")
-    assert note == "The text has 50 tokens; this view reads the first 32: 'To be, or not to be, that is the'."
+    assert note.startswith("The text has 50 tokens; this view reads the first 32: 'To be, or not to be, that is the'.")
     assert len(tokens["data"]) == 32
     assert len(plot_data(query)[0]["y"]) == 32  # query 31, the last of the 32
 

@@ -19,12 +19,14 @@ from lmdemo.registry import MODELS_DIR, SHIPPED
 TASK_MODELS = {"sst2-sentiment", "en-es-translation", "samsum-summarization", "pii-ner"}
 # name → (prompt, its greedy 20-token continuation, its 20-token continuation sampled from the top 5 with seed 0)
 LM_OUTPUTS = {
-    "shakespeare-char": ("ROMEO:\n", "I will not so so so ", "Not is, and that I'l"),
+    "shakespeare-char": ("ROMEO:\n", "The sea of the state", "Not must I speak and"),
     "shakespeare-lstm": ("ROMEO:\n", "I will not see the s", "Not all.\n\nPOMPEY:\nAn"),
     "shakespeare-rnn": ("ROMEO:\n", "I will not the sent ", "And what I shall be "),
     "shakespeare-5gram": ("ROMEO:\n", "I will the shall the", "Out, let me that I m"),
-    "ptb-transformer": ("the company said", " it will be a <unk>\nthe company said it expects to be a N N N N N N",
-                        " it will be a $ N a share in the company 's share\nin addition to the sale was"),
+    "ptb-transformer": ("the company said",
+                        "\nthe company 's <unk> unit is expected to be <unk> by the company 's <unk> unit\nthe company",
+                        " it will be a very positive <unk> of the company 's <unk> division which is expected to report "
+                        "events in"),
     "ptb-lstm": ("the company said",
                  "\nthe company said it will sell its <unk> <unk> <unk> <unk> and <unk> <unk> <unk> and <unk> <unk>\n",
                  " it will be a $ N billion takeover bid to the company 's N shares outstanding\nthe company has"),
