@@ -130,7 +130,7 @@ def test_sentiment_shows_each_experts_score(page, screenshots):
 @pytest.mark.slow
 def test_train_then_generate_in_the_same_session(page, screenshots):
     open_tab(page, "Train")
-    page.locator("#train-model").get_by_text("transformer", exact=True).click()
+    page.locator("#train-model").get_by_text("Transformer", exact=True).click()
     steps = page.locator("#train-steps input[type=number]")
     steps.fill("20")
     steps.press("Enter")
