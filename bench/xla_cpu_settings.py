@@ -3,8 +3,7 @@ own process (flags are read when jaxlib starts), and prints tokens/s for lmdemo 
 
     python bench/xla_cpu_settings.py --steps 10 --rounds 2 --json
 
-Settings tried: the default; Eigen's thread pool off (one thread per op); XLA's intra-op threads pinned to
-the core count; the older (non-thunk) CPU runtime; tcmalloc instead of glibc malloc (when the library is
+Settings tried: the default; Eigen's thread pool off (one thread per op); the older (non-thunk) CPU runtime; tcmalloc instead of glibc malloc (when the library is
 installed); float32 matmuls at bfloat16 precision (``jax_default_matmul_precision``). Run it alone.
 """
 
@@ -27,10 +26,8 @@ def tcmalloc():
 
 def settings():
     """``[(name, extra environment)]``: the default first."""
-    cores = os.cpu_count() or 1
     out = [("default", {}),
            ("Eigen thread pool off", {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}),
-           (f"intra-op threads = {cores}", {"XLA_FLAGS": f"intra_op_parallelism_threads={cores}"}),
            ("older CPU runtime (no thunks)", {"XLA_FLAGS": "--xla_cpu_use_thunk_runtime=false"}),
            ("matmul precision bfloat16", {"JAX_DEFAULT_MATMUL_PRECISION": "bfloat16"})]
     lib = tcmalloc()
