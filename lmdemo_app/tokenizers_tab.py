@@ -91,8 +91,9 @@ def tokenize(text, bpe_vocab_size, model_name, language="en"):
     text = check_text(text, "text")
     bpe_vocab_size = check_int(bpe_vocab_size, "bpe_vocab_size", BPE_MIN, BPE_MAX)
     trained = text_of("trained_here")
+    trained_bpe = lmdemo.BPETokenizer.train(text, vocab_size=bpe_vocab_size)
     tokenizers = [(f"char ({trained})", lmdemo.CharTokenizer.train(text)),
-                  (f"bpe ({trained})", lmdemo.BPETokenizer.train(text, vocab_size=bpe_vocab_size)),
+                  (f"bpe ({trained})", trained_bpe),
                   (f"word ({trained})", WordTokenizer.train(text))]
     if model_name:
         tokenizers.append((f"{model_name} ({shipped_tokenizer(model_name).type_name})", shipped_tokenizer(model_name)))
@@ -102,7 +103,7 @@ def tokenize(text, bpe_vocab_size, model_name, language="en"):
         shown.append(segments(text, [piece for piece, _ in spans], [span_label(ids, tok) for _, ids in spans]))
         count = sum(len(ids) for _, ids in spans)
         vocabulary = f"{tok.vocab_size:,}"
-        if tok.type_name == "bpe" and name.startswith("bpe") and tok.vocab_size < bpe_vocab_size:
+        if tok is trained_bpe and tok.vocab_size < bpe_vocab_size:  # a short text ran out of pairs to merge
             vocabulary = text_of("bpe_smaller", size=tok.vocab_size, asked=bpe_vocab_size)
         rows.append({text_of("col_tokenizer"): name, text_of("col_vocabulary"): vocabulary,
                      text_of("col_token_count"): count,
