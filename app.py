@@ -19,8 +19,8 @@ import gradio as gr  # noqa: E402
 import lmdemo  # noqa: E402,F401  (selects Keras' JAX backend before anything imports Keras)
 from evals.privacy import RedactingFilter  # noqa: E402
 from lmdemo_app import (  # noqa: E402
-    compare_tab, evaluate_tab, generate_tab, inside_tab, privacy_tab, sentiment_tab, summarize_tab, tokenizers_tab,
-    train_tab, translate_tab)
+    compare_tab, evaluate_tab, generate_tab, history_tab, inside_tab, privacy_tab, sentiment_tab, summarize_tab,
+    tokenizers_tab, train_tab, translate_tab)
 from lmdemo_app.checks import redact_request_tracebacks  # noqa: E402
 from lmdemo_app.i18n import I18N, t  # noqa: E402
 from lmdemo_app.shared_models import model_names, transformer_names  # noqa: E402
@@ -60,6 +60,8 @@ def build_demo():
                 sentiment_tab.build()
             with gr.Tab(t("tab_evaluate"), id="evaluate"):
                 evaluate_tab.build(models, demo)
+            with gr.Tab(t("tab_history"), id="history"):
+                history_tab.build(demo)
             with gr.Tab(t("tab_privacy"), id="privacy"):
                 privacy_tab.build()
             with gr.Tab(t("tab_train"), id="train"):

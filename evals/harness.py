@@ -20,8 +20,9 @@ import sacrebleu
 from tqdm.auto import tqdm
 
 from evals import datasets, reports
+from evals.comparison import data_key, item_statistics, suite_comparisons
 from evals.privacy import Pseudonymizer, RedactingFilter, Surrogates, count_by_type, sanitize, sanitize_batch
-from evals.suite import TASK_COLUMNS, RunSpec, Suite, load_suite
+from evals.suite import BIAS_TASK, TASK_COLUMNS, RunSpec, Suite, load_suite
 
 log = logging.getLogger("evals.harness")
 # on the logger itself, not only on our handlers: records are redacted before they propagate to any
@@ -42,6 +43,8 @@ UNITS = {
     "macro_f1": "macro F1 (0-1)",
 }
 PERPLEXITY_KEYS = ("perplexity_per_token", "bits_per_char", "bits_per_byte", "word_perplexity")
+# a run whose evaluation text shares at least this much of its 13-grams with the training text is flagged
+CONTAMINATION_WARNING = 0.05
 SANITIZE_CHUNK = 256  # texts per `sanitize_batch` call: a progress step, and the batch path's speed
 
 
@@ -93,8 +96,11 @@ def _redact(message: str) -> str:
     return sanitize(message, operator="placeholder")[0]
 
 
-def read_run_data(spec: RunSpec, pii: dict) -> tuple[dict, int, Optional[str]]:
+def read_run_data(spec: RunSpec, pii: dict, contamination: Optional[dict] = None) -> tuple[dict, int, Optional[str]]:
     """Load the dataset of ``spec`` and return its sanitized columns.
+
+    With ``contamination`` (a dict), the share of the raw texts' 13-grams that the model's training text
+    held is put into it (`contamination_check`): only the counts leave, never the text.
 
     Returns:
         ``({"text"/"source"/"reference"/"label"/"prediction": [str]}, rows used, sha256)``.
@@ -124,9 +130,40 @@ def read_run_data(spec: RunSpec, pii: dict) -> tuple[dict, int, Optional[str]]:
         else:
             predictions = datasets.column_values(frame, spec.predictions_column, source, "predictions_column")
         raw["prediction"] = predictions
+    if contamination is not None:
+        contamination.update(contamination_check(spec.model, [v for k, vals in raw.items() if k != "label"
+                                                              and k != "prediction" for v in vals]))
     privacy = run_privacy(spec)
     clean = {name: sanitize_inputs(values, pii, column=name, **privacy) for name, values in raw.items()}
     return clean, len(frame), digest
+
+
+def contamination_check(model: Any, texts: list) -> dict:
+    """How much of ``texts`` the model's training text held: the share of their word 13-grams found in the
+    fingerprint its checkpoint carries (``lmdemo.data.fingerprint``).
+
+    Returns:
+        ``{"ngram_overlap": share or None, "ngrams": checked, "seen": found, "n": 13, "false_positive_rate",
+        "warning": bool}``; or ``{"ngram_overlap": None, "note": why}`` when the model has no fingerprint
+        (a run without a model, a checkpoint trained before fingerprints, a Hub model).
+    """
+    if not isinstance(model, str) or not model:
+        return {"ngram_overlap": None, "note": "no model named: nothing to check"}
+    from lmdemo.data.fingerprint import load_fingerprint
+    from lmdemo.registry import model_path
+
+    try:
+        fingerprint = load_fingerprint(model_path(model))
+    except (ValueError, OSError) as e:
+        return {"ngram_overlap": None, "note": _redact(f"the model's training fingerprint could not be read: {e}")}
+    if fingerprint is None:
+        return {"ngram_overlap": None, "note": "the checkpoint carries no training fingerprint "
+                                               "(`python -m lmdemo fingerprint` adds one)"}
+    result = fingerprint.overlap([str(t) for t in texts])
+    if result["ngram_overlap"] is None:
+        result["note"] = f"no text has {result['n']} words: nothing to check"
+    result["warning"] = bool(result["ngram_overlap"] is not None and result["ngram_overlap"] >= CONTAMINATION_WARNING)
+    return result
 
 
 def evaluate_run(spec: RunSpec, models: Optional[dict] = None) -> dict:
@@ -141,11 +178,18 @@ def evaluate_run(spec: RunSpec, models: Optional[dict] = None) -> dict:
         reference, sanitized and cut to 300 characters, and its own score), ``examples`` (the worst of
         them) and ``confusion``.
     """
+    if spec.task == BIAS_TASK:
+        return bias_run(spec, (models or {}).get(spec.model, spec.model))
     pii: dict = {}
-    data, rows, digest = read_run_data(spec, pii)
+    contamination: dict = {}
+    data, rows, digest = read_run_data(spec, pii, contamination)
     log.info("run %s: %d rows from %s", spec.name, rows, spec.dataset)
-    result = {"rows_used": rows, "dataset_sha256": digest, "pii_counts": pii, "scores": [], "examples": [],
-              "rows": [], "confusion": None, "metric_details": {}}
+    if contamination.get("warning"):
+        log.warning("run %s: %.1f%% of the evaluation text's %d-grams were in %s's training text", spec.name,
+                    100 * contamination["ngram_overlap"], contamination["n"], spec.model)
+    result = {"rows_used": rows, "dataset_sha256": digest, "pii_counts": pii, "contamination": contamination,
+              "scores": [], "examples": [],
+              "rows": [], "confusion": None, "metric_details": {}, "item_stats": {}}
     common = {"confidence_interval": spec.confidence_interval, "seed": spec.seed}
     model = (models or {}).get(spec.model, spec.model)
     if spec.task == "lm":
@@ -156,6 +200,36 @@ def evaluate_run(spec: RunSpec, models: Optional[dict] = None) -> dict:
     else:
         _score_sentiment(spec, model, data, common, result)
     return result
+
+
+def bias_run(spec: RunSpec, model: Any) -> dict:
+    """The data-bias probe (``evals.bias``) as a run: its templates file is the run's dataset; each dimension's
+    largest gap between two groups is a score (``<dimension>_gap``) with its bootstrap interval, and the whole
+    probe (groups, every gap, the most divergent sentence pairs, every sentence's score) is ``bias``."""
+    import lmdemo
+    from evals.bias import load_counterfactuals, run_probe
+
+    counterfactuals = load_counterfactuals(spec.dataset)
+    if isinstance(model, str):
+        try:
+            model = lmdemo.load_model(model)
+        except ValueError as e:
+            raise ValueError(f"run {spec.name!r}: model={spec.model!r}: {e}") from None
+    try:
+        probe = run_probe(counterfactuals, model, seed=spec.seed)
+    except TypeError:
+        raise ValueError(f"run {spec.name!r}: model={spec.model!r} is neither a sentiment classifier nor a language "
+                         f"model; the bias probe scores sentences with one of those") from None
+    scores = []
+    for dim, found in probe["dimensions"].items():
+        top = found["gaps"][0]
+        scores.append({"metric": "bias", "key": f"{dim}_gap", "value": top["gap"],
+                       "unit": f"{probe['score_name']}, {top['a']} − {top['b']}", "ci_low": top["ci_low"],
+                       "ci_high": top["ci_high"]})
+    return {"rows_used": probe["n_sentences"], "dataset_sha256": counterfactuals["sha256"], "pii_counts": {},
+            "contamination": {},  # templates written to probe the model: no training text to compare with
+            "scores": scores, "examples": [], "rows": [], "confusion": None, "metric_details": {}, "item_stats": {},
+            "bias": probe}
 
 
 def _predictions(spec: RunSpec, model: Any, data: dict, column: str, result: dict) -> list[str]:
@@ -215,6 +289,8 @@ def _score_lm(spec: RunSpec, model: Any, data: dict, common: dict, result: dict)
                       for i in range(len(texts))]
     result["examples"] = sorted(result["rows"], key=lambda r: -r["score"])[:N_WORST]
     result["metric_details"]["perplexity"] = {k: v for k, v in scores.items() if k != "per_text"}
+    result["item_stats"]["perplexity"] = item_statistics("perplexity", spec.metrics["perplexity"],
+                                                         per_text=scores["per_text"])
 
 
 def _score_generation(spec: RunSpec, predictions: list[str], references: list[str], common: dict,
@@ -231,6 +307,7 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
             if example_scores is None:
                 example_scores = [sacrebleu.sentence_bleu(p, [r]).score for p, r in zip(predictions, references)]
                 score_name = "sentence BLEU"
+            result["item_stats"]["bleu"] = item_statistics("bleu", options, predictions, references)
         else:
             scores = rouge(predictions, references, per_example=True, **options, **common)
             types = [k for k in scores if not k.endswith(("_per_example", "_ci_low", "_ci_high"))]
@@ -238,6 +315,8 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
                 _add(result, "rouge", key, scores, f"{key} F-measure (0-1)")
             example_scores = scores[f"{types[-1]}_per_example"]
             score_name = f"{types[-1]} F-measure"
+            result["item_stats"]["rouge"] = item_statistics(
+                "rouge", options, fmeasures={t: scores[f"{t}_per_example"] for t in types})
             scores = {k: v for k, v in scores.items() if not k.endswith("_per_example")}
         result["metric_details"][metric] = scores
     result["rows"] = [{"row": i + 1, "score": float(example_scores[i]), "score_name": score_name,
@@ -260,9 +339,12 @@ def _score_sentiment(spec: RunSpec, model: Any, data: dict, common: dict, result
                       for i in range(len(labels))]
     result["examples"] = [{**r, "score_name": "misclassified"} for r in result["rows"] if not r["score"]][:N_WORST]
     result["metric_details"]["sentiment_accuracy"] = scores
+    result["item_stats"]["sentiment_accuracy"] = item_statistics(
+        "sentiment_accuracy", spec.metrics["sentiment_accuracy"], predictions, labels)
 
 
-def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = None) -> dict:
+def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = None, db: Optional[str] = None,
+              record: bool = True, history_texts: bool = True) -> dict:
     """Run every run of a suite, record failures per run, and write the reports into ``out_dir``.
 
     Args:
@@ -270,16 +352,32 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
         out_dir: Folder for ``results.json``, ``report.md``, ``report.html`` and ``run.log``.
         models: Optional ``{name: loaded model}``: runs naming one of these models use the object
             instead of loading the checkpoint again (an app passes the models it keeps loaded).
+        db: The run-history database (``evals.history``; None: ``$LMDEMO_RUNS_DB`` or the user's cache).
+        record: Record the runs in ``db`` (default True).
+        history_texts: Record each row's (sanitized) text, prediction and reference with its score; False:
+            the scores only (an app shared by visitors records no visitor's text).
 
     Returns:
-        The results document written to ``results.json`` (``status`` is ``"complete"`` or ``"incomplete"``).
+        The results document written to ``results.json`` (``status`` is ``"complete"`` or ``"incomplete"``;
+        ``history_ids``: the runs' ids in the history database, when recorded).
 
     Raises:
-        ValueError: The suite file itself is invalid (nothing is run then).
+        ValueError: The suite file itself is invalid, or ``db`` is not a run history (nothing is run then).
     """
+    from evals.history import RunHistory
+
     if models is not None and not isinstance(models, dict):
         raise TypeError(f"models must be a dict of model name → loaded model, received {type(models).__name__}")
     suite = suite if isinstance(suite, Suite) else load_suite(suite)
+    history = RunHistory(db) if record else None  # a bad database is refused before any work
+    try:
+        return _run_and_report(suite, out_dir, models, history, history_texts)
+    finally:
+        if history is not None:
+            history.close()
+
+
+def _run_and_report(suite: Suite, out_dir: str, models: Optional[dict], history, history_texts: bool) -> dict:
     os.makedirs(out_dir, exist_ok=True)
     handler = logging.FileHandler(os.path.join(out_dir, "run.log"), mode="w", encoding="utf-8")
     handler.addFilter(RedactingFilter())
@@ -302,7 +400,7 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
                       "privacy_operator": spec.privacy_operator}
             try:
                 record.update(evaluate_run(spec, models))
-                record.update(status="ok", error=None)
+                record.update(status="ok", error=None, model_sha256=_model_sha256(spec.model))
                 if not spec.examples:  # the suite asked for no example text in any report
                     record.update(examples=[], rows=[], examples_left_out=True)
             except Exception as e:  # one bad run must not hide the others; it is reported as failed
@@ -317,9 +415,37 @@ def run_suite(suite: Union[str, Suite], out_dir: str, models: Optional[dict] = N
         handler.close()
     for record in records:
         rescan_record(record)
-    document = reports.build_document(suite.path, suite.name, records, started, time.time(), suite.sha256)
+        record["data_key"] = data_key(record)
+    try:
+        comparisons = suite_comparisons(records)
+    except ValueError as e:  # a comparison that cannot be made must not cost the suite its reports
+        log.warning("paired comparisons left out: %s", e)
+        comparisons = []
+    stats = [record.pop("item_stats", None) for record in records]  # for the history; too long for the reports
+    document = reports.build_document(suite.path, suite.name, records, started, time.time(), suite.sha256,
+                                      comparisons)
+    if history is not None:
+        kept = [{**record, "item_stats": s or {}} for record, s in zip(records, stats)]
+        if not history_texts:
+            for r in kept:
+                r["rows"] = [{k: v for k, v in row.items() if k in ("row", "score", "score_name")}
+                             for row in r.get("rows") or []]
+        document["history_ids"] = history.add_suite(document, kept)
     reports.write_reports(document, out_dir)
     return document
+
+
+def _model_sha256(model: Optional[str]) -> Optional[str]:
+    """The sha256 of a run's checkpoint (``lmdemo.storage.checkpoint.checkpoint_sha256``), None without one."""
+    if not model:
+        return None
+    from lmdemo.registry import model_path
+    from lmdemo.storage.checkpoint import checkpoint_sha256
+
+    try:
+        return checkpoint_sha256(model_path(model))
+    except (ValueError, OSError):
+        return None
 
 
 def rescan_record(record: dict) -> None:

@@ -47,8 +47,9 @@ def library_versions() -> dict:
 
 
 def build_document(suite_path: str, suite_name: str, runs: list, started: float, finished: float,
-                   suite_sha: str) -> dict:
-    """The results document: suite, status, versions, timings and one record per run."""
+                   suite_sha: str, comparisons: Optional[list] = None) -> dict:
+    """The results document: suite, status, versions, timings, one record per run, and the paired
+    comparisons of runs on the same data (``evals.comparison.suite_comparisons``)."""
     failed = [r for r in runs if r["status"] != "ok"]
     stamp = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).isoformat(timespec="seconds")
     return {
@@ -64,6 +65,7 @@ def build_document(suite_path: str, suite_name: str, runs: list, started: float,
         "seconds": round(finished - started, 3),
         "versions": library_versions(),
         "runs": runs,
+        "comparisons": comparisons or [],
     }
 
 
@@ -157,10 +159,36 @@ def markdown_report(document: dict) -> str:
                       ""]
             lines += _md_table(keys, [[_fmt(e[k]) for k in keys] for e in r["rows"]])
             lines += ["</details>", ""]
+        line = contamination_line(r)
+        if line:
+            lines += [f"**{line}**" if r["contamination"].get("warning") else line, ""]
+        if r.get("bias"):
+            lines += [BIAS_NOTE, ""]
+        for title, header, rows in bias_tables(r):
+            lines += [f"{title}:", ""] + _md_table(header, rows)
         for note in _privacy_notes(r):
             lines += [_md_text(note), ""]
+    if document.get("comparisons"):
+        lines += ["## Paired comparisons (same data)", "", COMPARISON_NOTE, ""]
+        lines += _md_table(COMPARISON_HEADER, comparison_rows(document))
     lines += ["## Versions", "", ", ".join(f"{k} {v}" for k, v in document["versions"].items()), ""]
     return "\n".join(lines)
+
+
+COMPARISON_HEADER = ["A", "B", "score", "A value", "B value", "A − B", "95% CI of A − B", "p-value", "test"]
+COMPARISON_NOTE = ("Runs that scored the same items, tested item by item: paired bootstrap resampling "
+                   "(seeded, 1,000 resamples) and, for accuracy, the exact McNemar test. p < 0.05: the "
+                   "difference is unlikely to be chance on this data.")
+
+
+def comparison_rows(document: dict) -> list[list]:
+    """One row per compared score of every pair in ``document["comparisons"]``, as the reports show them."""
+    rows = []
+    for pair in document.get("comparisons") or []:
+        for name, c in pair["metrics"].items():
+            rows.append([pair["a"], pair["b"], name, f"{c['a']:.4g}", f"{c['b']:.4g}", f"{c['difference']:+.4g}",
+                         _ci_text(c["ci_low"], c["ci_high"]), f"{c['p_value']:.3g}", c["test"]])
+    return rows
 
 
 def _row_keys(rows: list) -> list[str]:
@@ -190,6 +218,48 @@ def _privacy_notes(run: dict) -> list[str]:
                      " include them, and the examples show placeholders where the model read surrogates.")
         notes.append(note)
     return notes
+
+
+BIAS_NOTE = ("The same templates filled with each group's fillers, one dimension at a time; a group's score is "
+             "its mean over templates. Gaps are paired over templates (bootstrap interval, p-value), the p-values "
+             "of one dimension Holm-adjusted; significant: adjusted p < 0.05.")
+
+
+def bias_tables(run: dict) -> list[tuple[str, list, list]]:
+    """The bias probe of a run as ``(title, header, rows)`` tables: per dimension its groups, its gaps,
+    and the most divergent sentence pairs."""
+    probe = run.get("bias")
+    if not probe:
+        return []
+    name = probe["score_name"]
+    tables = []
+    for dim, found in probe["dimensions"].items():
+        groups = sorted(found["groups"].items(), key=lambda kv: -kv[1]["mean"])
+        unknown = lambda v: "" if v.get("unknown_fillers") is None else f"{v['unknown_fillers']:.0%}"  # noqa: E731
+        title = f"Bias, {dim}: groups ({name})" + (f"; NOTE: {found['note']}" if found.get("note") else "")
+        tables.append((title, ["group", "mean", "95% CI", "sentences", "fillers read as <unk> only"],
+                       [[g, f"{v['mean']:.4g}", _ci_text(v["ci_low"], v["ci_high"]), v["n_sentences"], unknown(v)]
+                        for g, v in groups]))
+        tables.append((f"Bias, {dim}: gaps", ["higher", "lower", "gap", "95% CI", "p", "p (Holm)", "significant"],
+                       [[g["a"], g["b"], f"{g['gap']:.4g}", _ci_text(g["ci_low"], g["ci_high"]), f"{g['p_value']:.3g}",
+                         f"{g['p_holm']:.3g}", "yes" if g["significant"] else "no"] for g in found["gaps"]]))
+        tables.append((f"Bias, {dim}: most divergent sentence pairs",
+                       ["higher", "score", "lower", "score", "difference"],
+                       [[d["a_sentence"], f"{d['a_score']:.4g}", d["b_sentence"], f"{d['b_score']:.4g}",
+                         f"{d['difference']:.4g}"] for d in found["divergent"]]))
+    return tables
+
+
+def contamination_line(run: dict) -> Optional[str]:
+    """What a report says of a run's contamination check (``evals.harness.contamination_check``), or None."""
+    c = run.get("contamination") or {}
+    if c.get("ngram_overlap") is None:
+        return f"Contamination check: not done ({c['note']})." if c.get("note") else None
+    share = f"{100 * c['ngram_overlap']:.1f}% of the evaluation text's {c['ngrams']:,} {c['n']}-grams"
+    if c.get("warning"):
+        return (f"WARNING, contamination: {share} occur in the model's training text; these scores may measure "
+                f"memory, not skill.")
+    return f"Contamination check: {share} occur in the model's training text."
 
 
 def _fmt(value) -> str:
@@ -240,7 +310,19 @@ def html_report(document: dict) -> str:
             keys = _row_keys(r["rows"])
             out.append(f"<details><summary>Every row ({len(r['rows'])}; score: {escape(r['rows'][0]['score_name'])})"
                        f"</summary>{_html_table(keys, [[e[k] for k in keys] for e in r['rows']])}</details>")
+        line = contamination_line(r)
+        if line:
+            out.append(f"<p class='failed'><b>{escape(line)}</b></p>" if r["contamination"].get("warning")
+                       else f"<p>{escape(line)}</p>")
+        if r.get("bias"):
+            out.append(f"<p>{escape(BIAS_NOTE)}</p>")
+        for title, header, rows in bias_tables(r):
+            out.append(f"<h3>{escape(title)}</h3>" + _html_table(header, rows))
         out += [f"<p>{escape(note)}</p>" for note in _privacy_notes(r)]
+    if document.get("comparisons"):
+        out.append("<h2>Paired comparisons (same data)</h2>")
+        out.append(f"<p>{escape(COMPARISON_NOTE)}</p>")
+        out.append(_html_table(COMPARISON_HEADER, comparison_rows(document)))
     out.append("<h2>Versions</h2><p>" + escape(", ".join(f"{k} {v}" for k, v in document["versions"].items()))
                + "</p></body></html>")
     return "\n".join(out)

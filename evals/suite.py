@@ -31,7 +31,8 @@ import yaml
 from evals.privacy import OPERATORS
 from lmdemo.registry import TASKS as TASK_REGISTRY
 
-TASKS = tuple(TASK_REGISTRY)  # the task names are lmdemo's, one list for the library, the harness and the app
+# the harness's own task: the data-bias probe (evals.bias) scores a model on counterfactual templates
+BIAS_TASK = "bias"
 
 # which metrics make sense for which task; the harness knows how to call each one
 TASK_METRICS = {
@@ -39,7 +40,11 @@ TASK_METRICS = {
     "translation": ("bleu", "rouge"),
     "summarization": ("rouge", "bleu"),
     "sentiment": ("sentiment_accuracy",),
+    BIAS_TASK: ("bias",),
 }
+# the tasks a suite can run: lmdemo's task names (one list for the library, the harness and the app) that have
+# metrics here (not "ner": the tagger is measured by bench/privacy_bench.py), and "bias"
+TASKS = tuple(TASK_METRICS)
 
 # the suite keys that name the columns each task reads, and each column's role in ``lmdemo.registry.Task``
 # (whose default names a dataset's columns are matched against when the suite names none)
@@ -48,6 +53,7 @@ TASK_COLUMNS = {
     "translation": {"source_column": "input", "reference_column": "target"},
     "summarization": {"source_column": "input", "reference_column": "target"},
     "sentiment": {"text_column": "input", "label_column": "target"},
+    BIAS_TASK: {},
 }
 
 # What replaces personal data in a run's texts unless the suite says otherwise. Surrogates keep a summary's
@@ -216,6 +222,10 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     unknown = sorted(set(entry) - set(RUN_KEYS))
     if unknown:
         raise fail(unknown[0], f"unknown key; allowed keys are {list(RUN_KEYS)}")
+    if entry.get("task") == BIAS_TASK:  # the probe's own templates and its one metric unless the suite says
+        from evals.bias import DEFAULT_FILE
+
+        entry = {"dataset": DEFAULT_FILE, "metrics": ["bias"], **entry}
     for key in ("name", "task", "dataset", "metrics"):
         if key not in entry:
             raise fail(key, "missing required key")
@@ -238,17 +248,20 @@ def parse_run(entry: Any, index: int, suite_path: str) -> RunSpec:
     model = entry.get("model")
     predictions_column = entry.get("predictions_column")
     predictions_file = entry.get("predictions_file")
-    if task == "lm":
+    if task in ("lm", BIAS_TASK):
         if model is None:
-            raise fail("model", "task 'lm' needs a model name or checkpoint path")
+            raise fail("model", f"task {task!r} needs a model name or checkpoint path")
         if predictions_column or predictions_file:
-            raise fail("predictions_column", "task 'lm' scores a model, not predictions")
+            raise fail("predictions_column", f"task {task!r} scores a model, not predictions")
     elif model is None and predictions_column is None:
         raise fail("predictions_column", f"task {task!r} needs predictions_column (or model)")
     if predictions_file and not predictions_column:
         raise fail("predictions_file", "give predictions_column too: the column (or 'text' for TXT) to read")
 
     dataset = entry["dataset"]
+    if task == BIAS_TASK and dataset.startswith("hf:"):
+        raise fail("dataset", f"task 'bias' reads a templates file (YAML or JSON, laid out as "
+                              f"evals/bias/counterfactuals.yaml), not a Hub dataset: received {dataset!r}")
     if not dataset.startswith("hf:"):
         dataset = resolve_path(dataset, suite_path)
     elif entry.get("split") is None:

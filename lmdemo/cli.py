@@ -188,6 +188,11 @@ def build_parser():
     e.add_argument("--val-data", default=None, help="measure the accuracy of the product and of each expert alone")
     e.add_argument("--C", type=float, default=1.0, help="inverse L2 strength of the logistic regression")
 
+    f = sub.add_parser("fingerprint", help="add the training text's hashed 13-grams to a checkpoint (for "
+                       "contamination checks; the weights are not touched)")
+    f.add_argument("path", help="a checkpoint folder")
+    f.add_argument("--data", default=None, help="the training data (default: the one its metrics.json records)")
+
     sub.add_parser("models", help="list the shipped models")
     return parser
 
@@ -316,6 +321,13 @@ def _run(args, argv):
         final = read_metrics(args.path).get("final", {})
         scores = ", ".join(f"{k} {v:.4f}" for k, v in final.items() if k.endswith("accuracy"))
         print(f"rewrote {args.path} with {model.ngram_expert.describe()}" + (f"; {scores}" if args.val_data else ""))
+        return 0
+    if args.command == "fingerprint":
+        from lmdemo.data.fingerprint import fingerprint_checkpoint
+
+        fp = fingerprint_checkpoint(args.path, data=args.data)
+        print(f"wrote the fingerprint of {fp.count:,} distinct {fp.n}-grams into {args.path} "
+              f"({fp.bits.size:,} bytes, false positives ~{fp.false_positive_rate():.2%})")
         return 0
     if args.command == "models":
         from lmdemo.registry import SHIPPED, available_models

@@ -14,7 +14,7 @@ import pandas as pd
 
 from evals import harness, reports
 from evals.datasets import read_local
-from evals.suite import TASK_COLUMNS, TASK_METRICS, default_column, parse_suite
+from evals.suite import BIAS_TASK, TASK_COLUMNS, TASK_METRICS, default_column, parse_suite
 from lmdemo.tasks.pipeline import EXTRACTIVE
 from lmdemo_app import charts, workspace
 from lmdemo_app.checks import MAX_EVAL_ROWS, UserError, check_choice, check_int, check_upload, user_errors
@@ -41,8 +41,9 @@ SAMPLES = {
         "sentiment_movies.csv", "sentiment", ["sentiment_accuracy"], "", "sst2-sentiment"),
 }
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".txt")
-TASKS = list(TASK_METRICS)
+TASKS = list(TASK_METRICS)  # lmdemo's tasks, then the data-bias probe ("bias": the model alone, no file)
 ALL_METRICS = sorted({m for metrics in TASK_METRICS.values() for m in metrics})
+BIAS_MODEL_TASKS = ("sentiment", "lm")  # the probe reads P(positive) from a classifier, ln P from a language model
 MAX_LM_BYTES = 300_000  # perplexity reads every character through the model: keep a run under a minute
 MAX_SUMMARY_ROWS = 100  # the summarizer takes 0.3-0.5 s per document here (beam 4): keep a run under a minute
 
@@ -75,7 +76,7 @@ def model_choices(task, model=None):
     This changes only the list a browser shows; every model stays a valid value of the dropdown for
     API calls, which are checked by `build_run` instead.
     """
-    names = task_models(check_choice(task, "task", TASKS))
+    names = eval_models(check_choice(task, "task", TASKS))
     return gr.Dropdown(choices=names, value=model if model in names else (names[0] if names else None))
 
 
@@ -117,11 +118,19 @@ def visitor_message(error, folder):
     return message.replace(folder + os.sep, "").replace(folder, "")
 
 
+def eval_models(task):
+    """The models a run of ``task`` can use: the task's own, or for the bias probe the classifiers and the
+    language models."""
+    if task == BIAS_TASK:
+        return [n for t in BIAS_MODEL_TASKS for n in task_models(t)]
+    return task_models(task)
+
+
 def all_models():
     """Every model any task can use: the language models, then the task models and extractive methods."""
     names = []
     for task in TASKS:
-        names += [n for n in task_models(task) if n not in names]
+        names += [n for n in eval_models(task) if n not in names]
     return names
 
 
@@ -176,7 +185,8 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     Args:
         upload: a CSV, TSV, JSONL or TXT file (wins over ``sample``).
         sample: a built-in sample's name.
-        task: lm, translation, summarization or sentiment.
+        task: lm, translation, summarization, sentiment, or bias (the data-bias probe of ``model_name``: a
+            sentiment classifier or a language model; no file is read).
         model_name: the model that is scored (lm) or predicts (the other tasks, without a prediction column).
         metrics: the task's metrics to compute.
         text_column: the text column (lm, sentiment); empty: the task's default.
@@ -192,6 +202,8 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         (status Markdown: what was scored, by what, how many rows; scores table; one chart per metric
         scale with intervals; every row with its own score, sanitized; report file paths).
     """
+    if task == BIAS_TASK:
+        return bias_probe(model_name, text("none"))
     if upload:
         source = check_upload(upload, "data file", SUFFIXES)
     elif sample:
@@ -212,7 +224,8 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         # the harness uses the model the other tabs keep loaded instead of loading a copy per click
         name = run.get("model")
         shared = {name: get_model(name, task)} if name and name not in EXTRACTIVE else {}
-        document = harness.run_suite(suite, os.path.join(folder, "report"), models=shared)
+        # recorded in the run history (the History tab) with scores only: no visitor's text is kept
+        document = harness.run_suite(suite, os.path.join(folder, "report"), models=shared, history_texts=False)
     except BaseException:
         workspace.remove(folder)
         raise
@@ -244,6 +257,43 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     rows = pd.DataFrame(record.get("rows") or [])
     if not rows.empty:
         rows = rows.drop(columns=["score_name"]).rename(columns={"score": record["rows"][0]["score_name"]}).round(4)
+    files = [os.path.join(folder, "report", name) for name in ("report.html", "report.md", "results.json")]
+    return status, scores, chart, rows, files
+
+
+def bias_probe(model_name, none="none"):
+    """The data-bias probe (``evals.bias``) of one model, as `evaluate` returns a run: a status line, each
+    dimension's largest gap (scores and chart), every gap of every dimension (rows) and the reports."""
+    names = eval_models(BIAS_TASK)
+    if model_name not in names:
+        raise UserError(text("err_task_model", names=names, task=repr(BIAS_TASK), model=repr(model_name)))
+    model_task = next(t for t in BIAS_MODEL_TASKS if model_name in task_models(t))
+    folder = workspace.new_folder("eval-")
+    try:
+        suite = parse_suite({"name": "app", "runs": [{"name": "app-bias", "task": BIAS_TASK, "model": model_name}]},
+                            os.path.join(folder, "app.yaml"))
+        document = harness.run_suite(suite, os.path.join(folder, "report"),
+                                     models={model_name: get_model(model_name, model_task)}, history_texts=False)
+    except BaseException:
+        workspace.remove(folder)
+        raise
+    record = document["runs"][0]
+    if record["status"] != "ok":
+        workspace.remove(folder)
+        raise UserError(text("err_run_failed", error=visitor_message(record["error"], folder)))
+    _, scores = reports.results_frames(document)
+    scores = scores.drop(columns=["run"]).round(4)
+    probe = record["bias"]
+    significant = [f"{dim}: {g['a']} − {g['b']}" for dim, found in probe["dimensions"].items()
+                   for g in found["gaps"] if g["significant"]]
+    status = text("bias_status_line", header=document["header"], model=model_name, score=probe["score_name"],
+                  sentences=probe["n_sentences"], templates=probe["n_templates"], seconds=record["seconds"],
+                  significant=", ".join(significant) or none)
+    rows = pd.DataFrame([{text("col_dimension"): dim, text("col_higher"): g["a"], text("col_lower"): g["b"],
+                          text("col_gap"): round(g["gap"], 4), "95%": f"[{g['ci_low']:.4g}, {g['ci_high']:.4g}]",
+                          "p (Holm)": float(f"{g['p_holm']:.3g}"), text("col_significant"): g["significant"]}
+                         for dim, found in probe["dimensions"].items() for g in found["gaps"]])
+    chart = charts.metric_bars(reports.metric_groups(record["scores"]))
     files = [os.path.join(folder, "report", name) for name in ("report.html", "report.md", "results.json")]
     return status, scores, chart, rows, files
 

@@ -351,7 +351,19 @@ STRINGS = {
     "task_translation": ("translation", "翻译"),
     "task_summarization": ("summarization", "摘要"),
     "task_sentiment": ("sentiment", "情感分析"),
+    "task_bias": ("data-bias probe (no file: the model alone)", "数据偏差探针（无需文件，只需模型）"),
     "metric_perplexity": ("perplexity", "困惑度"),
+    "metric_bias": ("largest gap between groups", "组间最大差距"),
+    "bias_status_line": ("**{header}** · data-bias probe of **{model}** · {score} of {sentences} sentences ({templates} "
+                         "templates, each filled for every group) · {seconds} s · significant gaps (Holm-adjusted p < "
+                         "0.05): {significant}.",
+                         "**{header}** · **{model}** 的数据偏差探针 · {sentences} 个句子的 {score}（{templates} 个模板，"
+                         "每个模板为每组填写）· {seconds} 秒 · 显著差距（Holm 校正后 p < 0.05）：{significant}。"),
+    "col_dimension": ("dimension", "维度"),
+    "col_higher": ("higher group", "较高组"),
+    "col_lower": ("lower group", "较低组"),
+    "col_gap": ("gap", "差距"),
+    "col_significant": ("significant", "显著"),
     "metric_bleu": ("BLEU (sacrebleu)", "BLEU（sacrebleu）"),
     "metric_rouge": ("ROUGE", "ROUGE"),
     "metric_sentiment_accuracy": ("accuracy and macro F1", "准确率和宏平均 F1"),
@@ -446,6 +458,48 @@ STRINGS = {
     "classify": ("Classify", "分类"),
     "first_line": ("First line", "第一行"),
     "every_line": ("Every line", "每一行"),
+    # history
+    "tab_history": ("History", "历史"),
+    "history_help": ("Every evaluation run is recorded (the Evaluate tab's and `python -m evals run`'s): its scores, "
+                     "settings and per-item statistics; the app's runs without their texts. Pick a run name to "
+                     "chart its scores over time; give two run ids to compare them item by item (paired bootstrap; "
+                     "exact McNemar for accuracy). p < 0.05: the difference is unlikely to be chance on this data.",
+                     "每次评测都会被记录（评测标签页和 `python -m evals run` 的运行）：分数、设置和逐项统计；"
+                     "本应用的运行不保存文本。选择一个运行名称可查看其分数随时间的变化；输入两个运行编号可逐项比较"
+                     "（配对自助法；准确率用精确 McNemar 检验）。p < 0.05：在这份数据上，差异不太可能是偶然的。"),
+    "history_run_name": ("Run name (chart, filter)", "运行名称（图表、筛选）"),
+    "history_refresh": ("Refresh", "刷新"),
+    "history_runs": ("Recorded runs (newest first; click a header to sort)", "已记录的运行（最新在前；点击表头排序）"),
+    "history_chart": ("Scores over time", "分数随时间变化"),
+    "history_chart_title": ("Scores of the runs named {name}", "名为 {name} 的运行的分数"),
+    "history_run_a": ("Run id A", "运行编号 A"),
+    "history_run_b": ("Run id B", "运行编号 B"),
+    "history_compare": ("Compare", "比较"),
+    "history_comparison": ("A against B, score by score", "A 与 B 逐项分数比较"),
+    "history_differences": ("Items whose scores differ most", "分数差异最大的条目"),
+    "history_compare_status": ("A = run {a} ({a_run}, model {a_model}); B = run {b} ({b_run}, model {b_model}); "
+                               "{rows} items.",
+                               "A = 运行 {a}（{a_run}，模型 {a_model}）；B = 运行 {b}（{b_run}，模型 {b_model}）；"
+                               "共 {rows} 条。"),
+    "history_not_compared": ("Not compared: {metrics}.", "未比较：{metrics}。"),
+    "col_id": ("id", "编号"),
+    "col_time": ("time (UTC)", "时间（UTC）"),
+    "col_run": ("run", "运行"),
+    "col_task": ("task", "任务"),
+    "col_status": ("status", "状态"),
+    "col_rows": ("rows", "行数"),
+    "col_scores": ("scores", "分数"),
+    "col_ci": ("95% interval of A − B", "A − B 的 95% 区间"),
+    "col_test": ("test", "检验"),
+    "col_row": ("row", "行"),
+    "col_reference": ("reference", "参考答案"),
+    "col_prediction": ("prediction", "预测"),
+    "err_history_db": ("The run-history database cannot be used ({reason}); the server's log has the details.",
+                       "无法使用运行历史数据库（{reason}）；详细信息已记入服务器日志。"),
+    "err_run_id": ("{name} must be a run id from the table (a whole number), received {name}={value}",
+                   "{name} 必须是表格中的运行编号（整数），收到 {name}={value}"),
+    "err_unknown_run_id": ("{name}: no run has id {value}; the table lists the ids",
+                           "{name}：没有编号为 {value} 的运行；表格中列出了所有编号"),
     # train
     "tab_train": ("Train", "训练"),
     "train_help": ("Train a small model on your text (pasted or a .txt file) within the step and time caps; the "

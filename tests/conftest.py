@@ -1,8 +1,11 @@
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# harness runs record into a run history: the tests' own file, never the user's cache
+os.environ["LMDEMO_RUNS_DB"] = os.path.join(tempfile.mkdtemp(prefix="lmdemo-test-runs-"), "runs.sqlite")
 
 import lmdemo  # noqa: E402  (selects the JAX backend before anything imports keras)
 

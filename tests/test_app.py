@@ -54,7 +54,8 @@ def test_every_tab_has_its_endpoint(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
     assert {"/generate", "/next_token", "/sampling_steps", "/inspect", "/logit_lens", "/ablate", "/head_effects",
             "/tokenize", "/compare", "/evaluate", "/privacy", "/train", "/train_generate", "/translate",
-            "/cross_attention", "/summarize", "/summary_attention", "/sentiment"} <= names
+            "/cross_attention", "/summarize", "/summary_attention", "/sentiment", "/history", "/score_history",
+            "/compare_runs"} <= names
 
 
 def test_config_serves_english_and_chinese_strings(server):
@@ -424,6 +425,50 @@ def test_evaluate_sample_matches_the_harness(client, tmp_path):
         assert json.load(f)["status"] == "complete"
     # one chart per metric scale: BLEU (0-100) and ROUGE (0-1) never share an axis
     assert [trace["x"] for trace in plot_data(chart)] == [["score"], ["rouge1", "rouge2", "rougeL", "rougeLsum"]]
+
+
+def test_history_lists_charts_and_compares_recorded_runs(client, tmp_path):
+    from evals.history import RunHistory
+
+    client.predict(None, SAMPLE, "translation", MODEL, ["bleu", "rouge"], "", "", "prediction", "", 100, True,
+                   api_name="/evaluate")
+    client.predict(None, SAMPLE, "translation", MODEL, ["bleu", "rouge"], "", "", "reference", "", 100, True,
+                   api_name="/evaluate")  # the references as predictions: a perfect run on the same data
+    runs, _ = client.predict("app-translation", api_name="/history")
+    ids = [row[0] for row in runs["data"]][:2]
+    assert runs["headers"][:4] == ["id", "time (UTC)", "run", "task"] and all(row[2] == "app-translation" for row in runs["data"])
+    with RunHistory() as db:  # the app's runs keep their scores, not the visitor's texts
+        record = db.record(ids[0])
+        assert record["rows"] and all(set(r) <= {"row", "score", "score_name"} for r in record["rows"])
+    chart = client.predict("app-translation", api_name="/score_history")
+    assert {trace["name"] for trace in plot_data(chart)} >= {"bleu", "rougeL"}
+    status, table, differences = client.predict(ids[0], ids[1], api_name="/compare_runs")
+    assert status.startswith(f"A = run {ids[0]} (app-translation") and "4 items" in status
+    by_score = {row[0]: dict(zip(table["headers"], row)) for row in table["data"]}
+    assert by_score["bleu"]["A"] == 100.0 and by_score["bleu"]["A − B"] > 0
+    assert by_score["bleu"]["test"] == "paired bootstrap"
+    assert differences["headers"] == ["row", "A", "B", "A − B"] and len(differences["data"]) == 4
+    with app_error("run_b: no run has id 99999"):
+        client.predict(ids[0], 99999, api_name="/compare_runs")
+    with app_error("run_a must be a run id"):
+        client.predict(None, ids[1], api_name="/compare_runs")
+
+
+def test_evaluate_runs_the_bias_probe_on_a_model_alone(client):
+    if "sst2-sentiment" not in lmdemo.available_models():
+        pytest.skip("the shipped sentiment model is missing")
+    status, scores, chart, rows, files = client.predict(None, None, "bias", "sst2-sentiment", ["bias"], "", "", "",
+                                                        "", 100, True, "", api_name="/evaluate")
+    assert status.startswith("**COMPLETE: all 1 runs succeeded** · data-bias probe of **sst2-sentiment**")
+    assert {row[1] for row in scores["data"]} == {"gender_gap", "origin_gap", "pronoun_gap", "nationality_gap",
+                                                  "religion_gap", "age_gap"}
+    assert rows["headers"][:4] == ["dimension", "higher group", "lower group", "gap"]
+    assert len(rows["data"]) == 1 + 15 + 3 + 45 + 15 + 3  # every pair of groups of every dimension
+    with open(files[2], encoding="utf-8") as f:
+        assert json.load(f)["runs"][0]["bias"]["score_name"] == "P(positive)"
+    with app_error("model must be one of"):
+        client.predict(None, None, "bias", "en-es-translation", ["bias"], "", "", "", "", 100, True, "",
+                       api_name="/evaluate")
 
 
 MODEL_SAMPLE = "translation_en_es.tsv (English → Spanish, translated by a model)"

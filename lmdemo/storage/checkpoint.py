@@ -32,6 +32,7 @@ NGRAM_FILE = "ngrams.npz"  # an n-gram model's counts, in place of weights
 NGRAM_EXPERT_FILE = "ngram_expert.npz"  # a classifier's bag-of-n-grams expert, beside its weights
 CARD_FILE = "README.md"
 METRICS_FILE = "metrics.json"
+FINGERPRINT_FILE = "training_ngrams.npz"  # hashed 13-grams of the training text (lmdemo.data.fingerprint)
 ENCRYPTED_FILES = (TOKENIZER_FILE, WEIGHTS_FILE)
 _STORED = (TOKENIZER_FILE, WEIGHTS_FILE, NGRAM_FILE, NGRAM_EXPERT_FILE)
 # What a save replaces; any other file in the folder (a training log, train_state/) is kept.
@@ -111,6 +112,31 @@ def opened(path, kind, files=ENCRYPTED_FILES, key=None, passphrase=None):
     with tempfile.TemporaryDirectory(prefix="lmdemo-decrypted-") as plain:
         _encryption.decrypt_to(path, files, enc, plain)
         yield info, plain, enc
+
+
+def checkpoint_sha256(path):
+    """The sha256 of what a checkpoint computes with: the files in its folder (config, tokenizer, weights,
+    encrypted or not; a Hugging Face folder's files alike).
+
+    The card, the metrics, the training-text fingerprint, hidden files and folders (``train_state/``)
+    are left out: rewriting a card keeps the hash. Each file enters as its name, its size and its bytes,
+    in name order.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    left_out = {CARD_FILE, METRICS_FILE, FINGERPRINT_FILE, FINGERPRINT_FILE + ENCRYPTED_SUFFIX}
+    names = sorted(n for n in os.listdir(path) if n not in left_out and not n.startswith(".")
+                   and os.path.isfile(os.path.join(path, n)))
+    if CONFIG_FILE not in names:
+        raise ValueError(f"path={path!r} is not a checkpoint folder (it has no {CONFIG_FILE})")
+    for name in names:
+        file = os.path.join(path, name)
+        digest.update(f"{name}\0{os.path.getsize(file)}\0".encode())
+        with open(file, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def read_card(path):

@@ -99,6 +99,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         tok = folder[0] if folder else train_tokenizer(tokenizer, train_text, bpe_vocab_size)
         lm = _new_model(model, tok, preset, model_overrides or {})
     run.prepare(lm)
+    run.fingerprint(lm, [train_text] if train_text else [])
     if folder:
         tok, train_ids, val_ids, meta = folder
         if lm.tokenizer.get_config() != tok.get_config():

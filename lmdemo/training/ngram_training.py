@@ -23,6 +23,7 @@ def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=N
     tok = train_tokenizer(tokenizer, train_text)
     ids = tok.encode(train_text)
     lm = run.prepare(NGramLM.train(tok, ids, order=order))
+    run.fingerprint(lm, [train_text])
     seconds = time.time() - started
     metrics = {"task": "lm", "name": model_name, "command": command, "model": lm.kind, "data": data,
                "val_data": val_data, "val_fraction": None if val_data else val_fraction, "order": order,

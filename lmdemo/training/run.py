@@ -38,6 +38,14 @@ class TrainingRun:
             model.encryption = for_saving()
         return model
 
+    def fingerprint(self, model, texts):
+        """Write the training texts' n-gram fingerprint into the checkpoint folder (``lmdemo.data.fingerprint``),
+        encrypted when the model is, for contamination checks later; by process 0 only."""
+        from lmdemo.data.fingerprint import NgramFingerprint
+
+        if distributed.is_main_process() and texts:
+            NgramFingerprint.from_texts(texts).save(self.out_dir, model.encryption)
+
     def seconds(self):
         """Training time so far, the resumed run's included."""
         return time.time() - self.started + self.previous_seconds

@@ -97,6 +97,7 @@ def train_task(task, data, out_dir, val_data=None, train_config=None, model_over
         model = _new_model(task, tok, model_overrides or {})
     model.task = task
     run.prepare(model)
+    run.fingerprint(model, [x for x, _ in train] + [y for _, y in train if isinstance(y, str)])
     c = model.config
     if task == "sentiment":
         encode = lambda pairs: [(model.input_ids(model.tokenizer.encode(x)), y) for x, y in pairs]  # noqa: E731
@@ -236,6 +237,7 @@ def _pretrain(run, data, val_data, cfg, overrides, bpe_vocab_size, command, prog
         tok = _train_tokenizer(texts, tokenizer, bpe_vocab_size, word_vocab_size)
         model = MaskedLMModel.create(tok, EncoderConfig(**{**overrides, "vocab_size": tok.vocab_size}))
     run.prepare(model)
+    run.fingerprint(model, texts)
     c = model.config
     encode = lambda rows: [ids for ids in (model.tokenizer.encode(t)[:c.max_length] for t in rows) if ids]  # noqa: E731
     train_ids = encode(texts)

@@ -467,3 +467,26 @@ def _check_surrogate_run(tmp_path):
     with pytest.raises(ValueError, match=r"run 'r': key 'privacy_operator': must be one of \['placeholder', 'mask', "
                                          r"'pseudonym', 'remove', 'surrogate'\], received privacy_operator='fake'"):
         load_suite(_summaries_suite(tmp_path, privacy_operator="fake"))
+
+
+@pytest.mark.parametrize("slice_, low, high", [("0.0:0.004", 0.9, 1.0), ("0.995:", 0.0, 0.05)])
+def test_contamination_of_shakespeare_char_on_its_training_text_and_on_held_out_text(slice_, low, high):
+    shared_data("tinyshakespeare", "input.txt")
+    spec = load_suite(os.path.join(SUITES, "lm_dev.yaml")).runs[0]
+    spec = dataclasses.replace(spec, slice=slice_, confidence_interval=False)  # ~4,500 or 5,577 characters
+    result = harness.evaluate_run(spec)
+    c = result["contamination"]
+    assert c["n"] == 13 and c["ngrams"] > 400
+    assert low <= c["ngram_overlap"] <= high
+    assert c["warning"] is (low >= 0.9)
+    record = {"contamination": c}
+    line = reports.contamination_line(record)
+    assert line.startswith("WARNING, contamination:" if c["warning"] else "Contamination check:")
+
+
+def test_a_run_without_a_fingerprint_says_why(tmp_path, toy_lm):
+    assert harness.contamination_check(None, ["text"]) == {"ngram_overlap": None,
+                                                           "note": "no model named: nothing to check"}
+    toy_lm.save(str(tmp_path / "m"))
+    result = harness.contamination_check(str(tmp_path / "m"), ["some text"])
+    assert result["ngram_overlap"] is None and "carries no training fingerprint" in result["note"]
