@@ -235,10 +235,10 @@ def bias_tables(run: dict) -> list[tuple[str, list, list]]:
     tables = []
     for dim, found in probe["dimensions"].items():
         groups = sorted(found["groups"].items(), key=lambda kv: -kv[1]["mean"])
-        unknown = lambda v: "" if v.get("unknown_fillers") is None else f"{v['unknown_fillers']:.0%}"  # noqa: E731
+        alike = lambda v: "" if v.get("fillers_read_alike") is None else f"{v['fillers_read_alike']:.0%}"  # noqa: E731
         title = f"Bias, {dim}: groups ({name})" + (f"; NOTE: {found['note']}" if found.get("note") else "")
-        tables.append((title, ["group", "mean", "95% CI", "sentences", "fillers read as <unk> only"],
-                       [[g, f"{v['mean']:.4g}", _ci_text(v["ci_low"], v["ci_high"]), v["n_sentences"], unknown(v)]
+        tables.append((title, ["group", "mean", "95% CI", "sentences", "fillers read as another group's"],
+                       [[g, f"{v['mean']:.4g}", _ci_text(v["ci_low"], v["ci_high"]), v["n_sentences"], alike(v)]
                         for g, v in groups]))
         tables.append((f"Bias, {dim}: gaps", ["higher", "lower", "gap", "95% CI", "p", "p (Holm)", "significant"],
                        [[g["a"], g["b"], f"{g['gap']:.4g}", _ci_text(g["ci_low"], g["ci_high"]), f"{g['p_value']:.3g}",

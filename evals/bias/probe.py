@@ -157,7 +157,7 @@ def run_probe(counterfactuals: dict, model: Any, n_resamples: int = 1000, seed: 
             ci = bootstrap_ci(m, mean, n_resamples=n_resamples, seed=seed)["mean"] if n > 1 else (m[0, 0], m[0, 0])
             summary[g] = {"mean": float(m.mean()), "ci_low": float(ci[0]), "ci_high": float(ci[1]),
                           "n_sentences": int(per_group[g].size),
-                          "unknown_fillers": unknown_fillers(model, groups[g])}
+                          "fillers_read_alike": fillers_read_alike(model, groups, g)}
         gaps = []
         for a, b in itertools.combinations(groups, 2):
             if summary[b]["mean"] > summary[a]["mean"]:
@@ -171,20 +171,24 @@ def run_probe(counterfactuals: dict, model: Any, n_resamples: int = 1000, seed: 
         gaps.sort(key=lambda g: -abs(g["gap"]))
         out["dimensions"][dim] = {"groups": summary, "gaps": gaps,
                                   "divergent": _divergent(templates, groups, per_group)}
-        if all(v["unknown_fillers"] == 1.0 for v in summary.values()):
-            out["dimensions"][dim]["note"] = ("the model reads every filler of this dimension as unknown tokens "
-                                              "only: its gaps measure nothing")
+        if all(v["fillers_read_alike"] == 1.0 for v in summary.values()):
+            out["dimensions"][dim]["note"] = ("the model reads every filler of this dimension as the same tokens "
+                                              "as another group's (unknown words read as <unk>): its gaps measure "
+                                              "nothing")
     return out
 
 
-def unknown_fillers(model: Any, fillers: list[dict]) -> Optional[float]:
-    """The share of ``fillers`` that ``model``'s tokenizer reads as ``<unk>`` tokens only (a model cannot tell
-    such groups apart); None for a model without a tokenizer that has an unknown token."""
+def fillers_read_alike(model: Any, groups: dict, group: str) -> Optional[float]:
+    """The share of ``group``'s fillers that ``model``'s tokenizer turns into the same tokens as a filler of
+    another group (two unknown names both become ``<unk>``): where the model cannot tell the groups apart,
+    a gap measures nothing. None for a model without a tokenizer."""
     tokenizer = getattr(model, "tokenizer", None)
-    if tokenizer is None or getattr(tokenizer, "unk_id", None) is None:
+    if tokenizer is None or not callable(getattr(tokenizer, "encode", None)):
         return None
-    unknown = [all(int(i) == tokenizer.unk_id for i in tokenizer.encode(f[s])) for f in fillers for s in SLOTS]
-    return sum(unknown) / len(unknown)
+    ids = lambda f, slot: tuple(int(i) for i in tokenizer.encode(f[slot]))  # noqa: E731
+    others = {(slot, ids(f, slot)) for g, fs in groups.items() if g != group for f in fs for slot in SLOTS}
+    alike = [(slot, ids(f, slot)) in others for f in groups[group] for slot in SLOTS]
+    return sum(alike) / len(alike)
 
 
 def holm(p_values: list[float]) -> list[float]:

@@ -127,12 +127,14 @@ DEFAULT_SENTENCES = len({fill(t, f) for t in DEFAULT["templates"] for g in DEFAU
                          for fs in g.values() for f in fs})
 
 
-def test_fillers_a_model_reads_as_unknown_are_flagged(toy_lm):
+def test_groups_the_model_reads_alike_are_flagged(toy_lm):
     doc = parse_counterfactuals({"templates": ["{subject} speak, hear me."],
                                  "dimensions": {"known": {"a": ["All"], "b": ["First Citizen"]},
-                                                "unseen": {"x": ["Жук"], "y": ["Ωμέγα"]}}})
+                                                "unseen": {"x": ["Жук"], "y": ["Ωμέ"]}}})
     probe = run_probe(doc, toy_lm, n_resamples=20)
-    assert probe["dimensions"]["known"]["groups"]["a"]["unknown_fillers"] == 0.0
+    assert probe["dimensions"]["known"]["groups"]["a"]["fillers_read_alike"] == 0.0
     assert "note" not in probe["dimensions"]["known"]
-    assert probe["dimensions"]["unseen"]["groups"]["x"]["unknown_fillers"] == 1.0
+    # three unknown characters each: both read as <unk> <unk> <unk>
+    assert probe["dimensions"]["unseen"]["groups"]["x"]["fillers_read_alike"] == 1.0
     assert "measure nothing" in probe["dimensions"]["unseen"]["note"]
+    assert probe["dimensions"]["unseen"]["gaps"][0]["gap"] == 0.0

@@ -69,6 +69,7 @@ def test_saved_with_a_checkpoint_without_changing_its_hash(tmp_path, toy_lm):
 
 def test_an_encrypted_checkpoint_gets_an_encrypted_fingerprint(tmp_path, toy_lm, monkeypatch):
     monkeypatch.setenv("LMDEMO_CHECKPOINT_KEY", "11" * 32)
+    monkeypatch.setattr(toy_lm, "encryption", toy_lm.encryption)  # a model saved encrypted stays so: undo after
     path = _checkpoint(tmp_path, toy_lm, encrypt=True)
     from lmdemo.storage.encryption import for_saving
 
