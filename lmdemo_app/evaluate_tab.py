@@ -219,20 +219,14 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         shutil.copyfile(source, dataset)
         run = build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column,
                         label_column, limit, confidence_interval, source_column)
-        suite = parse_suite({"name": "app", "runs": [run]}, os.path.join(folder, "app.yaml"))
         progress(0, desc=text("progress_predicting" if "model" in run and task != "lm" else "progress_scoring"))
         # the harness uses the model the other tabs keep loaded instead of loading a copy per click
         name = run.get("model")
         shared = {name: get_model(name, task)} if name and name not in EXTRACTIVE else {}
-        # recorded in the run history (the History tab) with scores only: no visitor's text is kept
-        document = harness.run_suite(suite, os.path.join(folder, "report"), models=shared, history_texts=False)
     except BaseException:
         workspace.remove(folder)
         raise
-    record = document["runs"][0]
-    if record["status"] != "ok":
-        workspace.remove(folder)
-        raise UserError(text("err_run_failed", error=visitor_message(record["error"], folder)))
+    document, record = run_in_folder(run, folder, shared)
     os.remove(dataset)  # the reports stay for download; the data does not
     _, scores = reports.results_frames(document)
     scores = scores.drop(columns=["run"]).round(4)
@@ -257,8 +251,30 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     rows = pd.DataFrame(record.get("rows") or [])
     if not rows.empty:
         rows = rows.drop(columns=["score_name"]).rename(columns={"score": record["rows"][0]["score_name"]}).round(4)
-    files = [os.path.join(folder, "report", name) for name in ("report.html", "report.md", "results.json")]
-    return status, scores, chart, rows, files
+    return status, scores, chart, rows, document["report_files"]
+
+
+def run_in_folder(run, folder, models):
+    """One run of the app through the harness, its reports written in ``folder``; the run is recorded in the
+    history with its scores only (no visitor's text is kept). ``folder`` is removed when the run cannot
+    finish, and the error reaches the visitor without a server path.
+
+    Returns:
+        (the results document, with ``report_files``: report.html, report.md, results.json; the run's record).
+    """
+    try:
+        suite = parse_suite({"name": "app", "runs": [run]}, os.path.join(folder, "app.yaml"))
+        document = harness.run_suite(suite, os.path.join(folder, "report"), models=models, history_texts=False)
+    except BaseException:
+        workspace.remove(folder)
+        raise
+    record = document["runs"][0]
+    if record["status"] != "ok":
+        workspace.remove(folder)
+        raise UserError(text("err_run_failed", error=visitor_message(record["error"], folder)))
+    document["report_files"] = [os.path.join(folder, "report", name)
+                                for name in ("report.html", "report.md", "results.json")]
+    return document, record
 
 
 def bias_probe(model_name, none="none"):
@@ -268,19 +284,9 @@ def bias_probe(model_name, none="none"):
     if model_name not in names:
         raise UserError(text("err_task_model", names=names, task=repr(BIAS_TASK), model=repr(model_name)))
     model_task = next(t for t in BIAS_MODEL_TASKS if model_name in task_models(t))
-    folder = workspace.new_folder("eval-")
-    try:
-        suite = parse_suite({"name": "app", "runs": [{"name": "app-bias", "task": BIAS_TASK, "model": model_name}]},
-                            os.path.join(folder, "app.yaml"))
-        document = harness.run_suite(suite, os.path.join(folder, "report"),
-                                     models={model_name: get_model(model_name, model_task)}, history_texts=False)
-    except BaseException:
-        workspace.remove(folder)
-        raise
-    record = document["runs"][0]
-    if record["status"] != "ok":
-        workspace.remove(folder)
-        raise UserError(text("err_run_failed", error=visitor_message(record["error"], folder)))
+    run = {"name": "app-bias", "task": BIAS_TASK, "model": model_name}
+    shared = {model_name: get_model(model_name, model_task)}  # loaded before a folder exists to clean up
+    document, record = run_in_folder(run, workspace.new_folder("eval-"), shared)
     _, scores = reports.results_frames(document)
     scores = scores.drop(columns=["run"]).round(4)
     probe = record["bias"]
@@ -294,8 +300,7 @@ def bias_probe(model_name, none="none"):
                           "p (Holm)": float(f"{g['p_holm']:.3g}"), text("col_significant"): g["significant"]}
                          for dim, found in probe["dimensions"].items() for g in found["gaps"]])
     chart = charts.metric_bars(reports.metric_groups(record["scores"]))
-    files = [os.path.join(folder, "report", name) for name in ("report.html", "report.md", "results.json")]
-    return status, scores, chart, rows, files
+    return status, scores, chart, rows, document["report_files"]
 
 
 def build(models, demo):
