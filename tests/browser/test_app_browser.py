@@ -4,6 +4,7 @@ Needs Chromium and Playwright (see conftest.py; both skip with a reason when abs
 """
 
 import json
+import time
 
 import pytest
 
@@ -173,3 +174,38 @@ def test_the_language_switches_in_settings(page, screenshots):
     page.get_by_text("训练文本", exact=True).first.wait_for()
     assert page.locator("button[role=tab][data-tab-id=train]").inner_text() == "训练"
     shot(page, screenshots, "switched-to-chinese")
+
+
+def test_history_lists_runs_and_compares_two(page, screenshots):
+    """Two evaluations of the built-in sample in the Evaluate tab, then the History tab: the runs are listed,
+    the run name charts its scores, and the two runs compare item by item."""
+    open_tab(page, "Evaluate")
+    page.locator("#eval-sample input").click()
+    page.get_by_role("option", name="translation.tsv (predictions vs references)").click()
+    from evals.history import RunHistory
+
+    def recorded():  # the app runs in this process: the same run history
+        with RunHistory() as db:
+            return [r["id"] for r in db.runs(run="app-translation")]
+
+    before = len(recorded())
+    for n in (1, 2):
+        page.locator("#eval-button").click()
+        deadline = time.time() + 120
+        while len(recorded()) < before + n and time.time() < deadline:
+            time.sleep(0.5)
+    ids = recorded()[:2]
+    assert len(ids) == 2 and len(recorded()) == before + 2
+    open_tab(page, "History")
+    page.locator("#history-refresh").click()
+    page.locator("#history-runs").get_by_text("app-translation").filter(visible=True).first.wait_for()
+    page.locator("#history-run input").fill("app-translation")
+    page.locator("#history-run input").press("Enter")
+    page.locator("#history-chart .js-plotly-plot").wait_for()
+    page.locator("#history-a input").fill(str(ids[0]))
+    page.locator("#history-b input").fill(str(ids[1]))
+    page.locator("#history-compare").click()
+    page.locator("#history-status").get_by_text(f"A = run {ids[0]}").wait_for()
+    page.locator("#history-comparison").get_by_text("paired bootstrap").filter(visible=True).first.wait_for()
+    assert page.locator("#history-comparison").get_by_text("bleu", exact=True).filter(visible=True).count() >= 1
+    shot(page, screenshots, "history")
