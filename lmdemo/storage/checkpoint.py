@@ -7,6 +7,7 @@
       ngram_expert.npz   a classifier's bag-of-n-grams expert, when it has one (arrays only)
       README.md          the model card: data, exact command, measured metrics
       metrics.json       the measured metrics, for scripts
+      training_ngrams.npz  the training text's 13-grams in a Bloom filter (lmdemo.data.fingerprint), when written
 
 With encryption (``lmdemo.storage.encryption``) the tokenizer, the weights and any such array file are stored
 as ``tokenizer.json.enc``, ``model.weights.h5.enc``, ... (AES-256-GCM) and ``config.json`` records how.
