@@ -24,9 +24,8 @@ LM_OUTPUTS = {
     "shakespeare-rnn": ("ROMEO:\n", "I will not the sent ", "And what I shall be "),
     "shakespeare-5gram": ("ROMEO:\n", "I will the shall the", "Out, let me that I m"),
     "ptb-transformer": ("the company said",
-                        "\nthe company 's <unk> unit is expected to be <unk> by the company 's <unk> unit\nthe company",
-                        " it will be a very positive <unk> of the company 's <unk> division which is expected to report "
-                        "events in"),
+                        "\nthe company said it expects to report a third-quarter loss of $ N million or N cents a share",
+                        " it will be a $ N billion reserve for the fourth quarter because of a $ N million provision for"),
     "ptb-lstm": ("the company said",
                  "\nthe company said it will sell its <unk> <unk> <unk> <unk> and <unk> <unk> <unk> and <unk> <unk>\n",
                  " it will be a $ N billion takeover bid to the company 's N shares outstanding\nthe company has"),
