@@ -28,6 +28,7 @@ import datetime
 import json
 import os
 import sqlite3
+import time
 from typing import Any, Optional
 
 SCHEMA_VERSION = 1
@@ -115,7 +116,7 @@ class RunHistory:
             if version > SCHEMA_VERSION:
                 raise ValueError(f"db={self.path!r} was written by a newer lmdemo (run-history schema {version}; this "
                                  f"one reads up to {SCHEMA_VERSION}); upgrade lmdemo to read it. It is left as it is")
-        self._conn.execute("PRAGMA journal_mode = WAL")  # readers and one writer at a time, without blocking
+        self._use_wal()
         self._conn.execute("PRAGMA foreign_keys = ON")
         if "runs" not in tables:
             with self._transaction():
@@ -124,6 +125,21 @@ class RunHistory:
                         self._conn.execute(statement)
                 self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_by', 'lmdemo evals')")
+
+    def _use_wal(self) -> None:
+        """Switch the file to SQLite's write-ahead log (readers and one writer at a time, without blocking).
+
+        The switch happens once per file and persists. SQLite answers "database is locked" at once, without
+        waiting out the busy timeout, when another process is creating the file at that moment: retry then.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while self._conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self._conn.close()
