@@ -96,12 +96,14 @@ def compare_runs(run_a, run_b, language="en"):
         differ most, with both runs' scores).
     """
     ids = {"run_a": _run_id(run_a, "run_a"), "run_b": _run_id(run_b, "run_b")}
+    records = {}
     with _open() as db:
-        known = {r["id"] for r in db.runs()}
         for name, run_id in ids.items():
-            if run_id not in known:
-                raise UserError(text("err_unknown_run_id", name=name, value=run_id))
-        a, b = db.record(ids["run_a"]), db.record(ids["run_b"])
+            try:
+                records[name] = db.record(run_id)
+            except ValueError:  # its message names the server's database path: the visitor gets the id only
+                raise UserError(text("err_unknown_run_id", name=name, value=run_id)) from None
+    a, b = records["run_a"], records["run_b"]
     result = compare_records(a, b)
     table = pd.DataFrame([{text("col_score"): name, "A": round(c["a"], 4), "B": round(c["b"], 4),
                            "A − B": round(c["difference"], 4),
