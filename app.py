@@ -1,5 +1,5 @@
-"""lmdemo in the browser: generate, look inside the Transformer, compare, translate, summarize, classify
-sentiment, evaluate, sanitize, train.
+"""lmdemo in the browser: generate, look inside the Transformer, compare, translate, write Tang poems,
+summarize, classify sentiment, evaluate, sanitize, train.
 
 Run ``python app.py``: it listens on 127.0.0.1 (GRADIO_SERVER_NAME to change it; Spaces set it
 themselves) at port GRADIO_SERVER_PORT (default 7860). UI only: models, tokenizers and training come
@@ -19,8 +19,8 @@ import gradio as gr  # noqa: E402
 import lmdemo  # noqa: E402,F401  (selects Keras' JAX backend before anything imports Keras)
 from evals.privacy import RedactingFilter  # noqa: E402
 from lmdemo_app import (  # noqa: E402
-    compare_tab, evaluate_tab, generate_tab, history_tab, inside_tab, privacy_tab, sentiment_tab, summarize_tab,
-    tokenizers_tab, train_tab, translate_tab)
+    compare_tab, evaluate_tab, generate_tab, history_tab, inside_tab, poem_tab, privacy_tab, sentiment_tab,
+    summarize_tab, tokenizers_tab, train_tab, translate_tab)
 from lmdemo_app.checks import redact_request_tracebacks  # noqa: E402
 from lmdemo_app.i18n import I18N, t  # noqa: E402
 from lmdemo_app.shared_models import model_names, transformer_names  # noqa: E402
@@ -29,8 +29,8 @@ QUEUE_SIZE = 64  # waiting requests beyond this are refused ("queue is full") in
 DEFAULT_CONCURRENCY = 2  # events without their own limit; each tab sets its own for the heavy ones
 LOGGERS = ("gradio", "uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "evals", "lmdemo_app")
 # the endpoints an MCP client sees as tools (api names); the other public endpoints stay in the API only
-MCP_TOOLS = ("generate", "next_token", "inspect", "tokenize", "compare", "translate", "summarize", "sentiment",
-             "privacy", "evaluate")
+MCP_TOOLS = ("generate", "next_token", "inspect", "tokenize", "compare", "translate", "poem", "summarize",
+             "sentiment", "privacy", "evaluate")
 # table cells keep a generation's newlines
 CSS = ("#cmp-generations td, #cmp-generations td span, #gen-steps-table td span { white-space: pre-wrap; }")
 
@@ -54,6 +54,8 @@ def build_demo():
                 compare_tab.build(models)
             with gr.Tab(t("tab_translate"), id="translate"):
                 translate_tab.build()
+            with gr.Tab(t("tab_poem"), id="poem"):
+                poem_tab.build()
             with gr.Tab(t("tab_summarize"), id="summarize"):
                 summarize_tab.build()
             with gr.Tab(t("tab_sentiment"), id="sentiment"):

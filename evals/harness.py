@@ -23,6 +23,7 @@ from evals import datasets, reports
 from evals.comparison import data_key, item_statistics, suite_comparisons
 from evals.privacy import Pseudonymizer, RedactingFilter, Surrogates, count_by_type, sanitize, sanitize_batch
 from evals.suite import BIAS_TASK, TASK_COLUMNS, RunSpec, Suite, load_suite
+from lmdemo.training.task_scores import bleu_tokenize
 
 log = logging.getLogger("evals.harness")
 # on the logger itself, not only on our handlers: records are redacted before they propagate to any
@@ -41,6 +42,10 @@ UNITS = {
     "score": "BLEU (0-100)",
     "accuracy": "fraction correct (0-1)",
     "macro_f1": "macro F1 (0-1)",
+    "form_accuracy": "share of poems in the form asked (0-1)",
+    "line_count_accuracy": "share of poems with the form's line count (0-1)",
+    "width_accuracy": "share of poems whose lines have the form's width (0-1)",
+    "punctuation_accuracy": "share of lines ending in the right mark (0-1)",
 }
 PERPLEXITY_KEYS = ("perplexity_per_token", "bits_per_char", "bits_per_byte", "word_perplexity")
 # a run whose evaluation text shares at least this much of its 13-grams with the training text is flagged
@@ -113,7 +118,7 @@ def read_run_data(spec: RunSpec, pii: dict, contamination: Optional[dict] = None
     source = spec.dataset
     raw = {}
     for key in TASK_COLUMNS[spec.task]:
-        if spec.task in ("translation", "summarization") and key == "source_column" and spec.model is None:
+        if spec.task in ("translation", "summarization", "poem") and key == "source_column" and spec.model is None:
             continue  # sources are only read when a model must translate/summarize them
         raw[key.replace("_column", "")] = datasets.column_values(frame, spec.column(key, frame.columns), source, key)
     if spec.predictions_column:
@@ -194,6 +199,8 @@ def evaluate_run(spec: RunSpec, models: Optional[dict] = None) -> dict:
     model = (models or {}).get(spec.model, spec.model)
     if spec.task == "lm":
         _score_lm(spec, model, data, common, result)
+    elif spec.task == "poem":
+        _score_poem(spec, model, data, common, result)
     elif spec.task in ("translation", "summarization"):
         predictions = _predictions(spec, model, data, "source", result)
         _score_generation(spec, predictions, data["reference"], common, result)
@@ -302,10 +309,15 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
     score_name = ""
     for metric, options in spec.metrics.items():
         if metric == "bleu":
+            # Chinese references without a tokenizer named: sacrebleu's "zh" (its 13a splits no Chinese
+            # words); the signature in the report says which one ran
+            options = {"tokenize": bleu_tokenize(references), **options}
             scores = corpus_bleu(predictions, references, **options, **common)
             _add(result, "bleu", "score", scores, UNITS["score"])
             if example_scores is None:
-                example_scores = [sacrebleu.sentence_bleu(p, [r]).score for p, r in zip(predictions, references)]
+                example_scores = [sacrebleu.sentence_bleu(p, [r], tokenize=options.get("tokenize", "13a"),
+                                                          lowercase=options.get("lowercase", False)).score
+                                  for p, r in zip(predictions, references)]
                 score_name = "sentence BLEU"
             result["item_stats"]["bleu"] = item_statistics("bleu", options, predictions, references)
         else:
@@ -323,6 +335,39 @@ def _score_generation(spec: RunSpec, predictions: list[str], references: list[st
                        "prediction": predictions[i][:300], "reference": references[i][:300]}
                       for i in range(len(predictions))]
     result["examples"] = sorted(result["rows"], key=lambda r: r["score"])[:N_WORST]
+
+
+def _score_poem(spec: RunSpec, model: Any, data: dict, common: dict, result: dict) -> None:
+    """Poems written to the titles (or read from the predictions column), scored against the forms asked
+    for: a form name per row, or a reference poem whose form is read off it."""
+    from evals.scoring.poem_form import asked_form, poem_form_scores
+
+    forms = [asked_form(r, i) for i, r in enumerate(data["reference"])]
+    predictions = data.get("prediction")
+    if not predictions:
+        predictions = poem_predictions(spec, data["source"], forms, model)
+        result["truncated_inputs"] = 0  # a title too long is refused, never cut
+    scores = poem_form_scores(predictions, forms, **spec.metrics["poem_form"], **common)
+    for key in ("form_accuracy", "line_count_accuracy", "width_accuracy", "punctuation_accuracy"):
+        _add(result, "poem_form", key, scores, UNITS[key])
+    result["rows"] = [{"row": i + 1, "score": scores["per_poem"][i], "score_name": "in the form asked",
+                       "prediction": predictions[i][:300], "reference": forms[i]} for i in range(len(forms))]
+    result["examples"] = [r for r in result["rows"] if not r["score"]][:N_WORST]
+    result["metric_details"]["poem_form"] = {k: v for k, v in scores.items() if k != "per_poem"}
+
+
+def poem_predictions(spec: RunSpec, titles: list[str], forms: list[str], model: Any = None) -> list[str]:
+    """Poems of ``spec.model`` (or ``model``, the same model already loaded), one per title in the form asked
+    for it, sampled at the pipeline's default temperature with the run's seed (the same suite writes the same
+    poems)."""
+    import lmdemo
+
+    try:
+        pipe = lmdemo.pipeline("poem", model=spec.model if model is None else model)
+    except ValueError as e:
+        raise ValueError(f"run {spec.name!r}: model={spec.model!r}: {e}") from None
+    return [pipe(title, form=form, seed=spec.seed)["poem"]
+            for title, form in tqdm(list(zip(titles, forms)), desc=f"{spec.name} write", leave=False, disable=None)]
 
 
 def _score_sentiment(spec: RunSpec, model: Any, data: dict, common: dict, result: dict) -> None:

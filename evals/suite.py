@@ -40,6 +40,7 @@ TASK_METRICS = {
     "translation": ("bleu", "rouge"),
     "summarization": ("rouge", "bleu"),
     "sentiment": ("sentiment_accuracy",),
+    "poem": ("poem_form",),
     BIAS_TASK: ("bias",),
 }
 # the tasks a suite can run: lmdemo's task names (one list for the library, the harness and the app) that have
@@ -53,6 +54,7 @@ TASK_COLUMNS = {
     "translation": {"source_column": "input", "reference_column": "target"},
     "summarization": {"source_column": "input", "reference_column": "target"},
     "sentiment": {"text_column": "input", "label_column": "target"},
+    "poem": {"source_column": "input", "reference_column": "target"},  # titles; forms asked (names or poems)
     BIAS_TASK: {},
 }
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m lmdemo {train,train-task,generate,score,models}``."""
+"""Command line: ``python -m lmdemo {train,train-task,generate,poem,score,models}``."""
 
 import argparse
 import json
@@ -67,6 +67,9 @@ def build_parser():
 
     t = sub.add_parser("train", help="train or fine-tune a language model on a text file")
     t.add_argument("--model", default="transformer", choices=LM_KINDS)
+    t.add_argument("--task", default="lm", choices=["lm", "poem"],
+                   help="poem: --data is a table of titles and poems (TSV/CSV with title and poem columns), read as "
+                        "poem records; the model then writes poems (python -m lmdemo poem)")
     t.add_argument("--order", type=int, default=5, help="n of the n-gram model")
     t.add_argument("--data", required=True, help="UTF-8 text file (.gz ok) or hf:NAME[:CONFIG] when online")
     t.add_argument("--out", required=True, help="checkpoint folder to write (resumed if it has train_state/)")
@@ -114,6 +117,16 @@ def build_parser():
     g.add_argument("model", help="shipped model name, checkpoint folder, Hugging Face folder or hf:OWNER/NAME")
     g.add_argument("prompt")
     _add_generation_args(g)
+
+    p = sub.add_parser("poem", help="write a poem of a form to a title (a model trained with train --task poem)")
+    p.add_argument("title")
+    p.add_argument("--model", default="tang-poems-char")
+    p.add_argument("--form", default="五言絕句", help="五言絕句, 七言絕句, 五言律詩 or 七言律詩 (simplified names too)")
+    p.add_argument("--temperature", type=float, default=0.8)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--script", choices=["simplified", "traditional"], default=None,
+                   help="write the poem in this script (default: the model's own)")
+    p.add_argument("--unconstrained", action="store_true", help="let the model end lines itself (no form mask)")
 
     s = sub.add_parser("score", help="log-likelihood of a text: loss per token, bits per character")
     s.add_argument("model")
@@ -241,8 +254,17 @@ def _run(args, argv):
                                   tokenizer=args.tokenizer, bpe_vocab_size=args.bpe_vocab_size, val_data=args.val_data,
                                   val_fraction=args.val_fraction, train_config=cfg, model_overrides=overrides,
                                   resume=not args.no_resume, command=command, model_name=args.name,
-                                  encrypt=args.encrypt, model=args.model, order=args.order, window=args.window)
+                                  encrypt=args.encrypt, model=args.model, order=args.order, window=args.window,
+                                  task=args.task)
         print(f"saved {args.out} ({lm.num_params():,} parameters)")
+        return 0
+    if args.command == "poem":
+        from lmdemo.tasks.pipeline import pipeline
+
+        result = pipeline("poem", model=args.model)(args.title, form=args.form, temperature=args.temperature,
+                                                    seed=args.seed, script=args.script,
+                                                    constrained=not args.unconstrained)
+        print("\n".join([f"{result['form']}《{result['title']}》"] + result["lines"]))
         return 0
     if args.command == "prepare":
         from lmdemo.data.token_file import prepare_token_folder

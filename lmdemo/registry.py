@@ -4,7 +4,7 @@ The pipeline, the CLI, the evaluation harness and the app all read these tables;
 lists tasks or kinds.
 
 A **task** is what a user wants done (``"lm"``, ``"translation"``, ``"summarization"``,
-``"sentiment"``); a **kind** is how a checkpoint is built (``"transformer"``, ``"encoder-decoder"``,
+``"sentiment"``, ``"ner"``, ``"poem"``); a **kind** is how a checkpoint is built (``"transformer"``, ``"encoder-decoder"``,
 ...). A checkpoint's ``config.json`` records both: the two encoder–decoders share a kind and differ
 in their task.
 """
@@ -50,6 +50,9 @@ class Task:
 
 
 LM_KINDS = ("transformer", "lstm", "rnn", "ngram")
+# the tasks of language models: a poem model (trained on poem records) continues any text as well, so it
+# serves "lm" too; a plain language model writes no poems
+LM_TASKS = ("lm", "poem")
 TASKS = {
     "lm": Task("lm", ("text-generation",), LM_KINDS, "shakespeare-char", ("text",), (), "generated_text"),
     "translation": Task("translation", ("translation_en_to_es",), ("encoder-decoder",), "en-es-translation",
@@ -59,6 +62,8 @@ TASKS = {
     "sentiment": Task("sentiment", ("sentiment-analysis", "text-classification"), ("classifier",), "sst2-sentiment",
                       ("text", "sentence"), ("label",)),
     "ner": Task("ner", ("token-classification",), ("tagger",), "pii-ner", ("text",), ("entities",)),
+    # a poem's title in, a poem out; the form asked comes from a "form" column or a reference poem's form
+    "poem": Task("poem", ("poem-generation",), LM_KINDS, "tang-poems-char", ("title",), ("form", "poem"), "poem"),
 }
 # what ``python -m lmdemo train-task`` trains: the three application tasks, and masked-lm, the pre-training
 # of an encoder that a sentiment model starts from (not a task a pipeline serves)
@@ -98,8 +103,10 @@ SHIPPED = {
     "ptb-5gram": "word 5-gram (Kneser-Ney) counted on Penn Treebank",
     "sst2-sentiment": "sentiment classifier (Transformer encoder × n-gram expert) trained on SST-2",
     "en-es-translation": "English→Spanish encoder–decoder Transformer trained on Tatoeba pairs",
+    "en-zh-translation": "English→Chinese encoder–decoder Transformer trained on Tatoeba pairs",
     "samsum-summarization": "dialogue summarizer (encoder–decoder Transformer) trained on SAMSum",
     "pii-ner": "PII tagger (person names, street addresses) trained on synthetic and weakly labelled text",
+    "tang-poems-char": "character-level GPT that writes regulated Tang verse (絕句, 律詩) to a title",
 }
 
 

@@ -99,7 +99,9 @@ def build(models):
             seed = number(value=0, precision=0, label=t("seed"), name="seed")
             button = gr.Button(t("compare"), variant="primary", elem_id="cmp-button")
     gr.Examples([[SAMPLE_TEXT, "ROMEO:"], ["the company said it expects N N earnings to rise\n", "the company"],
-                 ["生存还是毁灭，这是一个值得考虑的问题。", "生存"]], inputs=[text, prompt], label=t("examples"))
+                 ["生存还是毁灭，这是一个值得考虑的问题。", "生存"],
+                 ["五言絕句《靜夜思》床前明月光，疑是地上霜。舉頭望明月，低頭思故鄉。", "七言絕句《春夜》"]],
+                inputs=[text, prompt], label=t("examples"))
     gr.Markdown(t("compare_unknown_note"))
     table = gr.Dataframe(label=t("scores"), elem_id="cmp-table", wrap=True)
     chart = gr.Plot(label=t("bits_chart"))

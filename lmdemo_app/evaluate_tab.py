@@ -35,6 +35,10 @@ SAMPLES = {
                                                  None),
     "translation_en_es.tsv (English → Spanish, translated by a model)": (
         "translation_en_es.tsv", "translation", ["bleu", "rouge"], "", "en-es-translation"),
+    "translation_en_zh.tsv (English → Chinese, translated by a model; BLEU with sacrebleu's zh tokenizer)": (
+        "translation_en_zh.tsv", "translation", ["bleu"], "", "en-zh-translation"),
+    "poems.tsv (titles and forms; poems written by a model)": ("poems.tsv", "poem", ["poem_form"], "",
+                                                               "tang-poems-char"),
     "summarization.jsonl (summarized by a model)": ("summarization.jsonl", "summarization", ["rouge"], "",
                                                     "samsum-summarization"),
     "sentiment_movies.csv (movie reviews, classified by a model)": (

@@ -29,6 +29,8 @@ EXAMPLES = {
             "the dow jones industrial average fell N points to"],
     "english": ["Once upon a time", "The capital of France is", "In a shocking finding, scientists discovered",
                 "def fibonacci(n):"],
+    # a poem model reads a record's start: its form, then its title in 《》 (lmdemo.data.poems)
+    "tang": ["\n七言絕句《春夜》", "\n五言律詩《登樓》", "\n五言絕句《江雪》千山鳥飛絕，", "床前明月光，"],
 }
 
 

@@ -351,6 +351,7 @@ STRINGS = {
     "task_translation": ("translation", "翻译"),
     "task_summarization": ("summarization", "摘要"),
     "task_sentiment": ("sentiment", "情感分析"),
+    "task_poem": ("poems (form of the Tang poems)", "诗（唐诗的诗体）"),
     "task_bias": ("data-bias probe (no file: the model alone)", "数据偏差探针（无需文件，只需模型）"),
     "metric_perplexity": ("perplexity", "困惑度"),
     "metric_bias": ("largest gap between groups", "组间最大差距"),
@@ -367,6 +368,7 @@ STRINGS = {
     "metric_bleu": ("BLEU (sacrebleu)", "BLEU（sacrebleu）"),
     "metric_rouge": ("ROUGE", "ROUGE"),
     "metric_sentiment_accuracy": ("accuracy and macro F1", "准确率和宏平均 F1"),
+    "metric_poem_form": ("form: lines, characters per line, punctuation", "诗体：行数、每行字数、标点"),
     "err_no_metrics": ("metrics is empty: choose one of {metrics} for task={task}",
                        "metrics 为空：请为 task={task} 选择 {metrics} 之一"),
     "err_wrong_metrics": ("metrics {wrong} do not fit task={task}; choose from {metrics}",
@@ -414,19 +416,23 @@ STRINGS = {
     "num_beams": ("Beams", "束宽"),
     "beams_info": ("1 = greedy decoding; more = beam search", "1 为贪心解码；更大为束搜索"),
     "tab_translate": ("Translate", "翻译"),
-    "translate_help": ("English → Spanish, one sentence per line, by an encoder–decoder Transformer trained here on "
-                       "Tatoeba sentence pairs: the encoder reads the whole sentence, the decoder writes Spanish one "
-                       "token at a time while attending to it (cross-attention).",
-                       "英语 → 西班牙语，每行一句。模型是在 Tatoeba 句对上训练的编码器–解码器 Transformer："
-                       "编码器读完整个句子，解码器逐个词元写出西班牙语，并通过交叉注意力关注原句。"),
+    "translate_help": ("English → Spanish or Chinese (choose the model), one sentence per line, by encoder–decoder "
+                       "Transformers trained here on Tatoeba sentence pairs: the encoder reads the whole sentence, the "
+                       "decoder writes the translation one token at a time while attending to it (cross-attention). "
+                       "Tatoeba's Chinese mixes simplified and traditional characters, and so does the model's: "
+                       "choose a script to convert its output.",
+                       "英语 → 西班牙语或中文（选择模型），每行一句。模型是在 Tatoeba 句对上训练的编码器–解码器 Transformer："
+                       "编码器读完整个句子，解码器逐个词元写出译文，并通过交叉注意力关注原句。Tatoeba 的中文简繁混杂，"
+                       "模型的译文也是如此：可以选择字形来转换输出。"),
     "cross_attention_help": ("**Cross-attention**: for the chosen line, where the decoder looked in the English "
-                             "sentence while it wrote each Spanish token (rows: the step that wrote the token; "
-                             "each row sums to 1).",
-                             "**交叉注意力**：对所选的那一行，解码器写出每个西班牙语词元时在英语句子中看向哪里"
+                             "sentence while it wrote each token of the translation (rows: the step that wrote the "
+                             "token; each row sums to 1).",
+                             "**交叉注意力**：对所选的那一行，解码器写出译文的每个词元时在英语句子中看向哪里"
                              "（每行是写出该词元的那一步；每行之和为 1）。"),
     "line": ("Line", "行"),
     "english": ("English", "英语"),
     "spanish": ("Spanish", "西班牙语"),
+    "translation": ("Translation", "译文"),
     "translate": ("Translate", "翻译"),
     "tab_summarize": ("Summarize", "摘要"),
     "summarize_help": ("Summarize a chat, one turn per line (\"Name: message\"). The abstractive model writes a new "
@@ -446,6 +452,29 @@ STRINGS = {
     "method": ("Method", "方法"),
     "summarize": ("Summarize", "生成摘要"),
     "summary": ("Summary", "摘要"),
+    "tab_poem": ("Poems", "唐诗"),
+    "poem_help": ("A regulated Tang poem to your title, by a character-level Transformer trained here on 35,046 poems "
+                  "of the 全唐詩 (traditional characters): a 絕句 has 4 lines, a 律詩 8, of 5 (五言) or 7 (七言) "
+                  "characters, lines ending in ， and 。 in turn. The model reads the form and the title first, then "
+                  "writes one character at a time. With the form kept, every character that would break the form "
+                  "gets probability 0 before the draw; without it, you see how well the model learned the form.",
+                  "根据你的题目写一首近体诗。模型是在本项目中用《全唐诗》35,046 首诗（繁体）训练的字符级 Transformer："
+                  "绝句 4 行、律诗 8 行，每行 5 字（五言）或 7 字（七言），行末交替用“，”和“。”。模型先读诗体和题目，"
+                  "再逐字写诗。勾选“保持诗体”时，会破坏诗体的字在抽样前概率被设为 0；不勾选时，可以看到模型自己学到了多少诗体。"),
+    "poem_title": ("Title (simplified or traditional)", "题目（简体或繁体）"),
+    "poem_form": ("Form", "诗体"),
+    "poem_constrained": ("Keep the form", "保持诗体"),
+    "poem_constrained_info": ("mask every character that would break the lines or their marks",
+                              "屏蔽一切会破坏行数、字数或标点的字"),
+    "script": ("Chinese script", "字形"),
+    "script_model": ("as the model writes it", "按模型原样"),
+    "script_simplified": ("simplified", "简体"),
+    "script_traditional": ("traditional", "繁体"),
+    "poem_write": ("Write", "写诗"),
+    "poem": ("Poem", "诗"),
+    "poem_form_kept": ("A {form}: {lines} lines, each of the right length.", "符合{form}：{lines} 行，每行字数正确。"),
+    "poem_form_broken": ("Not a {form}: {lines} lines, or lines of the wrong length (the form was left to the model).",
+                         "不符合{form}：共 {lines} 行，或有的行字数不对（诗体交给了模型自己）。"),
     "tab_sentiment": ("Sentiment", "情感分析"),
     "sentiment_help": ("Is a sentence positive or negative? One sentence per line; a Transformer encoder trained on "
                        "SST-2 movie-review phrases reads each one in both directions and gives P(label). Where the "

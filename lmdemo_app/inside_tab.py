@@ -35,6 +35,7 @@ SAMPLES = {
             "new york stock exchange composite trading . analysts said the results were below expectations ."),
     "english": ("The history of science is the study of the development of science and scientific knowledge. "
                 "Science is a body of knowledge about the natural world, gained by observation and experiment."),
+    "tang": "\n五言絕句《靜夜思》床前明月光，疑是地上霜。舉頭望明月，低頭思故鄉。\n七言絕句《早發白帝城》朝辭白帝彩雲間，",
 }
 
 FORMULAS = r"""

@@ -17,7 +17,7 @@ import gradio as gr
 
 import lmdemo
 from lmdemo_app.i18n import current_language, text
-from lmdemo.registry import TASKS, config_task, model_path
+from lmdemo.registry import LM_TASKS, TASKS, config_task, model_path
 from lmdemo.storage.checkpoint import read_checkpoint_config
 from lmdemo.storage.hf_checkpoint import SUPPORTED, estimate_params
 from lmdemo.storage.hub import hub_config, is_hub_id
@@ -38,10 +38,12 @@ def model_names():
 
 def task_models(task):
     """What can do ``task`` (a name of ``lmdemo.registry.TASKS``): the shipped models present now whose
-    checkpoint says it does that task, plus for summarization the extractive methods that need no model."""
+    checkpoint says it does that task (for ``"lm"``: every language model, the poem models too), plus for
+    summarization the extractive methods that need no model."""
     if task not in TASKS:
         raise ValueError(f"task must be one of {list(TASKS)}, received task={task!r}")
-    names = [n for n in lmdemo.available_models() if model_task(n) == task]
+    tasks = LM_TASKS if task == "lm" else (task,)  # a poem model continues any text too
+    names = [n for n in lmdemo.available_models() if model_task(n) in tasks]
     return names + list(EXTRACTIVE) if task == "summarization" else names
 
 
@@ -131,9 +133,10 @@ def hub_model(name, notify=None):
 
 def model_style(name):
     """The kind of text model ``name`` learned from, by its name: ``"ptb"`` (Penn Treebank news, lower-cased,
-    numbers as N), ``"shakespeare"``, or ``"english"`` (anything else, e.g. a Hub GPT-2)."""
+    numbers as N), ``"shakespeare"``, ``"tang"`` (Tang poems, traditional characters), or ``"english"``
+    (anything else, e.g. a Hub GPT-2)."""
     lowered = str(name or "").lower()
-    return next((style for style in ("ptb", "shakespeare") if style in lowered), "english")
+    return next((style for style in ("ptb", "shakespeare", "tang") if style in lowered), "english")
 
 
 def model_summary(name):

@@ -15,6 +15,7 @@ from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text he
 from lmdemo_app.shared_models import check_model_name
 
 SAMPLE = "To be, or not to be, that is the question.\n生存还是毁灭，这是一个值得考虑的问题。"
+CHINESE_SAMPLE = "床前明月光，疑是地上霜。舉頭望明月，低頭思故鄉。"
 BPE_MIN, BPE_MAX = 257, 2_000
 
 
@@ -129,8 +130,12 @@ def build(models, demo):
             model = gr.Dropdown(models, value=models[0] if models else None, label=t("shipped_tokenizer"),
                                 elem_id="tok-model")
             button = gr.Button(t("tokenize"), variant="primary", elem_id="tok-button")
-    gr.Examples([[SAMPLE], ["The tokenizer's job: split text into pieces a model can count."],
-                 ["def add(a, b):\n    return a + b"], ["naïve café 😀 — “quotes”"]], inputs=[text], label=t("examples"))
+    first = models[0] if models else None
+    examples = [[SAMPLE, first], ["The tokenizer's job: split text into pieces a model can count.", first],
+                ["def add(a, b):\n    return a + b", first], ["naïve café 😀 — “quotes”", first]]
+    if "tang-poems-char" in models:  # one token per Chinese character beside byte-level BPE's three bytes each
+        examples.insert(1, [CHINESE_SAMPLE, "tang-poems-char"])
+    gr.Examples(examples, inputs=[text, model], label=t("examples"))
     char = gr.HighlightedText(label=t("char_tokens"), elem_id="tok-char")
     bpe = gr.HighlightedText(label=t("bpe_tokens"), elem_id="tok-bpe")
     word = gr.HighlightedText(label=t("word_tokens"), elem_id="tok-word")

@@ -1,34 +1,38 @@
-"""The Translate tab: English → Spanish with the shipped encoder–decoder, greedy or beam search."""
+"""The Translate tab: English → Spanish or Chinese with the shipped encoder–decoders, greedy or beam search;
+Chinese output in the script the visitor chooses."""
 
 import gradio as gr
 
 from lmdemo.tasks.pipeline import pipeline
 from lmdemo_app import cross_attention
-from lmdemo_app.checks import UserError, check_int, check_lines, user_errors
+from lmdemo_app.checks import UserError, check_choice, check_int, check_lines, user_errors
 from lmdemo_app.fields import slider
-from lmdemo_app.i18n import language_input, t
+from lmdemo_app.i18n import choices, language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
 from lmdemo_app.shared_models import UNSEEN_LIMIT, checkpoint_config, get_model, task_models
 
 MAX_LINES = 32  # sentences per request, one per line
 SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
+SCRIPT_CHOICES = (("", "script_model"), ("simplified", "script_simplified"), ("traditional", "script_traditional"))
 
 
 @user_errors
-def translate(text, model_name, num_beams, language="en"):
+def translate(text, model_name, num_beams, script="", language="en"):
     """Each non-empty line of ``text`` translated; a note when a line was too long to read whole, or is
     mostly text the model never learned (characters its vocabulary knows only as bytes).
 
     Args:
         text: English sentences, one per line (at most 32).
-        model_name: the shipped English→Spanish model.
+        model_name: a shipped translation model (English→Spanish, English→Chinese).
         num_beams: 1 for greedy decoding, more for beam search (1-8).
+        script: Chinese output converted to "simplified" or "traditional" characters; "" leaves it as written.
         language: ``en`` or ``zh``: the language of headers, titles and messages.
     """
     lines = check_lines(text, "text", MAX_LINES)
     num_beams = check_int(num_beams, "num_beams", 1, 8)
+    script = check_choice(script or "", "script", [value for value, _ in SCRIPT_CHOICES]) or None
     model = get_model(model_name, "translation")
-    results = pipeline("translation", model=model)(lines, num_beams=num_beams)
+    results = pipeline("translation", model=model)(lines, num_beams=num_beams, script=script)
     cut = [i + 1 for i, r in enumerate(results) if r["truncated"]]
     unseen = [i + 1 for i, line in enumerate(lines) if model.tokenizer.unknown_share(line) > UNSEEN_LIMIT]
     note = " ".join(([text_of("note_lines_cut", lines=cut)] if cut else [])
@@ -62,14 +66,20 @@ def build():
             text = gr.Textbox(label=t("english"), value=SAMPLE, lines=5, elem_id="tr-text")
             model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
             beams = slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"), name="num_beams")
+            script = gr.Radio(choices(SCRIPT_CHOICES), value="", label=t("script"), elem_id="tr-script")
             button = gr.Button(t("translate"), variant="primary", elem_id="tr-button")
-            gr.Examples([[SAMPLE], ["The weather is nice today.\nI lost my keys yesterday."], ["你好，世界"]],
-                        inputs=[text], label=t("examples"))
+            examples = [[SAMPLE, names[0] if names else None],
+                        ["The weather is nice today.\nI lost my keys yesterday.", names[0] if names else None]]
+            if "en-zh-translation" in names:
+                examples.append(["Tom is reading a book.\nWhat time is it now?\nI like to drink tea.",
+                                 "en-zh-translation"])
+            examples.append(["你好，世界", names[0] if names else None])  # text no model here reads: flagged
+            gr.Examples(examples, inputs=[text, model], label=t("examples"))
         with gr.Column():
-            out = gr.Textbox(label=t("spanish"), lines=5, buttons=["copy"], elem_id="tr-out")
+            out = gr.Textbox(label=t("translation"), lines=5, buttons=["copy"], elem_id="tr-out")
             note = gr.Markdown()
     language = language_input()
-    event = button.click(translate, [text, model, beams, language], [out, note], api_name="translate",
+    event = button.click(translate, [text, model, beams, script, language], [out, note], api_name="translate",
                          show_progress_on=[out], concurrency_limit=2,
                          concurrency_id="tasks")
     if not names:

@@ -15,6 +15,7 @@ import yaml
 
 import lmdemo
 from evals.suite import TASK_METRICS
+from lmdemo.data.chinese_script import to_simplified, to_traditional
 from lmdemo_app.i18n import text as text_of
 from tests.conftest import offline_hub_cache, served_app
 
@@ -55,7 +56,7 @@ def test_every_tab_has_its_endpoint(client):
     assert {"/generate", "/next_token", "/sampling_steps", "/inspect", "/logit_lens", "/ablate", "/head_effects",
             "/tokenize", "/compare", "/evaluate", "/privacy", "/train", "/train_generate", "/translate",
             "/cross_attention", "/summarize", "/summary_attention", "/sentiment", "/history", "/score_history",
-            "/compare_runs"} <= names
+            "/compare_runs", "/poem"} <= names
 
 
 def test_config_serves_english_and_chinese_strings(server):
@@ -369,6 +370,36 @@ def test_translate_matches_the_pipeline(client):
         client.predict("hi", "en-es-translation", 9, api_name="/translate")
 
 
+def test_translate_to_chinese_in_either_script(client):
+    model = needs("en-zh-translation")
+    text = "Tom is reading a book.\nI like to drink tea."
+    out, _ = client.predict(text, "en-zh-translation", 1, "", api_name="/translate")
+    expected = lmdemo.pipeline("translation", model=model)(text.split("\n"), num_beams=1)
+    assert out == "\n".join(r["translation_text"] for r in expected)
+    simplified, _ = client.predict(text, "en-zh-translation", 1, "simplified", api_name="/translate")
+    traditional, _ = client.predict(text, "en-zh-translation", 1, "traditional", api_name="/translate")
+    assert simplified == to_simplified(out) and traditional == to_traditional(out)
+    with app_error("'latin' .* is not in the list of choices"):  # the radio's own check
+        client.predict(text, "en-zh-translation", 1, "latin", api_name="/translate")
+
+
+def test_poem_keeps_the_form_and_refuses_bad_input(client):
+    model = needs("tang-poems-char")
+    poem, note = client.predict("春夜", "七言绝句" if False else "七言絕句", 0.8, 3, True, "", "tang-poems-char",
+                                api_name="/poem")
+    expected = lmdemo.pipeline("poem", model=model)("春夜", form="七言絕句", temperature=0.8, seed=3)
+    assert poem == "\n".join(expected["lines"]) and len(poem.split("\n")) == 4
+    assert "A 七言絕句: 4 lines" in note
+    simplified, _ = client.predict("春夜", "七言絕句", 0.8, 3, True, "simplified", "tang-poems-char", api_name="/poem")
+    assert simplified == to_simplified(poem)
+    with app_error("title is empty"):
+        client.predict(" ", "七言絕句", 0.8, 3, True, "", "tang-poems-char", api_name="/poem")
+    with app_error("'六言' .* is not in the list of choices"):  # the radio's own check
+        client.predict("春夜", "六言", 0.8, 3, True, "", "tang-poems-char", api_name="/poem")
+    with app_error(r"title has 65 characters; the limit here is 64"):
+        client.predict("長" * 65, "七言絕句", 0.8, 3, True, "", "tang-poems-char", api_name="/poem")
+
+
 def test_summarize_extractive_and_abstractive(client):
     dialogue = "Ann: lunch at noon?\nBob: sure\nAnn: great\nBob: see you"
     out, note = client.predict(dialogue, "lead-3", 1, api_name="/summarize")
@@ -533,7 +564,8 @@ def test_evaluate_reports_bad_input(client, tmp_path):
         client.predict(None, None, "lm", MODEL, ["perplexity"], "", "", "", "", 10, False, api_name="/evaluate")
     with app_error(r"metrics \['bleu'\] do not fit task='lm'"):
         client.predict(None, SAMPLE, "lm", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
-    with app_error(r"model must be one of \['en-es-translation'\] for task='translation' \(or name a prediction_column"):
+    with app_error(r"model must be one of \['en-es-translation'[^]]*\] for task='translation' \(or name a "
+                   r"prediction_column"):
         client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
     with app_error(r"missing column 'english' \(source_column='english'\)"):
         client.predict(None, MODEL_SAMPLE, "translation", "en-es-translation", ["bleu"], "", "", "", "", 10, False,

@@ -70,6 +70,12 @@ def _beam_step(sampler, step_fn, params, state, logits, scores, index, first):
     return parent, token, scores, state, logits, index + 1
 
 
+@functools.partial(jax.jit, static_argnames=("step_fn",))
+def _feed(step_fn, params, token, state, index):
+    """Feed one token per row to a cached model: (logits, state)."""
+    return step_fn(params, token, state, index)
+
+
 def window_start(length, max_length, start=0):
     """Where the model's view of a sequence of ``length`` tokens begins.
 
@@ -250,7 +256,7 @@ class LanguageModel(StoredModel):
 
     # -- generation -------------------------------------------------------------------------------
     def generate(self, prompt, max_new_tokens=100, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
-                 num_beams=4, seed=None, stop=None, use_cache=True):
+                 num_beams=4, seed=None, stop=None, use_cache=True, allowed_tokens=None):
         """Continue ``prompt``; returns the new text only (without the prompt).
 
         Args:
@@ -265,19 +271,33 @@ class LanguageModel(StoredModel):
             stop: a string or list of strings; generation ends before the first one produced.
             use_cache: reuse keys/values (or the recurrent state) across steps; False re-reads
                 the whole window every step (slow; for teaching and testing).
+            allowed_tokens: constrained decoding, as Hugging Face's ``prefix_allowed_tokens_fn``: a function
+                of the new token ids so far that returns a boolean mask over the vocabulary (or None:
+                any token); every other token gets probability 0 before the sampler draws. Token by
+                token, not in compiled chunks; not with beam search. ``lmdemo.tasks.poem.FormConstraint``
+                is one.
         """
         return "".join(self.stream(prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed,
-                                   stop, use_cache))
+                                   stop, use_cache, allowed_tokens))
 
     def stream(self, prompt, max_new_tokens=100, sampler="greedy", temperature=1.0, top_k=None, top_p=None,
-               num_beams=4, seed=None, stop=None, use_cache=True):
+               num_beams=4, seed=None, stop=None, use_cache=True, allowed_tokens=None):
         """Like ``generate``, but yields the new text piece by piece as tokens are produced.
 
         Beam search yields the whole text at the end (the best beam is only known then).
         """
         ids, sampler, seed, stops = self._check_generate_args(
             prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed, stop, use_cache)
-        tokens = self._generate_tokens(ids, max_new_tokens, sampler, seed, use_cache)
+        if allowed_tokens is not None:
+            if not callable(allowed_tokens):
+                raise ValueError(f"allowed_tokens must be a function of the new token ids, received "
+                                 f"{type(allowed_tokens).__name__}")
+            if isinstance(sampler, BeamSampler):
+                raise ValueError("allowed_tokens works with the sampling strategies and greedy decoding, not with "
+                                 "beam search")
+            tokens = self._constrained_tokens(ids, max_new_tokens, sampler, seed, use_cache, allowed_tokens)
+        else:
+            tokens = self._generate_tokens(ids, max_new_tokens, sampler, seed, use_cache)
         yield from _decode_stream(self.tokenizer, tokens, stops)
 
     def _check_generate_args(self, prompt, max_new_tokens, sampler, temperature, top_k, top_p, num_beams, seed, stop,
@@ -351,6 +371,40 @@ class LanguageModel(StoredModel):
                 start = new_start
                 state, logits = self._prefill([seq[start:]])
                 index = len(seq) - start
+
+    def _constrained_tokens(self, ids, max_new_tokens, sampler, seed, use_cache, allowed_tokens):
+        """Yield one new token id at a time, drawn from the logits with the tokens ``allowed_tokens`` forbids
+        masked out. The cache is fed one token per step (re-read when the window slides, or at every step
+        without a cache or a JAX step)."""
+        window = self.max_length
+        key = jax.random.key(seed)
+        seq, new = list(ids), []
+        start = window_start(len(seq), window)
+        cached = use_cache and self.steps_in_jax
+        params = self._params() if cached else None
+        state, logits = self._prefill([seq[start:]])
+        for step in range(max_new_tokens):
+            mask = allowed_tokens(list(new))
+            if mask is not None:
+                mask = np.asarray(mask, dtype=bool)
+                if mask.shape != (logits.shape[-1],):
+                    raise ValueError(f"allowed_tokens returned a mask of shape {mask.shape}; the vocabulary has "
+                                     f"{logits.shape[-1]} tokens")
+                if not mask.any():
+                    raise ValueError(f"allowed_tokens allowed no token at step {step}")
+                logits = jnp.where(mask[None, :], logits, -1e30)
+            token = int(_pick(sampler, logits, key, step)[0])
+            new.append(token)
+            seq.append(token)
+            yield [token]
+            if step + 1 == max_new_tokens:
+                return
+            new_start = window_start(len(seq), window, start)
+            if cached and new_start == start:
+                logits, state = _feed(self._step, params, jnp.asarray([token], jnp.int32), state, len(seq) - 1 - start)
+            else:
+                start = new_start
+                state, logits = self._prefill([seq[start:]])
 
     def _beam_search(self, ids, max_new_tokens, sampler, trace=None):
         window = self.max_length

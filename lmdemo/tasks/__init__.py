@@ -1,5 +1,6 @@
 """The applications built on the models: translation and summarization (``Seq2SeqModel``), sentiment
-(``SentimentModel``), the PII tagger (``TaggerModel``), extractive summaries, and ``pipeline`` that serves each
+(``SentimentModel``), the PII tagger (``TaggerModel``), extractive summaries, Tang poems of a given form
+(``poem.py``, ``poem_form.py``: a language model trained on poem records), and ``pipeline`` that serves each
 task by name."""
 
 from lmdemo.tasks.masked_lm_model import MaskedLMModel

@@ -11,8 +11,9 @@ whether the input was cut to fit the model (``truncated``). A classifier with an
 also gives each expert's own probabilities (``experts``).
 """
 
+from lmdemo.data.chinese_script import SCRIPTS, convert_script
 from lmdemo.lm.language_model import LanguageModel
-from lmdemo.registry import TASKS, canonical_task
+from lmdemo.registry import LM_TASKS, TASKS, canonical_task
 
 EXTRACTIVE = ("lead-3", "textrank")  # summarization methods that need no model
 # Decoding a task's model uses unless the call says otherwise: for summaries, beam search without
@@ -26,17 +27,18 @@ def pipeline(task, model=None, **options):
     """A callable for ``task`` backed by ``model``.
 
     Args:
-        task: ``"sentiment"``, ``"translation"``, ``"summarization"`` or ``"lm"`` (aliases, Hugging Face's
-            names: ``"sentiment-analysis"``, ``"text-classification"``, ``"translation_en_to_es"``,
-            ``"text-generation"``). The names and defaults come from ``lmdemo.registry.TASKS``.
+        task: ``"sentiment"``, ``"translation"``, ``"summarization"``, ``"lm"``, ``"ner"`` or ``"poem"``
+            (aliases, Hugging Face's names: ``"sentiment-analysis"``, ``"text-classification"``,
+            ``"translation_en_to_es"``, ``"text-generation"``, ``"token-classification"``). The names and defaults come from ``lmdemo.registry.TASKS``.
         model: a shipped model name, a checkpoint folder, a loaded lmdemo model, or for
             summarization ``"lead-3"`` / ``"textrank"`` (extractive, no model). Default: the
             task's shipped model (``sst2-sentiment``, ``en-es-translation``,
-            ``samsum-summarization``, ``shakespeare-char``).
+            ``samsum-summarization``, ``shakespeare-char``, ``pii-ner``, ``tang-poems-char``).
         **options: defaults for every call: ``num_beams``, ``max_new_tokens``,
             ``length_penalty``, ``no_repeat_ngram_size`` (translation, summarization; a
-            summarization model defaults to ``DEFAULT_OPTIONS``), and the arguments of
-            ``generate`` (text generation).
+            summarization model defaults to ``DEFAULT_OPTIONS``), ``script`` (translation:
+            ``"simplified"`` or ``"traditional"`` Chinese output), the arguments of ``generate``
+            (text generation), and for poems ``lmdemo.tasks.poem.OPTIONS``.
 
     Returns:
         a ``Pipeline``: call it with a string or a list of strings.
@@ -49,10 +51,11 @@ def pipeline(task, model=None, **options):
         return Pipeline(task, model, options)
     loaded = load_model(spec.default_model if model is None else model) if model is None or isinstance(model, str) \
         else model
-    if not isinstance(loaded, LanguageModel if task == "lm" else object) or getattr(loaded, "kind", None) not in spec.kinds:
+    wanted_class = LanguageModel if task in ("lm", "poem") else object
+    if not isinstance(loaded, wanted_class) or getattr(loaded, "kind", None) not in spec.kinds:
         raise ValueError(f"model={model!r} is a {getattr(loaded, 'kind', None)!r} model; task={task!r} needs a "
                          f"{' or '.join(repr(k) for k in spec.kinds)} model such as {spec.default_model!r}")
-    if getattr(loaded, "task", None) not in (None, task):
+    if getattr(loaded, "task", None) not in (None, task) and not (task == "lm" and loaded.task in LM_TASKS):
         raise ValueError(f"model={model!r} was trained for task={loaded.task!r}, not task={task!r}")
     return Pipeline(task, loaded, {**DEFAULT_OPTIONS.get(task, {}), **options})
 
@@ -102,6 +105,13 @@ class Pipeline:
                 raise ValueError(f"ner takes ['threshold']; unknown: {unknown}")
             return [[{"entity_group": kind, "score": score, "word": t[a:b], "start": a, "end": b}
                      for a, b, kind, score in spans] for t, spans in zip(texts, self.model.tag(texts, **options))]
+        if self.task == "poem":
+            from lmdemo.tasks.poem import OPTIONS, write_poem
+
+            unknown = sorted(set(options) - set(OPTIONS))
+            if unknown:
+                raise ValueError(f"poem takes {list(OPTIONS)}; unknown: {unknown}")
+            return [write_poem(self.model, t, **options) for t in texts]
         if self.task == "lm":  # the prompt and its continuation, as Hugging Face's default
             return [{"generated_text": t + self.model.generate(t, **options)} for t in texts]
         key = self.output_key
@@ -111,10 +121,16 @@ class Pipeline:
             _no_options(f"{self.model} summarization", options)
             return [{key: METHODS[self.model](t), "truncated": False} for t in texts]
         allowed = {"num_beams", "max_new_tokens", "length_penalty", "no_repeat_ngram_size"}
+        if self.task == "translation":
+            allowed.add("script")  # Chinese output in simplified or traditional characters (OpenCC)
         unknown = sorted(set(options) - allowed)
         if unknown:
             raise ValueError(f"{self.task} takes {sorted(allowed)}; unknown: {unknown}")
-        return [{key: r["text"], "truncated": r["truncated"]} for r in self.model.generate(texts, **options)]
+        script = options.pop("script", None)
+        if script is not None and script not in SCRIPTS:
+            raise ValueError(f"script must be one of {SCRIPTS} or None, received script={script!r}")
+        return [{key: convert_script(r["text"], script), "truncated": r["truncated"]}
+                for r in self.model.generate(texts, **options)]
 
 
 def _no_options(what, options):

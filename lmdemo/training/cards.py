@@ -14,6 +14,9 @@ import re
 LIMITS = {
     "lm": "A small model trained briefly on one text: it imitates the surface of that text and knows nothing "
           "else. Generated text is not factual and can repeat itself.",
+    "poem": "Trained on the regulated verse of the 全唐詩 only, in traditional characters: it writes the surface of "
+            "Tang poems (their characters, images and form when asked), without meaning, rhyme or tonal pattern "
+            "(平仄) of its own. Titles are read in traditional characters.",
     "masked-lm": "Pre-trained briefly on a few million words; a starting point for fine-tuning, not a model to use "
                  "on its own.",
     "translation": "Trained on short Tatoeba sentence pairs only: long, technical or idiomatic text translates poorly. "
@@ -63,7 +66,9 @@ def training_card(model, metrics):
     size = f"{metrics['params']:,} stored counts" if counted else f"{metrics['params']:,} parameters, trained with lmdemo"
     lines = [f"# {title}", "",
              f"{model.describe()}; {tokenizer_phrase(model.tokenizer)}, {size}. {storage_note(model)}", ""]
-    lines += _data(metrics, task) + [""] + _how_trained(model, metrics, task) + [""] + _measured(model, metrics, task)
+    layout = "lm" if task == "poem" else task  # a poem model is a language model trained on poem records
+    lines += (_data(metrics, layout) + [""] + _how_trained(model, metrics, layout) + [""]
+              + _measured(model, metrics, layout))
     if metrics.get("history"):
         lines += ["", "Validation loss during training:", ""] + loss_history(metrics["history"])
         if task == "masked-lm":

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 
 from lmdemo.config import preset_config
+from lmdemo.data.poems import poems_text
 from lmdemo.data.text import load_text, split_text
 from lmdemo.data.token_file import is_token_folder, read_token_folder
 from lmdemo.lm.language_model import NetworkLM
@@ -16,8 +17,7 @@ from lmdemo.training.cards import machine
 from lmdemo.training.run import TrainingRun
 from lmdemo.training.trainer import Trainer, TrainConfig
 from lmdemo.lm.transformer_lm import TransformerLM
-from lmdemo.registry import LM_KINDS
-
+from lmdemo.registry import LM_KINDS, LM_TASKS
 
 
 def _new_model(model, tok, preset, overrides):
@@ -29,7 +29,7 @@ def _new_model(model, tok, preset, overrides):
 def train_language_model(data, out_dir, preset="small", init_from=None, tokenizer="char", bpe_vocab_size=1000,
                          val_data=None, val_fraction=0.1, train_config=None, model_overrides=None, resume=True,
                          command=None, progress=True, log_fn=None, model_name=None, pause_after=None,
-                         encrypt=False, model="transformer", order=5, should_stop=None, window=None):
+                         encrypt=False, model="transformer", order=5, should_stop=None, window=None, task="lm"):
     """Train (or fine-tune) a language model on a text and write a checkpoint folder.
 
     Args:
@@ -56,6 +56,8 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         should_stop: ``f() -> bool`` asked after every step; True stops there (as ``pause_after``).
         window: train on windows of this many tokens (at most the model's context; default: the context).
             Shorter windows make fine-tuning a large model affordable on a CPU (GPT-2 reads 1,024 tokens).
+        task: ``"lm"`` (the data is text) or ``"poem"`` (the data is a table of titles and poems, read as
+            poem records, ``lmdemo.data.poems``; the checkpoint then serves ``lmdemo.pipeline("poem")``).
         encrypt: store the checkpoint encrypted, with the key or passphrase from the environment
             (``lmdemo.storage.encryption``); a model loaded from an encrypted checkpoint stays encrypted.
 
@@ -66,9 +68,14 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
 
     if model not in LM_KINDS:
         raise ValueError(f"model must be one of {LM_KINDS}, received model={model!r}")
+    if task not in LM_TASKS:
+        raise ValueError(f"task must be one of {LM_TASKS}, received task={task!r}")
+    read = load_text if task == "lm" else (lambda path: poems_text(path)[0])
     cfg = train_config or TrainConfig()
     folder = None
     if is_token_folder(data):
+        if task != "lm":
+            raise ValueError(f"data={data!r} is a token folder; task={task!r} reads a table of titles and poems")
         if model == "ngram" or val_data:
             raise ValueError(f"data={data!r} is a token folder: it holds its own validation split and trains neural "
                              f"models; give the n-gram model the text file (received model={model!r}, "
@@ -76,9 +83,9 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         folder = read_token_folder(data)
         train_text = val_text = None
     else:
-        text = load_text(data)
+        text = read(data)
         if val_data:
-            train_text, val_text = text, load_text(val_data)
+            train_text, val_text = text, read(val_data)
         else:
             train_text, val_text = split_text(text, val_fraction)
     if model == "ngram":
@@ -86,7 +93,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
 
         return train_ngram(train_text, val_text, out_dir, order=order, tokenizer=tokenizer, data=data,
                            val_data=val_data, val_fraction=val_fraction, command=command, model_name=model_name,
-                           encrypt=encrypt, log_fn=log_fn)
+                           encrypt=encrypt, log_fn=log_fn, task=task)
     run = TrainingRun(out_dir, resume, encrypt)
     if run.resuming:
         lm = load_model(out_dir)
@@ -98,6 +105,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
         keras.utils.set_random_seed(cfg.seed)  # the same seed gives the same initial weights
         tok = folder[0] if folder else train_tokenizer(tokenizer, train_text, bpe_vocab_size)
         lm = _new_model(model, tok, preset, model_overrides or {})
+    lm.task = task
     run.prepare(lm)
     run.fingerprint(lm, [train_text] if train_text else [])
     if folder:
@@ -119,7 +127,7 @@ def train_language_model(data, out_dir, preset="small", init_from=None, tokenize
             f"(use a longer text or a smaller preset)")
 
     info = {
-        "task": "lm", "name": model_name, "command": command, "model": lm.kind, "data": data, "val_data": val_data,
+        "task": task, "name": model_name, "command": command, "model": lm.kind, "data": data, "val_data": val_data,
         "val_fraction": None if val_data else val_fraction, "init_from": init_from, "window": context,
         "train_tokens": int(len(train_ids)), "val_tokens": int(0 if val_ids is None else len(val_ids)),
         "val_chars": len(val_text) if val_text else None,

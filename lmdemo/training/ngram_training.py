@@ -10,7 +10,7 @@ from lmdemo.training.run import TrainingRun
 
 
 def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=None, val_data=None, val_fraction=None,
-                command=None, model_name=None, encrypt=False, log_fn=None):
+                command=None, model_name=None, encrypt=False, log_fn=None, task="lm"):
     """Count an n-gram model of ``train_text``, score ``val_text`` and write a checkpoint with its card.
 
     ``log_fn``, when given, receives one record as the neural trainers send theirs (``step``,
@@ -22,10 +22,12 @@ def train_ngram(train_text, val_text, out_dir, order=5, tokenizer="word", data=N
     started = time.time()
     tok = train_tokenizer(tokenizer, train_text)
     ids = tok.encode(train_text)
-    lm = run.prepare(NGramLM.train(tok, ids, order=order))
+    lm = NGramLM.train(tok, ids, order=order)
+    lm.task = task  # "poem" for a model of poem records
+    run.prepare(lm)
     run.fingerprint(lm, [train_text])
     seconds = time.time() - started
-    metrics = {"task": "lm", "name": model_name, "command": command, "model": lm.kind, "data": data,
+    metrics = {"task": task, "name": model_name, "command": command, "model": lm.kind, "data": data,
                "val_data": val_data, "val_fraction": None if val_data else val_fraction, "order": order,
                "train_tokens": len(ids), "train_seconds": round(seconds, 1), "params": lm.num_params(),
                "discounts": lm.discounts, "machine": machine()}

@@ -2,7 +2,7 @@
 
 Sentiment accuracy is counted here, beside a bag-of-n-grams baseline fitted on the same training
 data. Translations and summaries are decoded here and scored by the reference scorers themselves,
-``sacrebleu.corpus_bleu`` (13a tokenization) and ``rouge_score`` (Porter-stemmed F-measure, mean over
+``sacrebleu.corpus_bleu`` (13a tokenization; ``zh`` for Chinese targets) and ``rouge_score`` (Porter-stemmed F-measure, mean over
 pairs): the evaluation harness's ``bleu`` and ``rouge`` metrics wrap the same two functions (a test in
 ``tests/evals`` checks that they agree), and the model library never imports the evaluation package.
 """
@@ -12,9 +12,19 @@ import time
 import numpy as np
 
 
+def bleu_tokenize(references):
+    """sacrebleu's tokenizer for a target language: ``"zh"`` (each CJK character a word) when at least a
+    third of the references' characters are CJK ideographs, as sacrebleu asks for Chinese; else ``"13a"``."""
+    texts = [r for refs in references for r in (refs if isinstance(refs, (list, tuple)) else [refs]) if r]
+    chars = [c for t in texts for c in t if not c.isspace()]
+    cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in chars)
+    return "zh" if chars and cjk * 3 >= len(chars) else "13a"
+
+
 def reference_scores(task, predictions, references):
-    """BLEU for translation (``references``: every reference of each prediction) or ROUGE-1/2/L F1 ×100
-    (Porter-stemmed) for summarization.
+    """BLEU for translation (``references``: every reference of each prediction; sacrebleu's ``zh``
+    tokenizer for Chinese targets, ``bleu_tokenize``) or ROUGE-1/2/L F1 ×100 (Porter-stemmed) for
+    summarization.
 
     Example:
         >>> round(reference_scores("translation", ["the cat sat on the mat"], [["the cat sat on the mat"]])["bleu"])
@@ -25,7 +35,9 @@ def reference_scores(task, predictions, references):
 
         width = max(len(refs) for refs in references)
         streams = [[refs[k] if k < len(refs) else None for refs in references] for k in range(width)]
-        return {"bleu": float(sacrebleu.corpus_bleu(predictions, streams).score)}
+        tokenize = bleu_tokenize(references)
+        return {"bleu": float(sacrebleu.corpus_bleu(predictions, streams, tokenize=tokenize).score),
+                "bleu_tokenize": tokenize}
     if task == "summarization":
         from rouge_score import rouge_scorer
 

@@ -267,7 +267,7 @@ def test_bootstrap_ci_percentiles():
 def test_load_metric_by_name_and_by_path(metrics):
     import evaluate
 
-    assert available_metrics() == ["bleu", "perplexity", "rouge", "sentiment_accuracy"]
+    assert available_metrics() == ["bleu", "perplexity", "poem_form", "rouge", "sentiment_accuracy"]
     by_path = evaluate.load(os.path.join(METRICS_DIR, "bleu"), keep_in_memory=True)
     for module in (by_path, metrics["bleu"]):
         result = module.compute(predictions=README_SYS, references=README_PER_PREDICTION)
@@ -290,7 +290,7 @@ def test_rouge_and_sentiment_through_evaluate(metrics):
         metrics["sentiment_accuracy"].compute(predictions=[1, 0, 1], references=[1, float("nan"), 0])
 
 
-@pytest.mark.parametrize("name", ["bleu", "rouge", "perplexity", "sentiment_accuracy"])
+@pytest.mark.parametrize("name", ["bleu", "rouge", "perplexity", "sentiment_accuracy", "poem_form"])
 def test_metric_cards_have_sections_and_runnable_examples(name, capsys):
     with open(os.path.join(METRICS_DIR, name, "README.md"), encoding="utf-8") as f:
         card = f.read()

@@ -12,13 +12,13 @@ from lmdemo.registry import (KIND_TASKS, LM_KINDS, SHIPPED, TASKS, TRAIN_TASKS, 
                              load_model_tokenizer, model_classes, model_path)
 from lmdemo.storage.encryption import KEY_ENV, PASSPHRASE_ENV, new_key
 
-ALL_NAMES = ["lm", "ner", "sentiment", "sentiment-analysis", "summarization", "text-classification",
-             "text-generation", "token-classification", "translation", "translation_en_to_es"]
+ALL_NAMES = ["lm", "ner", "poem", "poem-generation", "sentiment", "sentiment-analysis", "summarization",
+             "text-classification", "text-generation", "token-classification", "translation", "translation_en_to_es"]
 # the task each shipped checkpoint's config.json records
 SHIPPED_TASKS = {"en-es-translation": "translation", "samsum-summarization": "summarization",
                  "sst2-sentiment": "sentiment", "shakespeare-char": "lm", "shakespeare-lstm": "lm",
                  "shakespeare-rnn": "lm", "shakespeare-5gram": "lm", "ptb-transformer": "lm", "ptb-lstm": "lm",
-                 "ptb-5gram": "lm", "pii-ner": "ner"}
+                 "ptb-5gram": "lm", "pii-ner": "ner", "tang-poems-char": "poem", "en-zh-translation": "translation"}
 
 
 def _shipped(name):
@@ -54,12 +54,13 @@ def test_canonical_task_maps_each_name_and_alias(name, task):
 
 
 def test_canonical_task_names_are_the_tasks_and_their_aliases():
-    assert list(TASKS) == ["lm", "translation", "summarization", "sentiment", "ner"]
+    assert list(TASKS) == ["lm", "translation", "summarization", "sentiment", "ner", "poem"]
     assert sorted(list(TASKS) + [a for spec in TASKS.values() for a in spec.aliases]) == ALL_NAMES
     assert {name: canonical_task(name) for name in ALL_NAMES} == {
         "lm": "lm", "sentiment": "sentiment", "sentiment-analysis": "sentiment", "summarization": "summarization",
         "text-classification": "sentiment", "text-generation": "lm", "translation": "translation",
-        "translation_en_to_es": "translation", "ner": "ner", "token-classification": "ner"}
+        "translation_en_to_es": "translation", "ner": "ner", "token-classification": "ner", "poem": "poem",
+        "poem-generation": "poem"}
 
 
 @pytest.mark.parametrize("name", ["poetry", "", "LM", "masked-lm", None])
@@ -111,7 +112,11 @@ def test_tasks_kinds_and_defaults():
         "summarization": ((), ("encoder-decoder",), "samsum-summarization", "summary_text"),
         "sentiment": (("sentiment-analysis", "text-classification"), ("classifier",), "sst2-sentiment", None),
         "ner": (("token-classification",), ("tagger",), "pii-ner", None),
+        "poem": (("poem-generation",), ("transformer", "lstm", "rnn", "ngram"), "tang-poems-char", "poem"),
     }
+    assert TASKS["poem"].column("input", ["title", "poem"]) == "title"
+    assert TASKS["poem"].column("target", ["title", "poem"]) == "poem"
+    assert TASKS["poem"].column("target", ["title", "form", "poem"]) == "form"
     assert all(spec.name == name and spec.default_model in SHIPPED for name, spec in TASKS.items())
     assert TRAIN_TASKS == ("translation", "summarization", "sentiment", "masked-lm", "ner")
     assert KIND_TASKS == {"transformer": "lm", "lstm": "lm", "rnn": "lm", "ngram": "lm", "classifier": "sentiment",

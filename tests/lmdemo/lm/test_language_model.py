@@ -274,3 +274,39 @@ def test_models_without_heads_refuse_ablation_and_ignore_an_empty_list(models, k
     with pytest.raises(ValueError, match=f"a {kind} model has none"):
         lm.next_token_probs("Speak", ablate_heads=[(0, 0)])
     np.testing.assert_array_equal(lm.log_probs("Speak", ablate_heads=[]), lm.log_probs("Speak"))
+
+
+def test_allowed_tokens_refusals(toy_lm):
+    vocab = toy_lm.tokenizer.vocab_size
+    with pytest.raises(ValueError, match="allowed_tokens must be a function"):
+        toy_lm.generate("a", allowed_tokens=[1, 2])
+    with pytest.raises(ValueError, match="not with beam search"):
+        toy_lm.generate("a", sampler="beam", allowed_tokens=lambda ids: None)
+    with pytest.raises(ValueError, match="allowed no token at step 0"):
+        toy_lm.generate("a", allowed_tokens=lambda ids: np.zeros(vocab, bool))
+    with pytest.raises(ValueError, match=r"mask of shape \(3,\)"):
+        toy_lm.generate("a", allowed_tokens=lambda ids: np.ones(3, bool))
+
+
+def test_allowed_tokens_none_changes_nothing(toy_lm):
+    free = toy_lm.generate("First", max_new_tokens=12, sampler="top_k", seed=3)
+    assert toy_lm.generate("First", max_new_tokens=12, sampler="top_k", seed=3, allowed_tokens=lambda ids: None) == free
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_allowed_tokens_are_the_only_tokens_drawn_by_every_kind(models, kind):
+    lm = models[kind]
+    vowels = [lm.tokenizer.encode(c)[0] for c in "aeiou"]
+    mask = np.zeros(lm.tokenizer.vocab_size, bool)
+    mask[vowels] = True
+    seen = []
+
+    def only_vowels(new_ids):
+        seen.append(list(new_ids))
+        return mask
+
+    text = lm.generate("First", max_new_tokens=20, sampler="temperature", seed=5, allowed_tokens=only_vowels)
+    assert len(text) == 20 and set(text) <= set("aeiou")
+    assert seen == [lm.tokenizer.encode(text[:k]) for k in range(20)]  # called with the new ids so far
+    assert lm.generate("First", max_new_tokens=20, sampler="temperature", seed=5, allowed_tokens=only_vowels,
+                       use_cache=False) == text
