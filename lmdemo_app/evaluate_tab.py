@@ -337,7 +337,7 @@ def build(models, demo):
             limit = slider(1, MAX_EVAL_ROWS, value=100, step=1, label=t("limit"), name="limit")
             ci = gr.Checkbox(value=True, label=t("ci"))
             button = gr.Button(t("evaluate"), variant="primary", elem_id="eval-button")
-    status = gr.Markdown(elem_id="eval-status")
+    status = gr.Markdown(label=t("out_status"), elem_id="eval-status")
     scores = gr.Dataframe(label=t("scores"), elem_id="eval-scores", wrap=True)
     chart = gr.Plot(label=t("eval_chart"), elem_id="eval-chart")
     rows = gr.Dataframe(label=t("eval_rows"), elem_id="eval-rows", wrap=True, max_height=400)

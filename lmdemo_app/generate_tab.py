@@ -190,7 +190,7 @@ def build(models, demo):
                                   label=t("example_prompts"), elem_id="gen-examples")
             model = gr.Dropdown(models, value=first, label=t("model"), elem_id="gen-model",
                                 allow_custom_value=True, info=t("hub_hint"))
-            info = gr.Markdown()
+            info = gr.Markdown(label=t("out_model_info"))
             sampler, temperature, top_k, top_p = sampler_settings("gen")
             max_new = slider(1, MAX_NEW_TOKENS, value=200, step=1, label=t("max_new_tokens"), elem_id="gen-max-new",
                              name="max_new_tokens")
@@ -210,7 +210,7 @@ def build(models, demo):
     with gr.Row():
         steps = slider(1, MAX_STEPS, value=20, step=1, label=t("steps"), elem_id="gen-steps", name="steps")
         step_button = gr.Button(t("step_through"), elem_id="gen-step-button")
-    step_table = gr.Dataframe(show_label=False, wrap=True, elem_id="gen-steps-table")
+    step_table = gr.Dataframe(label=t("out_steps"), show_label=False, wrap=True, elem_id="gen-steps-table")
     language = language_input()
 
     settings = [temperature, top_k, top_p, num_beams]

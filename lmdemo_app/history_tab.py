@@ -157,7 +157,7 @@ def build(demo):
         run_a = gr.Number(label=t("history_run_a"), precision=0, elem_id="history-a")
         run_b = gr.Number(label=t("history_run_b"), precision=0, elem_id="history-b")
         compare = gr.Button(t("history_compare"), variant="primary", elem_id="history-compare")
-    status = gr.Markdown(elem_id="history-status")
+    status = gr.Markdown(label=t("out_status"), elem_id="history-status")
     comparison = gr.Dataframe(label=t("history_comparison"), elem_id="history-comparison", wrap=True)
     differences = gr.Dataframe(label=t("history_differences"), elem_id="history-differences", wrap=True,
                                max_height=400)

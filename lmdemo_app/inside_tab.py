@@ -347,9 +347,9 @@ def build(transformers, demo):
             with gr.Row():
                 button = gr.Button(t("show"), variant="primary", elem_id="inside-button")
                 export = gr.Button(t("export_html"), elem_id="inside-export")
-            gr.Examples([[DEFAULT_TEXT], ["To be, or not to be"], ["the company said"]], inputs=[text],
-                        label=t("examples"))
-            note = gr.Markdown(elem_id="inside-note")
+            gr.Examples([[DEFAULT_TEXT], ["To be, or not to be"], ["the company said"], ["床前明月光，疑是地上霜。"]],
+                        inputs=[text], label=t("examples"))
+            note = gr.Markdown(label=t("out_note"), elem_id="inside-note")
             download = gr.File(label=t("export_file"), interactive=False, visible=True, elem_id="inside-download")
         with gr.Column(scale=2):
             gr.Markdown(t("formulas"))
@@ -357,7 +357,7 @@ def build(transformers, demo):
     gr.Markdown(t("step_tokens"))
     tokens = gr.Dataframe(label=t("step_tokens"), show_label=False, elem_id="inside-tokens")
     gr.Markdown(t("step_embeddings"))
-    embeddings = gr.Dataframe(max_height=300, show_label=False)
+    embeddings = gr.Dataframe(label=t("out_embeddings"), max_height=300, show_label=False)
     gr.Markdown(t("step_qkv"))
     with gr.Row():
         q = gr.Dataframe(label=t("queries"))
@@ -366,24 +366,24 @@ def build(transformers, demo):
     with gr.Row():
         with gr.Column():
             gr.Markdown(t("step_scores"))
-            scores = gr.Plot(show_label=False, elem_id="inside-scores")
+            scores = gr.Plot(label=t("out_scores"), show_label=False, elem_id="inside-scores")
         with gr.Column():
             gr.Markdown(t("step_weights"))
-            weights = gr.Plot(show_label=False, elem_id="inside-weights")
+            weights = gr.Plot(label=t("out_weights"), show_label=False, elem_id="inside-weights")
     gr.Markdown(t("step_query"))
-    query_row = gr.Plot(show_label=False, elem_id="inside-query")
+    query_row = gr.Plot(label=t("out_query_row"), show_label=False, elem_id="inside-query")
     gr.Markdown(t("step_combined"))
-    combined = gr.Dataframe(show_label=False)
+    combined = gr.Dataframe(label=t("out_heads_combined"), show_label=False)
     gr.Markdown(t("step_ffn"))
-    ffn = gr.Dataframe(show_label=False)
+    ffn = gr.Dataframe(label=t("out_feed_forward"), show_label=False)
     gr.Markdown(t("step_logits"))
     with gr.Row():
-        top = gr.Dataframe(show_label=False, elem_id="inside-top")
-        chart = gr.Plot(show_label=False)
+        top = gr.Dataframe(label=t("out_top_next"), show_label=False, elem_id="inside-top")
+        chart = gr.Plot(label=t("out_top_next_chart"), show_label=False)
     gr.Markdown(t("step_lens"))
-    lens_grid = gr.Plot(show_label=False, elem_id="inside-lens")
+    lens_grid = gr.Plot(label=t("out_lens"), show_label=False, elem_id="inside-lens")
     with gr.Accordion(t("lens_table"), open=False):
-        lens_table = gr.Dataframe(show_label=False, elem_id="inside-lens-table")
+        lens_table = gr.Dataframe(label=t("out_lens_table"), show_label=False, elem_id="inside-lens-table")
     gr.Markdown(t("step_ablate"))
     with gr.Row():
         with gr.Column():
@@ -395,12 +395,13 @@ def build(transformers, demo):
             with gr.Row():
                 ablate_button = gr.Button(t("ablate"), elem_id="inside-ablate")
                 find_button = gr.Button(t("find_heads"), elem_id="inside-find")
-            ablate_summary = gr.Markdown(elem_id="inside-ablate-summary")
+            ablate_summary = gr.Markdown(label=t("out_ablate_summary"), elem_id="inside-ablate-summary")
         with gr.Column():
-            ablate_chart = gr.Plot(show_label=False, elem_id="inside-ablate-chart")
+            ablate_chart = gr.Plot(label=t("out_ablate_chart"), show_label=False, elem_id="inside-ablate-chart")
     with gr.Row():
-        effects_chart = gr.Plot(show_label=False, elem_id="inside-effects")
-        effects_table = gr.Dataframe(show_label=False, max_height=300, elem_id="inside-effects-table")
+        effects_chart = gr.Plot(label=t("out_head_effects"), show_label=False, elem_id="inside-effects")
+        effects_table = gr.Dataframe(label=t("out_head_effects_table"), show_label=False, max_height=300,
+                                     elem_id="inside-effects-table")
     language = language_input()
 
     outputs = [note, tokens, embeddings, q, k, v, scores, weights, query_row, combined, ffn, top, chart]

@@ -62,7 +62,7 @@ def build():
             gr.Examples([[name] for name in SAMPLE_TITLES], inputs=[title], label=t("examples"))
         with gr.Column():
             out = gr.Textbox(label=t("poem"), lines=9, buttons=["copy"], elem_id="poem-out")
-            note = gr.Markdown(elem_id="poem-note")
+            note = gr.Markdown(label=t("out_note"), elem_id="poem-note")
     language = language_input()
     button.click(write, [title, form, temperature, seed, constrained, script, model, language], [out, note],
                  api_name="poem", show_progress_on=[out], concurrency_limit=2, concurrency_id="tasks")

@@ -81,7 +81,7 @@ def build():
                         inputs=[text], label=t("examples"))
         with gr.Column():
             out = gr.Textbox(label=t("summary"), lines=5, buttons=["copy"], elem_id="sum-out")
-            note = gr.Markdown()
+            note = gr.Markdown(label=t("out_note"))
     language = language_input()
     method.change(lambda m: gr.update(visible=m not in EXTRACTIVE), method, beams, api_visibility="private",
                   show_progress="hidden")  # lead-3 and TextRank do not search
@@ -99,8 +99,8 @@ def build():
         head = gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
                         label=t("head"), elem_id="sum-head")
     with gr.Row():
-        cross = gr.Plot(show_label=False, elem_id="sum-attention")
-        copy = gr.Plot(show_label=False, elem_id="sum-copy")
+        cross = gr.Plot(label=t("out_cross_attention"), show_label=False, elem_id="sum-attention")
+        copy = gr.Plot(label=t("out_copy_attention"), show_label=False, elem_id="sum-copy")
     view = dict(fn=attention, inputs=[text, out, method, layer, head, language], outputs=[cross, copy],
                 concurrency_limit=2, concurrency_id="tasks")
     event.success(api_name="summary_attention", **view)

@@ -77,7 +77,7 @@ def build():
             gr.Examples(examples, inputs=[text, model], label=t("examples"))
         with gr.Column():
             out = gr.Textbox(label=t("translation"), lines=5, buttons=["copy"], elem_id="tr-out")
-            note = gr.Markdown()
+            note = gr.Markdown(label=t("out_note"))
     language = language_input()
     event = button.click(translate, [text, model, beams, script, language], [out, note], api_name="translate",
                          show_progress_on=[out], concurrency_limit=2,
@@ -92,7 +92,7 @@ def build():
                        label=t("layer"), elem_id="tr-layer", name="layer")
         head = gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
                         label=t("head"), elem_id="tr-head")
-    heatmap = gr.Plot(show_label=False, elem_id="tr-attention")
+    heatmap = gr.Plot(label=t("out_cross_attention"), show_label=False, elem_id="tr-attention")
     view = dict(fn=attention, inputs=[text, out, model, line, layer, head, language], outputs=heatmap,
                 concurrency_limit=2, concurrency_id="tasks")
     event.success(api_name="cross_attention", **view)

@@ -52,7 +52,11 @@ def plot_data(plot):
 
 # -- the page -------------------------------------------------------------------------------------
 def test_every_tab_has_its_endpoint(client):
-    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    names = set(endpoints)
+    unnamed = [(name, r["label"]) for name, e in endpoints.items() for r in e["returns"]
+               if str(r.get("label") or "value_").startswith("value_")]
+    assert unnamed == []  # every output has a name in the API, not Gradio's value_NN
     assert {"/generate", "/next_token", "/sampling_steps", "/inspect", "/logit_lens", "/ablate", "/head_effects",
             "/tokenize", "/compare", "/evaluate", "/privacy", "/train", "/train_generate", "/translate",
             "/cross_attention", "/summarize", "/summary_attention", "/sentiment", "/history", "/score_history",

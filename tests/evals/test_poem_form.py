@@ -70,3 +70,39 @@ runs:
     assert scores["form_accuracy"] == 0.5 and scores["width_accuracy"] == 0.5
     assert [e["reference"] for e in run["examples"]] == ["七言絕句"]
     assert json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))["runs"][0]["status"] == "ok"
+
+
+def test_harness_writes_poems_with_a_model_in_the_forms_asked(tmp_path):
+    import keras
+
+    import lmdemo
+
+    tok = lmdemo.CharTokenizer.train("\n五言絕句七律詩《》" + QUATRAIN + QUATRAIN_7)
+    keras.utils.set_random_seed(0)
+    poet = lmdemo.TransformerLM.create(tok, lmdemo.TransformerConfig(max_length=64, num_layers=1, num_heads=2,
+                                                                     d_model=16))
+    poet.task = "poem"
+    data = tmp_path / "titles.tsv"
+    data.write_text("title\tpoem\n靜夜思\t" + QUATRAIN + "\n早發白帝城\t" + QUATRAIN_7 + "\n", encoding="utf-8")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(json.dumps({"name": "p", "runs": [{"name": "poet", "task": "poem", "dataset": str(data),
+                                                        "model": "toy-poet", "metrics": ["poem_form"], "seed": 3}]}))
+    run = harness.run_suite(str(suite), str(tmp_path / "out"), models={"toy-poet": poet},
+                            db=str(tmp_path / "runs.sqlite"))["runs"][0]
+    assert run["status"] == "ok", run["error"]
+    assert {s["key"]: s["value"] for s in run["scores"]}["form_accuracy"] == 1.0  # constrained decoding
+    assert [r["reference"] for r in run["rows"]] == ["五言絕句", "七言絕句"]
+    expected = lmdemo.pipeline("poem", model=poet)("靜夜思", form="五言絕句", seed=3)["poem"]
+    assert run["rows"][0]["prediction"] == expected
+
+
+def test_the_chinese_suite_loads():
+    import os
+
+    from evals.suite import load_suite
+
+    suite = load_suite(os.path.join(os.path.dirname(harness.__file__), "suites", "chinese.yaml"))
+    assert [(r.task, r.model, r.limit) for r in suite.runs] == [("poem", "tang-poems-char", 100),
+                                                                ("translation", "en-zh-translation", 200)]
+    assert suite.runs[0].column("source_column", ["title", "poem"]) == "title"
+    assert suite.runs[0].column("reference_column", ["title", "poem"]) == "poem"

@@ -212,3 +212,26 @@ def test_train_task_ner_refuses_a_file_that_is_not_tagged_text(tmp_path, capsys)
     assert main(["train-task", "ner", "--data", str(bad), "--out", str(tmp_path / "m")]) == 2
     assert capsys.readouterr().err.strip() == ("error: bad.jsonl line 1: each entity must be [start, end, type] with "
                                                "0 ≤ start < end ≤ 3 (the text's length), received [0, 9, 'PERSON']")
+
+
+def test_train_task_poem_then_write_a_poem(tmp_path):
+    poems = ("床前明月光，疑是地上霜。舉頭望明月，低頭思故鄉。", "白日依山盡，黃河入海流。欲窮千里目，更上一層樓。",
+             "千山鳥飛絕，萬徑人蹤滅。孤舟蓑笠翁，獨釣寒江雪。")
+    data = tmp_path / "poems.tsv"
+    data.write_text("title\tpoem\n" + "".join(f"題{i}\t{p}\n" for i, p in enumerate(poems * 3))
+                    + "散句\t只有一行。\n", encoding="utf-8")
+    out = tmp_path / "poet"
+    result = cli("train", "--task", "poem", "--model", "ngram", "--order", "3", "--data", str(data),
+                 "--out", str(out), "--val-fraction", "0.2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((out / "config.json").read_text())["task"] == "poem"
+    assert "python -m lmdemo train --task poem" in (out / "README.md").read_text(encoding="utf-8")
+    result = cli("poem", "靜夜思", "--model", str(out), "--form", "五言绝句", "--seed", "0", "--script", "simplified")
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "五言絕句《靜夜思》" and len(lines) == 5
+    assert [len(line) for line in lines[1:]] == [6, 6, 6, 6] and [line[-1] for line in lines[1:]] == list("，。，。")
+    result = cli("poem", "靜夜思", "--model", str(out), "--form", "六言")
+    assert result.returncode == 2 and "error: unknown form='六言'" in result.stderr
+    result = cli("poem", "靜夜思", "--model", "shakespeare-5gram")
+    assert result.returncode == 2 and "trained for task='lm', not task='poem'" in result.stderr

@@ -16,7 +16,7 @@ import lmdemo
 from lmdemo.registry import MODELS_DIR, SHIPPED
 
 
-TASK_MODELS = {"sst2-sentiment", "en-es-translation", "samsum-summarization", "pii-ner"}
+TASK_MODELS = {"sst2-sentiment", "en-es-translation", "en-zh-translation", "samsum-summarization", "pii-ner"}
 # name → (prompt, its greedy 20-token continuation, its 20-token continuation sampled from the top 5 with seed 0)
 LM_OUTPUTS = {
     "shakespeare-char": ("ROMEO:\n", "The sea of the state", "Not must I speak and"),
@@ -29,6 +29,7 @@ LM_OUTPUTS = {
     "ptb-lstm": ("the company said",
                  "\nthe company said it will sell its <unk> <unk> <unk> <unk> and <unk> <unk> <unk> and <unk> <unk>\n",
                  " it will be a $ N billion takeover bid to the company 's N shares outstanding\nthe company has"),
+    "tang-poems-char": ("\n五言絕句《春夜》", "春風吹柳絮，春色滿庭花。不知春色好，不是", "秋風吹落葉，月明月下人。不知秋雨後，誰是"),
     "ptb-5gram": ("the company said",
                   "\nthe company said it expects to report a loss for the third quarter\nthe company said it expects",
                   " it will be a big <unk> <unk> and a <unk> of the company 's shares in a <unk> <unk> and"),

@@ -33,7 +33,9 @@ def test_text_generation_pipeline_returns_prompt_and_continuation(toy_lm):
     (lambda p: p(["ok", ""]), ValueError, r"inputs\[1\] is empty"),
     (lambda p: p([]), ValueError, "inputs is an empty list"),
     (lambda p: p(5), TypeError, "inputs must be a string or a list of strings"),
-    (lambda p: p("ok", temperature=2.0), ValueError, r"translation takes \['length_penalty', 'max_new_tokens', 'no_repeat_ngram_size', 'num_beams'\]"),
+    (lambda p: p("ok", temperature=2.0), ValueError,
+     r"translation takes \['length_penalty', 'max_new_tokens', 'no_repeat_ngram_size', 'num_beams', 'script'\]"),
+    (lambda p: p("ok", script="latin"), ValueError, r"script must be one of \('simplified', 'traditional'\) or None"),
 ])
 def test_pipeline_bad_input(seq2seq, call, error, message):
     with pytest.raises(error, match=message):
@@ -49,3 +51,24 @@ def test_pipeline_refuses_unknown_tasks_and_wrong_models(classifier, toy_lm):
         lmdemo.pipeline("sentiment", model=toy_lm)
     with pytest.raises(ValueError, match="lead-3 summarization takes no options"):
         lmdemo.pipeline("summarization", model="lead-3")("A: hi", num_beams=2)
+
+
+def test_translation_script_converts_the_output(seq2seq):
+    from lmdemo.data.chinese_script import to_simplified, to_traditional
+    from lmdemo.tasks.pipeline import pipeline
+
+    translate = pipeline("translation", model=seq2seq)
+    plain = translate("ok", max_new_tokens=6)["translation_text"]
+    assert translate("ok", max_new_tokens=6, script="simplified")["translation_text"] == to_simplified(plain)
+    assert translate("ok", max_new_tokens=6, script="traditional")["translation_text"] == to_traditional(plain)
+
+
+def test_a_poem_model_continues_text_too(toy_lm):
+    import copy
+
+    from lmdemo.tasks.pipeline import pipeline
+
+    poet = copy.copy(toy_lm)
+    poet.task = "poem"
+    assert pipeline("lm", model=poet, max_new_tokens=5, seed=0)("First")["generated_text"] == \
+        pipeline("lm", model=toy_lm, max_new_tokens=5, seed=0)("First")["generated_text"]
