@@ -17,7 +17,7 @@ SAMPLE_TITLES = ("春夜喜雨", "登高", "静夜思", "送友人", "秋思")
 
 
 @user_errors
-def write(title, form, temperature, seed, constrained, script, model_name, language="en"):
+def write_poem(title, form, temperature, seed, constrained, script, model_name, language="en"):
     """A poem of ``form`` titled ``title``, one line per row, and a note on its form.
 
     Args:
@@ -64,5 +64,5 @@ def build():
             out = gr.Textbox(label=t("poem"), lines=9, buttons=["copy"], elem_id="poem-out")
             note = gr.Markdown(label=t("out_note"), elem_id="poem-note")
     language = language_input()
-    button.click(write, [title, form, temperature, seed, constrained, script, model, language], [out, note],
+    button.click(write_poem, [title, form, temperature, seed, constrained, script, model, language], [out, note],
                  api_name="poem", show_progress_on=[out], concurrency_limit=2, concurrency_id="tasks")

@@ -892,7 +892,7 @@ def mcp_schema(server):
 def test_the_mcp_server_offers_the_curated_tools(mcp_schema):
     # the schema lists every public endpoint; the MCP tool list keeps those whose type is "tool"
     tools = {tool["name"]: tool for tool in mcp_schema if tool["meta"]["mcp_type"] == "tool"}
-    assert set(tools) == {"generate", "next_token", "inspect", "tokenize", "compare", "translate", "summarize",
-                          "classify", "find_pii", "evaluate"}
+    assert set(tools) == {"generate", "next_token", "inspect", "tokenize", "compare", "translate", "write_poem",
+                          "summarize", "classify", "find_pii", "evaluate"}
     assert "continuation" in tools["generate"]["description"] or tools["generate"]["description"]
     assert set(tools["generate"]["inputSchema"]["properties"]) >= {"prompt", "model_name", "sampler", "language"}
