@@ -614,6 +614,10 @@ def t(key):
     return I18N(PREFIX + key)
 
 
+# the Chinese script an output is converted to (lmdemo.data.chinese_script): value, label key
+SCRIPT_CHOICES = (("", "script_model"), ("simplified", "script_simplified"), ("traditional", "script_traditional"))
+
+
 def choices(pairs):
     """Radio/dropdown choices ``[(translated label, value), ...]`` from ``[(value, label key), ...]``."""
     return [(t(key), value) for value, key in pairs]

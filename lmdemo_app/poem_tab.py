@@ -8,11 +8,10 @@ from lmdemo.tasks.pipeline import pipeline
 from lmdemo.data.poem_form import FORMS
 from lmdemo_app.checks import check_choice, check_seed, check_text, user_errors
 from lmdemo_app.fields import number, slider
-from lmdemo_app.i18n import choices, language_input, t
+from lmdemo_app.i18n import SCRIPT_CHOICES, choices, language_input, t
 from lmdemo_app.i18n import text as text_of
 from lmdemo_app.shared_models import get_model, task_models
 
-SCRIPT_CHOICES = (("", "script_model"), ("simplified", "script_simplified"), ("traditional", "script_traditional"))
 SAMPLE_TITLES = ("春夜喜雨", "登高", "静夜思", "送友人", "秋思")
 
 

@@ -7,13 +7,12 @@ from lmdemo.tasks.pipeline import pipeline
 from lmdemo_app import cross_attention
 from lmdemo_app.checks import UserError, check_choice, check_int, check_lines, user_errors
 from lmdemo_app.fields import slider
-from lmdemo_app.i18n import choices, language_input, t
+from lmdemo_app.i18n import SCRIPT_CHOICES, choices, language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
 from lmdemo_app.shared_models import UNSEEN_LIMIT, checkpoint_config, get_model, task_models
 
 MAX_LINES = 32  # sentences per request, one per line
 SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
-SCRIPT_CHOICES = (("", "script_model"), ("simplified", "script_simplified"), ("traditional", "script_traditional"))
 
 
 @user_errors

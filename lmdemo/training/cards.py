@@ -197,7 +197,9 @@ def _measured(model, m, task):
     if final and task == "sentiment":
         lines += [""] + sentiment_rows(final)
     elif final and task == "translation":
-        lines += ["", f"BLEU (sacrebleu, 13a tokenization) on the {final['sources']:,} distinct validation sources, "
+        tokenize = next((v.get("bleu_tokenize") for v in final.values() if isinstance(v, dict) and "bleu" in v),
+                        None) or "13a"  # cards written before the tokenizer was recorded used 13a
+        lines += ["", f"BLEU (sacrebleu, {tokenize} tokenization) on the {final['sources']:,} distinct validation sources, "
                       f"each with all its references ({final['references']:,} in all):", "",
                   "| decoding | BLEU | seconds |", "|---|---|---|"]
         lines += [f"| {k} | {v['bleu']:.2f} | {v['seconds']:.0f} |" for k, v in final.items()
