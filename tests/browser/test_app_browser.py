@@ -114,6 +114,23 @@ def test_privacy_highlights_personal_data(page, screenshots):
     shot(page, screenshots, "privacy")
 
 
+def test_poems_keep_the_form_and_convert_the_script(page, screenshots):
+    import lmdemo
+
+    if "tang-poems-char" not in lmdemo.available_models():
+        pytest.skip("the shipped tang-poems-char checkpoint is missing")
+    open_tab(page, "Poems")
+    page.locator("#poem-title textarea").fill("静夜思")
+    page.locator("#poem-form").get_by_text("五言律詩").click()
+    page.locator("#poem-button").click()
+    out = page.locator("#poem-out textarea")
+    page.wait_for_function("() => document.querySelector('#poem-out textarea').value.split('\\n').length === 8")
+    lines = out.input_value().split("\n")
+    assert [len(line) for line in lines] == [6] * 8 and [line[-1] for line in lines] == list("，。") * 4
+    assert "A 五言律詩: 8 lines" in page.locator("#poem-note").inner_text()
+    shot(page, screenshots, "poem")
+
+
 def test_sentiment_shows_each_experts_score(page, screenshots):
     import lmdemo
 
