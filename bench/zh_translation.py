@@ -28,11 +28,13 @@ DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.absp
 
 
 def bleu(hypotheses, references):
-    import sacrebleu
+    """Corpus BLEU as the training cards measure it (``reference_scores``: sacrebleu, ``zh`` for Chinese)."""
+    from lmdemo.training.task_scores import reference_scores
 
-    width = max(len(refs) for refs in references)
-    streams = [[refs[k] if k < len(refs) else None for refs in references] for k in range(width)]
-    return float(sacrebleu.corpus_bleu(hypotheses, streams, tokenize="zh").score)
+    scores = reference_scores("translation", hypotheses, references)
+    if scores["bleu_tokenize"] != "zh":
+        raise ValueError("the references are not Chinese: this benchmark scores English → Chinese")
+    return scores["bleu"]
 
 
 def main(argv=None):

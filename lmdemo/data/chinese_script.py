@@ -14,6 +14,8 @@ OpenCC (``pip install opencc``) holds the phrase-aware conversion tables; nothin
 import functools
 
 SCRIPTS = ("simplified", "traditional")
+# the Han characters (CJK unified ideographs, extension A, compatibility ideographs), as a regex class body
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 
 @functools.lru_cache(maxsize=None)
@@ -36,12 +38,17 @@ def to_traditional(text):
     return _converter("s2t").convert(text) if text else text
 
 
+def check_script(script):
+    """``script`` if it is one of ``SCRIPTS`` or None; ValueError naming the choices otherwise."""
+    if script is not None and script not in SCRIPTS:
+        raise ValueError(f"script must be one of {SCRIPTS} or None, received script={script!r}")
+    return script
+
+
 def convert_script(text, script):
     """``text`` in ``script`` (``"simplified"`` or ``"traditional"``); ``None`` leaves it as it is."""
-    if script is None:
+    if check_script(script) is None:
         return text
-    if script not in SCRIPTS:
-        raise ValueError(f"script must be one of {SCRIPTS} or None, received script={script!r}")
     return to_simplified(text) if script == "simplified" else to_traditional(text)
 
 

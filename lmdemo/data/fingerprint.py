@@ -32,11 +32,12 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from lmdemo.data.chinese_script import HAN
 from lmdemo.storage.checkpoint import FINGERPRINT_FILE
 
 NGRAM = 13
 FALSE_POSITIVE_RATE = 0.01
-_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
+_WORD = re.compile(f"[{HAN}]|[^\\W_]+")
 
 
 def words(text: str) -> list[str]:

@@ -74,7 +74,7 @@ def check_form(poem, form):
     widths = [len(body) for body, _ in lines]
     return {"form": name, "form_ok": len(lines) == n_lines and all(w == width for w in widths),
             "lines": len(lines), "widths": widths,
-            "marks_ok": sum(right_mark(i, marks) for i, (_, marks) in enumerate(lines[:max(n_lines, len(lines))])),
+            "marks_ok": sum(right_mark(i, marks) for i, (_, marks) in enumerate(lines)),
             "marks_total": max(n_lines, len(lines))}
 
 

@@ -15,8 +15,9 @@ import re
 
 import numpy as np
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]+(?:['’\-][^\W\d_{_HAN}]+)*|\d+|\n|[^\w\s]")
+from lmdemo.data.chinese_script import HAN
+
+WORD = re.compile(rf"[{HAN}]|[^\W\d_{HAN}]+(?:['’\-][^\W\d_{HAN}]+)*|\d+|\n|[^\w\s]")
 OUTSIDE = "O"
 
 

@@ -11,7 +11,7 @@ whether the input was cut to fit the model (``truncated``). A classifier with an
 also gives each expert's own probabilities (``experts``).
 """
 
-from lmdemo.data.chinese_script import SCRIPTS, convert_script
+from lmdemo.data.chinese_script import check_script, convert_script
 from lmdemo.lm.language_model import LanguageModel
 from lmdemo.registry import LM_TASKS, TASKS, canonical_task
 
@@ -29,7 +29,8 @@ def pipeline(task, model=None, **options):
     Args:
         task: ``"sentiment"``, ``"translation"``, ``"summarization"``, ``"lm"``, ``"ner"`` or ``"poem"``
             (aliases, Hugging Face's names: ``"sentiment-analysis"``, ``"text-classification"``,
-            ``"translation_en_to_es"``, ``"text-generation"``, ``"token-classification"``). The names and defaults come from ``lmdemo.registry.TASKS``.
+            ``"translation_en_to_es"``, ``"text-generation"``, ``"token-classification"``). The names and
+            defaults come from ``lmdemo.registry.TASKS``.
         model: a shipped model name, a checkpoint folder, a loaded lmdemo model, or for
             summarization ``"lead-3"`` / ``"textrank"`` (extractive, no model). Default: the
             task's shipped model (``sst2-sentiment``, ``en-es-translation``,
@@ -126,9 +127,7 @@ class Pipeline:
         unknown = sorted(set(options) - allowed)
         if unknown:
             raise ValueError(f"{self.task} takes {sorted(allowed)}; unknown: {unknown}")
-        script = options.pop("script", None)
-        if script is not None and script not in SCRIPTS:
-            raise ValueError(f"script must be one of {SCRIPTS} or None, received script={script!r}")
+        script = check_script(options.pop("script", None))  # before decoding: a bad value costs nothing
         return [{key: convert_script(r["text"], script), "truncated": r["truncated"]}
                 for r in self.model.generate(texts, **options)]
 

@@ -13,7 +13,7 @@ import unicodedata
 
 import numpy as np
 
-from lmdemo.data.chinese_script import SCRIPTS, convert_script, to_traditional
+from lmdemo.data.chinese_script import check_script, convert_script, to_traditional
 from lmdemo.data.poem_form import EVEN_LINE_ENDS, FORMS, ODD_LINE_ENDS, check_form, parse_form, split_lines
 from lmdemo.data.poems import clean_title, poem_prompt
 
@@ -46,8 +46,7 @@ def write_poem(lm, title, form=DEFAULT_FORM, sampler="temperature", temperature=
         raise ValueError(f"sampler must be one of {SAMPLERS} for a poem, received sampler={sampler!r}")
     if not isinstance(constrained, bool):
         raise ValueError(f"constrained must be True or False, received constrained={constrained!r}")
-    if script is not None and script not in SCRIPTS:
-        raise ValueError(f"script must be one of {SCRIPTS} or None, received script={script!r}")
+    check_script(script)
     read_title = clean_title(to_traditional(title))
     prompt = poem_prompt(read_title, name)
     if constrained:

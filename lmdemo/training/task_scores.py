@@ -7,18 +7,23 @@ pairs): the evaluation harness's ``bleu`` and ``rouge`` metrics wrap the same tw
 ``tests/evals`` checks that they agree), and the model library never imports the evaluation package.
 """
 
+import re
 import time
 
 import numpy as np
+
+from lmdemo.data.chinese_script import HAN
+
+_HAN = re.compile(f"[{HAN}]")
 
 
 def bleu_tokenize(references):
     """sacrebleu's tokenizer for a target language: ``"zh"`` (each CJK character a word) when at least a
     third of the references' characters are CJK ideographs, as sacrebleu asks for Chinese; else ``"13a"``."""
     texts = [r for refs in references for r in (refs if isinstance(refs, (list, tuple)) else [refs]) if r]
-    chars = [c for t in texts for c in t if not c.isspace()]
-    cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in chars)
-    return "zh" if chars and cjk * 3 >= len(chars) else "13a"
+    chars = sum(len(t) - sum(c.isspace() for c in t) for t in texts)
+    han = sum(len(_HAN.findall(t)) for t in texts)
+    return "zh" if chars and han * 3 >= chars else "13a"
 
 
 def reference_scores(task, predictions, references):
