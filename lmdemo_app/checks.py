@@ -8,6 +8,7 @@ never reaches the server log; the tracebacks Gradio itself prints for requests t
 handler runs go through the redactor too (`redact_request_tracebacks`).
 """
 
+import contextvars
 import functools
 import inspect
 import logging
@@ -19,6 +20,7 @@ import gradio as gr
 
 from evals.privacy import RedactingFilter
 from lmdemo_app.i18n import text, use_language
+from lmdemo_app.library_messages import library_text
 
 MAX_TEXT_CHARS = 10_000  # prompts, texts to score, tokenize or sanitize
 MAX_INSPECT_TOKENS = 32  # "Inside the Transformer": a matrix per layer and head stays readable
@@ -36,12 +38,17 @@ log.addFilter(RedactingFilter())
 
 
 def _user_error(key, **values):
-    """A `UserError` with the message ``key`` in the visitor's language."""
-    return UserError(text(key, **values))
+    """A `UserError` with the message ``key`` in the visitor's language, about the field ``values["name"]``."""
+    return UserError(text(key, **values), field=values.get("name"))
 
 
 class UserError(ValueError):
-    """A message the app wrote for the visitor (already in their language)."""
+    """A message the app wrote for the visitor (already in their language); ``field``: the handler's
+    parameter it is about, if one is."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 class FieldError:
@@ -53,6 +60,10 @@ class FieldError:
 
     def message(self):
         return text(self.key, **self.values)
+
+    def error(self):
+        """The `UserError` to raise for it."""
+        return UserError(self.message(), field=self.values.get("name"))
 
     def __repr__(self):
         return f"FieldError({self.message()!r})"
@@ -127,12 +138,31 @@ def _visitor_error(e, handler):
         return e
     if isinstance(e, UserError):
         message = str(e)
-    elif isinstance(e, (ValueError, TypeError)):  # lmdemo's and evals' messages are English
-        message = text("err_library", message=str(e))
+    elif isinstance(e, (ValueError, TypeError)):  # lmdemo's and evals' messages, in the visitor's language
+        message = library_text(str(e))
     else:
         log.error("%s failed: %s: %s", handler.__name__, type(e).__name__, e)
         message = text("err_internal")
     return gr.Error(message, title=text("error_title"), print_exception=False)
+
+
+_REHEARSING = contextvars.ContextVar("lmdemo_rehearsing", default=False)
+
+
+class _InputsChecked(Exception):
+    """Ends a rehearsal: the handler's checks all passed."""
+
+
+def rehearsing():
+    """True while a handler's ``validator`` rehearses it (checks that would load or download may skip)."""
+    return _REHEARSING.get()
+
+
+def inputs_checked():
+    """Mark the end of a handler's input checks. A call goes on; a rehearsal (the handler's ``validator``)
+    stops here, before any model runs."""
+    if _REHEARSING.get():
+        raise _InputsChecked
 
 
 def user_errors(fn):
@@ -143,6 +173,12 @@ def user_errors(fn):
     and evals' messages, in English) is shown as it is, after a Chinese note for a Chinese page; anything else
     is logged by type with its message redacted, and the visitor reads that the server failed. A
     `FieldError` among the arguments (a number field's refused value) is raised before the handler runs.
+
+    A handler that calls `inputs_checked` after its checks also gets ``.validator``, for the event's
+    ``validator=``: Gradio runs it before the call, and the page shows its message under the field it names
+    (over HTTP: status 422 with the message per parameter) while the outputs keep their last result. It
+    rehearses the handler up to `inputs_checked`; a refusal that names one of the handler's parameters
+    (``UserError.field``) marks that input, and any other failure is left to the call itself (a toast).
     """
     signature = inspect.signature(fn)
     takes_language = "language" in signature.parameters
@@ -152,11 +188,11 @@ def user_errors(fn):
         use_language(language)
         refused = next((a for a in (*args, *kwargs.values()) if isinstance(a, FieldError)), None)
         if refused is not None:
-            raise UserError(refused.message())
+            raise refused.error()
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
-        def gen_wrapper(*args, **kwargs):
+        def wrapped(*args, **kwargs):
             try:
                 enter(args, kwargs)
                 steps = fn(*args, **kwargs)
@@ -169,16 +205,37 @@ def user_errors(fn):
                     yield value
             except Exception as e:  # every failure reaches the page as a message
                 raise _visitor_error(e, fn) from None
-        return gen_wrapper
+    else:
+        @functools.wraps(fn)
+        def wrapped(*args, **kwargs):
+            try:
+                enter(args, kwargs)
+                return fn(*args, **kwargs)
+            except Exception as e:  # every failure reaches the page as a message
+                raise _visitor_error(e, fn) from None
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def validator(*args):
+        """One ``gr.validate`` per input: the refused field's message, the others valid."""
+        token = _REHEARSING.set(True)
+        field, message = None, ""
         try:
-            enter(args, kwargs)
-            return fn(*args, **kwargs)
-        except Exception as e:  # every failure reaches the page as a message
-            raise _visitor_error(e, fn) from None
-    return wrapper
+            enter(args, {})
+            steps = fn(*args)
+            if inspect.isgenerator(steps):
+                next(steps, None)
+                steps.close()
+        except UserError as e:
+            field, message = e.field, str(e)
+        except Exception:  # _InputsChecked, or a failure the call itself will report
+            pass
+        finally:
+            _REHEARSING.reset(token)
+        return [gr.validate(name != field, message if name == field else "") for name in parameters[:len(args)]]
+
+    parameters = list(signature.parameters)
+    if "inputs_checked" in fn.__code__.co_names:
+        wrapped.validator = validator
+    return wrapped
 
 
 class _RedactedTraceback:
@@ -203,7 +260,9 @@ def redact_request_tracebacks():
 
     Gradio 6 has no public hook for these tracebacks (no option or logger carries them; they go to
     stderr through the ``traceback`` module its ``queueing`` and ``routes`` import), so this is the one
-    place where the app replaces a name inside Gradio: that module reference, in those two modules.
+    place where the app replaces names inside Gradio: that module reference, in those two modules, and
+    the ``print`` with which the queue writes why an event's validator failed (the same message, values
+    included, when a request's inputs cannot be read), which now logs it redacted.
     """
     import gradio.queueing
     import gradio.routes
@@ -211,3 +270,8 @@ def redact_request_tracebacks():
     for module in (gradio.queueing, gradio.routes):
         if getattr(module, "traceback", None) is traceback:
             module.traceback = _RedactedTraceback()
+    gradio.queueing.print = _redacted_print
+
+
+def _redacted_print(*values, **_):
+    logging.getLogger("gradio").error("a request was refused: %s", " ".join(map(str, values)))

@@ -10,8 +10,9 @@ import pandas as pd
 
 from evals.scoring.perplexity import perplexity
 from lmdemo_app import charts
-from lmdemo_app.checks import MAX_COMPARE_NEW_TOKENS, UserError, check_int, check_seed, check_text, user_errors
-from lmdemo_app.fields import number, slider
+from lmdemo_app.checks import (MAX_COMPARE_NEW_TOKENS, UserError, check_int, check_seed, check_text, inputs_checked,
+                               user_errors)
+from lmdemo_app.fields import named, number, slider
 from lmdemo_app.i18n import language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the scored text here
 from lmdemo_app.shared_models import check_model_name, get_model
@@ -53,10 +54,11 @@ def compare(text, model_names, prompt, max_new_tokens, seed, language="en"):
     text = check_text(text, "text")
     prompt = check_text(prompt, "prompt", allow_empty=True)
     if not model_names:
-        raise UserError(text_of("err_no_models"))
-    names = [check_model_name(name) for name in model_names]
+        raise UserError(text_of("err_no_models"), field="model_names")
+    names = [check_model_name(name, field="model_names") for name in model_names]
     max_new_tokens = check_int(max_new_tokens, "max_new_tokens", 1, MAX_COMPARE_NEW_TOKENS)
     seed = check_seed(seed)
+    inputs_checked()
     rows, generations = [], []
     for name in names:
         lm = get_model(name)
@@ -91,7 +93,7 @@ def build(models):
             # the sample text is Shakespeare: start with the models trained on it (the word-level
             # Penn Treebank models would read it as mostly <unk>)
             default = [m for m in models if m.startswith("shakespeare")] or list(models)
-            chosen = gr.CheckboxGroup(models, value=default, label=t("models"), elem_id="cmp-models")
+            chosen = named(gr.CheckboxGroup(models, value=default, label=t("models"), elem_id="cmp-models"), "model_names")
         with gr.Column():
             prompt = gr.Textbox(label=t("prompt"), value="ROMEO:", lines=2)
             max_new = slider(1, MAX_COMPARE_NEW_TOKENS, value=60, step=1, label=t("max_new_tokens"),
@@ -110,4 +112,4 @@ def build(models):
     # one status badge, on the table: a failed call keeps the last result in the other outputs
     button.click(compare, [text, chosen, prompt, max_new, seed, language], [table, chart, generations],
                  api_name="compare", show_progress_on=[table],
-                 concurrency_limit=2, concurrency_id="compare")
+                 concurrency_limit=2, concurrency_id="compare", validator=compare.validator)

@@ -17,9 +17,11 @@ from evals.datasets import read_local
 from evals.suite import BIAS_TASK, TASK_COLUMNS, TASK_METRICS, default_column, parse_suite
 from lmdemo.tasks.pipeline import EXTRACTIVE
 from lmdemo_app import charts, workspace
-from lmdemo_app.checks import MAX_EVAL_ROWS, UserError, check_choice, check_int, check_upload, user_errors
-from lmdemo_app.fields import slider
+from lmdemo_app.checks import (MAX_EVAL_ROWS, UserError, check_choice, check_int, check_upload, inputs_checked,
+                               user_errors)
+from lmdemo_app.fields import named, slider
 from lmdemo_app.i18n import choices, language_input, t, text
+from lmdemo_app.library_messages import translate
 from lmdemo_app.shared_models import check_model_name, get_model, task_models
 
 SAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "evals", "samples")
@@ -102,7 +104,7 @@ def file_columns(path):
     if not path:
         return []
     try:
-        frame, _ = read_local(check_upload(path, "data file", SUFFIXES))
+        frame, _ = read_local(check_upload(path, "upload", SUFFIXES))
     except ValueError:  # the Evaluate button reports what is wrong with the file
         return []
     return [] if list(frame.columns) == ["text"] and path.lower().endswith(".txt") else [str(c) for c in frame.columns]
@@ -117,9 +119,11 @@ def upload_settings(path):
 
 
 def visitor_message(error, folder):
-    """A harness error as a visitor reads it: no exception class name, no server folder."""
+    """A harness error as a visitor reads it: no exception class name, no server folder, in the visitor's
+    language where `library_messages` knows the message."""
     message = re.sub(r"^[A-Za-z]+(Error|Exception): ", "", str(error))
-    return message.replace(folder + os.sep, "").replace(folder, "")
+    message = message.replace(folder + os.sep, "").replace(folder, "")
+    return translate(message) or message
 
 
 def eval_models(task):
@@ -147,10 +151,11 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
     """
     check_choice(task, "task", TASKS)
     if not metrics:
-        raise UserError(text("err_no_metrics", metrics=list(TASK_METRICS[task]), task=repr(task)))
+        raise UserError(text("err_no_metrics", metrics=list(TASK_METRICS[task]), task=repr(task)), field="metrics")
     wrong = [m for m in metrics if m not in TASK_METRICS[task]]
     if wrong:
-        raise UserError(text("err_wrong_metrics", wrong=wrong, task=repr(task), metrics=list(TASK_METRICS[task])))
+        raise UserError(text("err_wrong_metrics", wrong=wrong, task=repr(task), metrics=list(TASK_METRICS[task])),
+                        field="metrics")
     run = {"name": f"app-{task}", "task": task, "dataset": dataset, "metrics": list(metrics),
            "limit": check_int(limit, "limit", 1, MAX_EVAL_ROWS), "confidence_interval": bool(confidence_interval),
            "seed": 0}
@@ -161,7 +166,7 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
             run[key] = column.strip()
     if source_column and source_column.strip() and "source_column" not in TASK_COLUMNS[task]:
         raise UserError(text("err_source_column", column=repr(source_column), task=repr(task),
-                             default=repr(default_column(task, "text_column"))))
+                             default=repr(default_column(task, "text_column"))), field="source_column")
     if task == "lm":
         run["model"] = check_model_name(model_name)
     elif prediction_column and prediction_column.strip():
@@ -169,7 +174,8 @@ def build_run(dataset, task, model_name, metrics, text_column, reference_column,
     else:
         names = task_models(task)
         if model_name not in names:
-            raise UserError(text("err_task_model", names=names, task=repr(task), model=repr(model_name)))
+            raise UserError(text("err_task_model", names=names, task=repr(task), model=repr(model_name)),
+                            field="model_name")
         run["model"] = model_name
         if task == "summarization" and model_name not in EXTRACTIVE:
             run["limit"] = min(run["limit"], MAX_SUMMARY_ROWS)
@@ -209,13 +215,13 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     if task == BIAS_TASK:
         return bias_probe(model_name, text("none"))
     if upload:
-        source = check_upload(upload, "data file", SUFFIXES)
+        source = check_upload(upload, "upload", SUFFIXES)
     elif sample:
         source = sample_path(sample)
     else:
-        raise UserError(text("err_no_data"))
+        raise UserError(text("err_no_data"), field="upload")
     if task == "lm" and os.path.getsize(source) > MAX_LM_BYTES:
-        raise UserError(text("err_lm_too_big", size=os.path.getsize(source), limit=MAX_LM_BYTES))
+        raise UserError(text("err_lm_too_big", size=os.path.getsize(source), limit=MAX_LM_BYTES), field="upload")
     folder = workspace.new_folder("eval-")
     try:
         # a neutral file name: the visitor's own file name never reaches a report or a log line
@@ -223,6 +229,8 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
         shutil.copyfile(source, dataset)
         run = build_run(dataset, task, model_name, metrics, text_column, reference_column, prediction_column,
                         label_column, limit, confidence_interval, source_column)
+        check_columns(run, dataset)
+        inputs_checked()
         progress(0, desc=text("progress_predicting" if "model" in run and task != "lm" else "progress_scoring"))
         # the harness uses the model the other tabs keep loaded instead of loading a copy per click
         name = run.get("model")
@@ -258,6 +266,22 @@ def evaluate(upload, sample, task, model_name, metrics, text_column, reference_c
     return status, scores, chart, rows, document["report_files"]
 
 
+def check_columns(run, dataset):
+    """Each column ``run`` reads is in ``dataset``; else a `UserError` on the field that names the column
+    (empty: the task's default). The harness reads the same columns."""
+    spec = parse_suite({"name": "app", "runs": [run]}, dataset).runs[0]
+    frame, _ = read_local(dataset)
+    needed = {"reference_column", "label_column"} | ({"predictions_column"} if spec.predictions_column else
+                                                     {"text_column", "source_column"})
+    needed = [key for key in (*TASK_COLUMNS[run["task"]], "predictions_column") if key in needed]
+    for key in needed:
+        column = spec.predictions_column if key == "predictions_column" else spec.column(key, frame.columns)
+        if column not in frame.columns:
+            raise UserError(text("err_missing_column", column=repr(column), role=key,
+                                 columns=list(map(str, frame.columns))),
+                            field="prediction_column" if key == "predictions_column" else key)
+
+
 def run_in_folder(run, folder, models):
     """One run of the app through the harness, its reports written in ``folder``; the run is recorded in the
     history with its scores only (no visitor's text is kept). ``folder`` is removed when the run cannot
@@ -286,7 +310,9 @@ def bias_probe(model_name, none="none"):
     dimension's largest gap (scores and chart), every gap of every dimension (rows) and the reports."""
     names = eval_models(BIAS_TASK)
     if model_name not in names:
-        raise UserError(text("err_task_model", names=names, task=repr(BIAS_TASK), model=repr(model_name)))
+        raise UserError(text("err_task_model", names=names, task=repr(BIAS_TASK), model=repr(model_name)),
+                        field="model_name")
+    inputs_checked()
     model_task = next(t for t in BIAS_MODEL_TASKS if model_name in task_models(t))
     run = {"name": "app-bias", "task": BIAS_TASK, "model": model_name}
     shared = {model_name: get_model(model_name, model_task)}  # loaded before a folder exists to clean up
@@ -313,10 +339,11 @@ def build(models, demo):
     gr.Markdown(t("evaluate_help"))
     with gr.Row():
         with gr.Column():
-            upload = gr.File(label=t("upload"), file_types=list(SUFFIXES), type="filepath", elem_id="eval-upload")
-            sample = gr.Dropdown(samples(), value=None, label=t("sample"), elem_id="eval-sample")
-            task = gr.Radio(choices([(task, "task_" + task) for task in TASKS]), value="lm", label=t("task"),
-                            elem_id="eval-task")
+            upload = named(gr.File(label=t("upload"), file_types=list(SUFFIXES), type="filepath",
+                                   elem_id="eval-upload"), "upload")
+            sample = named(gr.Dropdown(samples(), value=None, label=t("sample"), elem_id="eval-sample"), "sample")
+            task = named(gr.Radio(choices([(task, "task_" + task) for task in TASKS]), value="lm", label=t("task"),
+                                  elem_id="eval-task"), "task")
             # every usable model is a valid value (the API may pick any); a page shows the task's own list
             model = gr.Dropdown(all_models(), value=models[0] if models else None, label=t("model"),
                                 info=t("eval_model_info"), elem_id="eval-model", allow_custom_value=True)
@@ -357,4 +384,4 @@ def build(models, demo):
     # the last result's status goes at once: a failed run must not leave "COMPLETE" beside its error
     button.click(lambda: "", None, status, api_visibility="private", show_progress="hidden", queue=False).then(
         evaluate, inputs, [status, scores, chart, rows, files], api_name="evaluate", concurrency_limit=1,
-        concurrency_id="evaluate", show_progress_on=[status])
+        concurrency_id="evaluate", show_progress_on=[status], validator=evaluate.validator)

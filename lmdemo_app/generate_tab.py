@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from lmdemo_app import charts
-from lmdemo_app.checks import MAX_NEW_TOKENS, check_choice, check_int, check_seed, check_text, user_errors
-from lmdemo_app.fields import number, slider
+from lmdemo_app.checks import (MAX_NEW_TOKENS, check_choice, check_int, check_seed, check_text, inputs_checked,
+                               user_errors)
+from lmdemo_app.fields import named, number, slider
 from lmdemo_app.i18n import choices, language_input, t, text
 from lmdemo_app.shared_models import check_model_name, get_model, model_style, model_summary
 
@@ -59,11 +60,14 @@ def generate(prompt, model_name, sampler, max_new_tokens, temperature, top_k, to
         language: ``en`` or ``zh``, the language of error messages.
     """
     prompt = check_text(prompt, "prompt", allow_empty=True)
-    lm = get_model(check_model_name(model_name))
+    model_name = check_model_name(model_name)
     args = _sampler_args(sampler, temperature, top_k, top_p, num_beams)
     max_new_tokens = check_int(max_new_tokens, "max_new_tokens", 1, MAX_NEW_TOKENS)
+    seed = check_seed(seed)
+    inputs_checked()
+    lm = get_model(model_name)
     text = ""
-    for piece in lm.stream(prompt, max_new_tokens=max_new_tokens, seed=check_seed(seed), **args):
+    for piece in lm.stream(prompt, max_new_tokens=max_new_tokens, seed=seed, **args):
         text += piece
         yield text
 
@@ -89,8 +93,10 @@ def next_token(prompt, model_name, sampler="greedy", temperature=1.0, top_k=40, 
         language: ``en`` or ``zh``: the language of headers, titles and messages.
     """
     prompt = check_text(prompt, "prompt", allow_empty=True)
-    lm = get_model(check_model_name(model_name))
+    model_name = check_model_name(model_name)
     args = _sampler_args(sampler, temperature, top_k, top_p, 4)
+    inputs_checked()
+    lm = get_model(model_name)
     if sampler == "beam":
         tokens, probs = top_tokens(lm, lm.next_token_probs(prompt), CHART_TOKENS)
         return charts.probability_bars(tokens, probs, title=text("beam_chart_title"))
@@ -119,10 +125,13 @@ def step_through(prompt, model_name, sampler, steps, temperature, top_k, top_p, 
         ``step`` and, per beam, its text so far and its total log probability.
     """
     prompt = check_text(prompt, "prompt", allow_empty=True)
-    lm = get_model(check_model_name(model_name))
+    model_name = check_model_name(model_name)
     args = _sampler_args(sampler, temperature, top_k, top_p, num_beams)
     steps = check_int(steps, "steps", 1, MAX_STEPS)
-    trace = lm.sampling_steps(prompt, max_new_tokens=steps, seed=check_seed(seed), top_n=STEP_CANDIDATES, **args)
+    seed = check_seed(seed)
+    inputs_checked()
+    lm = get_model(model_name)
+    trace = lm.sampling_steps(prompt, max_new_tokens=steps, seed=seed, top_n=STEP_CANDIDATES, **args)
     if sampler == "beam":
         rows = [{text("col_step"): i + 1,
                  **{text("col_beam", n=b + 1): f"{charts.show_token(beam['text'])}  ({beam['score']:.2f})"
@@ -156,8 +165,8 @@ def sampler_settings(prefix, with_beam=True):
     ``{prefix}-temperature``, ``{prefix}-top-k``, ``{prefix}-top-p``), each slider shown only for the samplers
     that read it. Beam search (``with_beam``) needs the caller's beam-width slider."""
     values = SAMPLERS if with_beam else [s for s in SAMPLERS if s != "beam"]
-    sampler = gr.Radio(choices([(s, "sampler_" + s) for s in values]), value="top_k", label=t("sampler"),
-                       elem_id=f"{prefix}-sampler")
+    sampler = named(gr.Radio(choices([(s, "sampler_" + s) for s in values]), value="top_k", label=t("sampler"),
+                             elem_id=f"{prefix}-sampler"), "sampler")
     shown = SETTINGS["top_k"]
     temperature = slider(0.05, 2.0, value=0.8, step=0.05, label=t("temperature"), visible=bool(shown[0]),
                          elem_id=f"{prefix}-temperature", name="temperature")
@@ -215,12 +224,14 @@ def build(models, demo):
 
     settings = [temperature, top_k, top_p, num_beams]
     gen_event = button.click(generate, [prompt, model, sampler, max_new, *settings, seed, language], output,
-                             api_name="generate", concurrency_limit=4, concurrency_id="generate")
+                             api_name="generate", concurrency_limit=4, concurrency_id="generate",
+                             validator=generate.validator)
     chart_inputs = [prompt, model, sampler, temperature, top_k, top_p, language]
-    button.click(next_token, chart_inputs, chart, api_name="next_token", concurrency_limit=4, concurrency_id="score")
+    button.click(next_token, chart_inputs, chart, api_name="next_token", concurrency_limit=4, concurrency_id="score",
+                 validator=next_token.validator)
     step_event = step_button.click(step_through, [prompt, model, sampler, steps, *settings, seed, language],
                                    step_table, api_name="sampling_steps",
-                                   concurrency_limit=4, concurrency_id="generate")
+                                   concurrency_limit=4, concurrency_id="generate", validator=step_through.validator)
     stop.click(None, cancels=[gen_event, step_event])
     for control in (sampler, temperature, top_k, top_p):  # the chart follows the sampler's settings
         control.change(next_token, chart_inputs, chart, api_visibility="private", concurrency_limit=4,

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from evals.comparison import compare_records, skipped_metrics
 from evals.history import RunHistory
-from lmdemo_app.checks import UserError, user_errors
+from lmdemo_app.checks import UserError, inputs_checked, user_errors
 from lmdemo_app.i18n import language_input, t, text
 
 log = logging.getLogger("lmdemo_app")
@@ -102,7 +102,8 @@ def compare_runs(run_a, run_b, language="en"):
             try:
                 records[name] = db.record(run_id)
             except ValueError:  # its message names the server's database path: the visitor gets the id only
-                raise UserError(text("err_unknown_run_id", name=name, value=run_id)) from None
+                raise UserError(text("err_unknown_run_id", name=name, value=run_id), field=name) from None
+    inputs_checked()
     a, b = records["run_a"], records["run_b"]
     result = compare_records(a, b)
     table = pd.DataFrame([{text("col_score"): name, "A": round(c["a"], 4), "B": round(c["b"], 4),
@@ -139,7 +140,7 @@ def _differences(a, b):
 
 def _run_id(value, name):
     if isinstance(value, bool) or value is None or str(value).strip() == "" or not str(value).strip().isdigit():
-        raise UserError(text("err_run_id", name=name, value=repr(value)))
+        raise UserError(text("err_run_id", name=name, value=repr(value)), field=name)
     return int(str(value).strip())
 
 
@@ -168,4 +169,4 @@ def build(demo):
     run_filter.change(score_history, [run_filter, language], chart, api_name="score_history",
                       show_progress_on=[chart], trigger_mode="always_last")
     compare.click(compare_runs, [run_a, run_b, language], [status, comparison, differences], api_name="compare_runs",
-                  show_progress_on=[status])
+                  show_progress_on=[status], validator=compare_runs.validator)

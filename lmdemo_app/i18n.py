@@ -55,6 +55,17 @@ STRINGS = {
                       "{name} 有 {size:,} 字节；这里的上限是 {limit:,}"),
     "err_internal": ("Something went wrong on the server; its log has the details.", "服务器出错了；详细信息已记入服务器日志。"),
     "err_library": ("{message}", "输入有误（以下为英文原文）：{message}"),
+    "err_hub_wrong_task": ("{name} is a {task} model ({kind}); here it takes {wanted}",
+                           "{name} 是 {task} 模型（{kind}）；这里需要{wanted}"),
+    "wanted_task": ("a {task} model", " {task} 模型"),
+    "wanted_kinds": ("a {task} model of kind {kinds}", "类型为 {kinds} 的 {task} 模型"),
+    "err_hub_kind": ("{name} is a {kind} model; this app reads {supported} models from the Hub",
+                     "{name} 是 {kind} 模型；本应用只从 Hub 读取 {supported} 模型"),
+    "err_hub_size": ("{name} has about {size:,} weights; this app loads Hub models of at most {limit:,} "
+                     "($LMDEMO_APP_MAX_HUB_PARAMS)",
+                     "{name} 约有 {size:,} 个权重；本应用加载的 Hub 模型至多 {limit:,} 个权重（$LMDEMO_APP_MAX_HUB_PARAMS）"),
+    "hub_downloading": ("{name}: downloading about {megabytes:,.0f} MB and building it; the first time this takes a "
+                        "minute or more", "{name}：正在下载约 {megabytes:,.0f} MB 并构建模型；首次使用需要一分钟或更久"),
     "model": ("Model", "模型"),
     "hub_hint": ("or type a Hugging Face GPT-2 id, e.g. hf:openai-community/gpt2 (downloaded on first use)",
                  "或输入 Hugging Face 上的 GPT-2 模型名，如 hf:openai-community/gpt2（首次使用时下载）"),
@@ -376,13 +387,16 @@ STRINGS = {
     "err_source_column": ("source_column={column} does not apply to task={task}: its model reads text_column "
                           "(default {default})",
                           "source_column={column} 不适用于 task={task}：该任务的模型读取 text_column（默认 {default}）"),
-    "err_task_model": ("model must be one of {names} for task={task} (or name a prediction_column to score predictions "
-                       "already in the file), received model={model}",
-                       "task={task} 的 model 必须是 {names} 之一（或指定 prediction_column 来评测文件中已有的预测），收到 model={model}"),
+    "err_task_model": ("model_name must be one of {names} for task={task} (or name a prediction_column to score "
+                       "predictions already in the file), received model_name={model}",
+                       "task={task} 的 model_name 必须是 {names} 之一（或指定 prediction_column 来评测文件中已有的预测），"
+                       "收到 model_name={model}"),
     "err_no_data": ("no data: upload a CSV, TSV, JSONL or TXT file, or pick a built-in sample",
                     "没有数据：请上传 CSV、TSV、JSONL 或 TXT 文件，或选择内置样例"),
     "err_lm_too_big": ("data file has {size:,} bytes; perplexity here scores at most {limit:,}",
                        "数据文件有 {size:,} 字节；这里的困惑度最多评测 {limit:,} 字节"),
+    "err_missing_column": ("the file has no column {column} ({role}); its columns are {columns}",
+                           "文件里没有列 {column}（{role}）；它的列为 {columns}"),
     "err_run_failed": ("The evaluation failed, nothing was scored: {error}", "评测失败，没有得到任何分数：{error}"),
     "progress_predicting": ("sanitizing, predicting and scoring", "正在清理、预测和评分"),
     "progress_scoring": ("sanitizing and scoring", "正在清理和评分"),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lmdemo_app import charts, workspace
-from lmdemo_app.checks import MAX_INSPECT_TOKENS, UserError, check_int, check_text, user_errors
+from lmdemo_app.checks import MAX_INSPECT_TOKENS, UserError, check_int, check_text, inputs_checked, user_errors
 from lmdemo_app.fields import slider
 from lmdemo_app.i18n import language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
@@ -71,7 +71,7 @@ def read_text(lm, text):
     """``text``, or its longest start of at most `MAX_INSPECT_TOKENS` tokens; and a note when it was cut."""
     text = check_text(text, "text", max_chars=MAX_INSPECT_TOKENS * 16)
     if not text.strip():
-        raise UserError(text_of("err_inside_empty"))
+        raise UserError(text_of("err_inside_empty"), field="text")
     n_tokens = len(lm.tokenizer.encode(text))
     if n_tokens <= MAX_INSPECT_TOKENS:
         return text, ""
@@ -101,7 +101,7 @@ def parse_heads(labels, config):
         m = re.fullmatch(r"\s*L(\d+)\s*H(\d+)\s*", str(label))
         if not m or not (1 <= int(m[1]) <= config.num_layers and 1 <= int(m[2]) <= config.num_heads):
             raise UserError(text_of("err_head_label", layers=config.num_layers, heads=config.num_heads,
-                                    label=repr(label)))
+                                    label=repr(label)), field="heads")
         pairs.append((int(m[1]) - 1, int(m[2]) - 1))
     return pairs
 
@@ -163,6 +163,7 @@ def inspect(text, model_name, layer, head, position=MAX_INSPECT_TOKENS - 1, lang
     layer = check_int(layer, "layer", 1, c.num_layers) - 1
     head = check_int(head, "head", 1, c.num_heads) - 1
     position = check_int(position, "position", 0, MAX_INSPECT_TOKENS - 1)
+    inputs_checked()
     out = lm.inspect(text)
     labels = charts.positioned(out["tokens"])
     block = out["blocks"][layer]
@@ -213,6 +214,7 @@ def logit_lens(text, model_name, top_k=LENS_TOP_K, language="en"):
     lm = _model(model_name)
     text, _ = read_text(lm, text)
     top_k = check_int(top_k, "top_k", 1, 20)
+    inputs_checked()
     lens = lm.logit_lens(text, top_k=top_k)
     labels = charts.positioned(lm.tokenizer.token_text(i) for i in lm.tokenizer.encode(text))
     rows = [text_of("row_embeddings")] + [text_of("row_block", n=i + 1) for i in range(len(lens) - 1)]
@@ -235,7 +237,7 @@ def _bits_per_char(lm, sample, heads):
 def _check_sample(sample):
     sample = check_text(sample, "sample", max_chars=MAX_SAMPLE_CHARS)
     if len(sample.strip()) < 2:
-        raise UserError(text_of("err_sample_empty"))
+        raise UserError(text_of("err_sample_empty"), field="sample")
     return sample
 
 
@@ -251,8 +253,9 @@ def ablate(text, model_name, heads, sample, language="en"):
     text, _ = read_text(lm, text)
     pairs = parse_heads(heads, lm.config)
     if not pairs:
-        raise UserError(text_of("err_heads_empty"))
+        raise UserError(text_of("err_heads_empty"), field="heads")
     sample = _check_sample(sample)
+    inputs_checked()
     full, ablated = lm.next_token_probs(text), lm.next_token_probs(text, ablate_heads=pairs)
     order = np.argsort(-np.maximum(full, ablated), kind="stable")[:ABLATE_TOKENS]
     names = ", ".join(head_label(*p) for p in pairs)
@@ -277,6 +280,7 @@ def find_heads(model_name, sample, language="en"):
     """
     lm = _model(model_name)
     sample = _check_sample(sample)
+    inputs_checked()
     base, effects = lm.head_effects(sample)
     names = [head_label(l, h) for l, h, _ in effects]
     changes = [round(e, 4) for _, _, e in effects]
@@ -408,12 +412,13 @@ def build(transformers, demo):
     inputs = [text, model, layer, head, position, language]
     once = dict(concurrency_limit=4, concurrency_id="score", show_progress_on=[note])  # one message, not thirteen
     lens = dict(fn=logit_lens, inputs=[text, model, gr.State(LENS_TOP_K), language], outputs=[lens_grid, lens_table],
-                concurrency_limit=4, concurrency_id="score", show_progress_on=[lens_grid])
-    button.click(inspect, inputs, outputs, api_name="inspect", **once).success(
+                concurrency_limit=4, concurrency_id="score", show_progress_on=[lens_grid], validator=logit_lens.validator)
+    button.click(inspect, inputs, outputs, api_name="inspect", validator=inspect.validator, **once).success(
         api_name="logit_lens", **lens)
-    text.submit(inspect, inputs, outputs, api_visibility="private", **once).success(api_visibility="private", **lens)
+    text.submit(inspect, inputs, outputs, api_visibility="private", validator=inspect.validator, **once).success(api_visibility="private", **lens)
     for control in (layer, head, position):  # dragging, clicking or typing a number and pressing Enter
-        control.input(inspect, inputs, outputs, api_visibility="private", trigger_mode="always_last", **once)
+        control.input(inspect, inputs, outputs, api_visibility="private", trigger_mode="always_last",
+                      validator=inspect.validator, **once)
     setup = dict(fn=controls, inputs=[model, language], outputs=[layer, head, heads, sample],
                  api_visibility="private", show_progress_on=[note])
     model.change(**setup).success(inspect, inputs, outputs, api_visibility="private", **once).success(
@@ -421,10 +426,10 @@ def build(transformers, demo):
     demo.load(**setup).success(inspect, inputs, outputs, api_visibility="private", **once).success(
         api_visibility="private", **lens)  # a worked example on load
     ablate_button.click(ablate, [text, model, heads, sample, language], [ablate_chart, ablate_summary],
-                        api_name="ablate",
+                        api_name="ablate", validator=ablate.validator,
                         concurrency_limit=4, concurrency_id="score", show_progress_on=[ablate_summary])
     find_button.click(find_heads, [model, sample, language], [effects_chart, effects_table],
-                      api_name="head_effects",
+                      api_name="head_effects", validator=find_heads.validator,
                       concurrency_limit=2, concurrency_id="score", show_progress_on=[effects_table])
     export.click(export_view, inputs, download, api_name="export_inside",
                  concurrency_limit=2, concurrency_id="score", show_progress_on=[download])

@@ -6,11 +6,11 @@ import gradio as gr
 from lmdemo.data.poems import MAX_TITLE_CHARS
 from lmdemo.tasks.pipeline import pipeline
 from lmdemo.data.poem_form import FORMS
-from lmdemo_app.checks import check_choice, check_seed, check_text, user_errors
-from lmdemo_app.fields import number, slider
+from lmdemo_app.checks import check_choice, check_seed, check_text, inputs_checked, user_errors
+from lmdemo_app.fields import named, number, slider
 from lmdemo_app.i18n import SCRIPT_CHOICES, choices, language_input, t
 from lmdemo_app.i18n import text as text_of
-from lmdemo_app.shared_models import get_model, task_models
+from lmdemo_app.shared_models import check_model_name, get_model, task_models
 
 SAMPLE_TITLES = ("春夜喜雨", "登高", "静夜思", "送友人", "秋思")
 
@@ -32,9 +32,11 @@ def write_poem(title, form, temperature, seed, constrained, script, model_name, 
     title = check_text(title, "title", MAX_TITLE_CHARS)
     form = check_choice(form, "form", list(FORMS))
     script = check_choice(script or "", "script", [value for value, _ in SCRIPT_CHOICES]) or None
-    model = get_model(model_name, "poem")
-    result = pipeline("poem", model=model)(title, form=form, temperature=temperature, seed=check_seed(seed),
-                                           constrained=bool(constrained), script=script)
+    seed = check_seed(seed)
+    model_name = check_model_name(model_name, "poem")
+    inputs_checked()
+    result = pipeline("poem", model=get_model(model_name, "poem"))(
+        title, form=form, temperature=temperature, seed=seed, constrained=bool(constrained), script=script)
     note = text_of("poem_form_kept" if result["form_ok"] else "poem_form_broken", form=form,
                    lines=len(result["lines"]))
     return "\n".join(result["lines"]), note
@@ -49,14 +51,14 @@ def build():
     with gr.Row():
         with gr.Column():
             title = gr.Textbox(label=t("poem_title"), value=SAMPLE_TITLES[0], lines=1, elem_id="poem-title")
-            form = gr.Radio([(name, name) for name in FORMS], value="七言絕句", label=t("poem_form"),
-                            elem_id="poem-form")
+            form = named(gr.Radio([(name, name) for name in FORMS], value="七言絕句", label=t("poem_form"),
+                                  elem_id="poem-form"), "form")
             with gr.Row():
                 temperature = slider(0.1, 2.0, value=0.8, step=0.05, label=t("temperature"), name="temperature")
                 seed = number(value=0, precision=0, label=t("seed"), name="seed", elem_id="poem-seed")
             constrained = gr.Checkbox(value=True, label=t("poem_constrained"), info=t("poem_constrained_info"))
-            script = gr.Radio(choices(SCRIPT_CHOICES), value="", label=t("script"))
-            model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
+            script = named(gr.Radio(choices(SCRIPT_CHOICES), value="", label=t("script")), "script")
+            model = named(gr.Dropdown(names, value=names[0] if names else None, label=t("model")), "model_name")
             button = gr.Button(t("poem_write"), variant="primary", elem_id="poem-button")
             gr.Examples([[name] for name in SAMPLE_TITLES], inputs=[title], label=t("examples"))
         with gr.Column():
@@ -64,4 +66,5 @@ def build():
             note = gr.Markdown(label=t("out_note"), elem_id="poem-note")
     language = language_input()
     button.click(write_poem, [title, form, temperature, seed, constrained, script, model, language], [out, note],
-                 api_name="poem", show_progress_on=[out], concurrency_limit=2, concurrency_id="tasks")
+                 api_name="poem", show_progress_on=[out], concurrency_limit=2, concurrency_id="tasks",
+                 validator=write_poem.validator)

@@ -4,7 +4,8 @@ import gradio as gr
 import pandas as pd
 
 from evals.privacy import ENTITY_TYPES, OPERATORS, analyze, count_by_type, sanitize
-from lmdemo_app.checks import UserError, check_choice, check_text, user_errors
+from lmdemo_app.checks import UserError, check_choice, check_text, inputs_checked, user_errors
+from lmdemo_app.fields import named
 from lmdemo_app.i18n import choices, language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the pasted text here
 
@@ -40,7 +41,8 @@ def find_pii(text, operator, types, language="en"):
     text = check_text(text, "text")
     check_choice(operator, "operator", OPERATORS)
     if not types:
-        raise UserError(text_of("err_no_types"))
+        raise UserError(text_of("err_no_types"), field="types")
+    inputs_checked()
     findings = analyze(text, types=list(types))
     # no salt given: a random one per request, so a pseudonym cannot be matched to a guessed name
     clean, _ = sanitize(text, operator=operator, types=list(types))
@@ -56,10 +58,10 @@ def build():
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(label=t("text"), value=SAMPLE, lines=6, elem_id="pii-text")
-            operator = gr.Radio(choices([(o, "operator_" + o) for o in OPERATORS]), value="placeholder",
-                                label=t("operator"), elem_id="pii-operator")
+            operator = named(gr.Radio(choices([(o, "operator_" + o) for o in OPERATORS]), value="placeholder",
+                                      label=t("operator"), elem_id="pii-operator"), "operator")
             with gr.Accordion(t("types"), open=False):
-                types = gr.CheckboxGroup(list(ENTITY_TYPES), value=list(ENTITY_TYPES), label=t("types"))
+                types = named(gr.CheckboxGroup(list(ENTITY_TYPES), value=list(ENTITY_TYPES), label=t("types")), "types")
             button = gr.Button(t("sanitize"), variant="primary", elem_id="pii-button")
             gr.Examples([[SAMPLE], ["Dear Ms. Müller, your IBAN DE89 3704 0044 0532 0130 00 was updated."],
                          ["王小明给刘洋发了邮件：liuyang@example.com"]], inputs=[text], label=t("examples"))
@@ -70,4 +72,4 @@ def build():
     language = language_input()
     button.click(find_pii, [text, operator, types, language], [found, clean, counts], api_name="privacy",
                  show_progress_on=[found],
-                 concurrency_limit=4, concurrency_id="privacy")
+                 concurrency_limit=4, concurrency_id="privacy", validator=find_pii.validator)

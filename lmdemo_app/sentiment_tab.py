@@ -5,10 +5,10 @@ import gradio as gr
 import pandas as pd
 
 from lmdemo.tasks.pipeline import pipeline
-from lmdemo_app.checks import check_lines, user_errors
+from lmdemo_app.checks import check_lines, inputs_checked, user_errors
 from lmdemo_app.i18n import language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
-from lmdemo_app.shared_models import UNSEEN_LIMIT, get_model, task_models
+from lmdemo_app.shared_models import UNSEEN_LIMIT, check_model_name, get_model, task_models
 
 MAX_LINES = 100
 SAMPLE = ("a gorgeous , witty , seductive movie .\nthe plot is nothing but boilerplate clichés .\n"
@@ -26,6 +26,8 @@ def classify(text, model_name, language="en"):
         language: ``en`` or ``zh``: the language of headers, titles and messages.
     """
     lines = check_lines(text, "text", MAX_LINES)
+    model_name = check_model_name(model_name, "sentiment")
+    inputs_checked()
     model = get_model(model_name, "sentiment")
     results = pipeline("sentiment", model=model)(lines)
     unseen = [model.tokenizer.unknown_share(line) for line in lines]
@@ -62,5 +64,4 @@ def build():
                                  column_widths=["32%", "11%", "10%", "11%", "11%", "11%", "14%"])
     language = language_input()
     button.click(classify, [text, model, language], [first, table], api_name="sentiment", show_progress_on=[table],
-                 concurrency_limit=2,
-                 concurrency_id="tasks")
+                 concurrency_limit=2, concurrency_id="tasks", validator=classify.validator)

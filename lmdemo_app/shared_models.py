@@ -16,6 +16,7 @@ import threading
 import gradio as gr
 
 import lmdemo
+from lmdemo_app.checks import UserError, check_choice, inputs_checked, rehearsing
 from lmdemo_app.i18n import current_language, text
 from lmdemo.registry import LM_TASKS, TASKS, config_task, model_path
 from lmdemo.storage.checkpoint import read_checkpoint_config
@@ -69,19 +70,21 @@ def transformer_names():
     return [n for n in model_names() if model_kind(n) == "transformer"]
 
 
-def check_model_name(name, task="lm", kinds=None):
+def check_model_name(name, task="lm", kinds=None, field="model_name"):
     """``name`` if it is a shipped model present now that does ``task`` (and, with ``kinds``, is of one of
-    them), or a Hub id of such a model (loaded now if it is not yet); ValueError naming the choices otherwise."""
+    them), or a Hub id of such a model (loaded now if it is not yet, except in a rehearsal: loading is the
+    call's work); an error naming ``field`` and the choices otherwise."""
     if is_hub_id(name):
+        if rehearsing():
+            return name
         model = hub_model(name, notify=lambda message: gr.Info(message, duration=30))
         if model.task != task or (kinds is not None and model.kind not in kinds):
-            wanted = f"a {task} model" + (f" of kind {' or '.join(kinds)}" if kinds else "")
-            raise ValueError(f"{name} is a {model.task} model ({model.kind}); here it takes {wanted}")
+            wanted = text("wanted_kinds" if kinds else "wanted_task", task=task, kinds=" or ".join(kinds or ()))
+            raise UserError(text("err_hub_wrong_task", name=name, task=model.task, kind=model.kind, wanted=wanted),
+                            field=field)
         return name
     names = [n for n in task_models(task) if n not in EXTRACTIVE and (kinds is None or model_kind(n) in kinds)]
-    if name not in names:
-        raise ValueError(f"model must be one of {names}, received model={name!r}")
-    return name
+    return check_choice(name, field, names)
 
 
 @functools.lru_cache(maxsize=None)
@@ -94,6 +97,8 @@ def get_model(name, task="lm", kinds=None):
     use; one load even when requests arrive together."""
     check_model_name(name, task, kinds)
     if is_hub_id(name):
+        if rehearsing() and name not in _hub:
+            inputs_checked()  # a rehearsal does not download: the call checks what depends on the model
         return hub_model(name)
     with _lock:
         return _load(name)
@@ -116,14 +121,12 @@ def hub_model(name, notify=None):
         config = hub_config(name)
         kind = config.get("model_type") if isinstance(config, dict) else None
         if kind not in SUPPORTED:
-            raise ValueError(f"{name} is a {kind!r} model; this app reads {', '.join(SUPPORTED)} models from the Hub")
+            raise UserError(text("err_hub_kind", name=name, kind=repr(kind), supported=", ".join(SUPPORTED)))
         size = estimate_params(config)
         if size > MAX_HUB_PARAMS:
-            raise ValueError(f"{name} has about {size:,} weights; this app loads Hub models of at most "
-                             f"{MAX_HUB_PARAMS:,} ($LMDEMO_APP_MAX_HUB_PARAMS)")
+            raise UserError(text("err_hub_size", name=name, size=size, limit=MAX_HUB_PARAMS))
         if notify is not None:
-            notify(f"{name}: downloading about {4 * size / 1e6:,.0f} MB and building it; the first time this "
-                   f"takes a minute or more")
+            notify(text("hub_downloading", name=name, megabytes=4 * size / 1e6))
         model = lmdemo.load_model(name)
         _hub[name] = model
         while len(_hub) > HUB_MODELS_KEPT:

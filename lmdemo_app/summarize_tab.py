@@ -4,8 +4,8 @@ import gradio as gr
 
 from lmdemo.tasks.pipeline import EXTRACTIVE, pipeline
 from lmdemo_app import cross_attention
-from lmdemo_app.checks import UserError, check_choice, check_int, check_text, user_errors
-from lmdemo_app.fields import slider
+from lmdemo_app.checks import UserError, check_choice, check_int, check_text, inputs_checked, user_errors
+from lmdemo_app.fields import named, slider
 from lmdemo_app.i18n import language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
 from lmdemo_app.shared_models import UNSEEN_LIMIT, checkpoint_config, get_model, task_models
@@ -36,6 +36,7 @@ def summarize(text, method, num_beams, language="en"):
     text = check_text(text, "text")
     check_choice(method, "method", methods())
     num_beams = check_int(num_beams, "num_beams", 1, 8)
+    inputs_checked()
     unseen = 0.0
     if method in EXTRACTIVE:
         result = pipeline("summarization", model=method)(text)
@@ -72,7 +73,7 @@ def build():
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(label=t("dialogue"), value=SAMPLE, lines=10, elem_id="sum-text")
-            method = gr.Radio(choices, value=choices[0], label=t("method"), elem_id="sum-method")
+            method = named(gr.Radio(choices, value=choices[0], label=t("method"), elem_id="sum-method"), "method")
             beams = slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"), name="num_beams",
                            visible=choices[0] not in EXTRACTIVE, elem_id="sum-beams")
             button = gr.Button(t("summarize"), variant="primary", elem_id="sum-button")
@@ -86,8 +87,8 @@ def build():
     method.change(lambda m: gr.update(visible=m not in EXTRACTIVE), method, beams, api_visibility="private",
                   show_progress="hidden")  # lead-3 and TextRank do not search
     event = button.click(summarize, [text, method, beams, language], [out, note], api_name="summarize",
-                         show_progress_on=[out], concurrency_limit=2,
-                         concurrency_id="tasks")
+                         show_progress_on=[out], concurrency_limit=2, concurrency_id="tasks",
+                         validator=summarize.validator)
     abstractive = [m for m in choices if m not in EXTRACTIVE]
     if not abstractive:
         return
@@ -96,8 +97,8 @@ def build():
     with gr.Row():
         layer = slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
                        label=t("layer"), elem_id="sum-layer", name="layer")
-        head = gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
-                        label=t("head"), elem_id="sum-head")
+        head = named(gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
+                              label=t("head"), elem_id="sum-head"), "head")
     with gr.Row():
         cross = gr.Plot(label=t("out_cross_attention"), show_label=False, elem_id="sum-attention")
         copy = gr.Plot(label=t("out_copy_attention"), show_label=False, elem_id="sum-copy")

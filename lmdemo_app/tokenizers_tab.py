@@ -8,8 +8,8 @@ import pandas as pd
 import lmdemo
 from lmdemo.registry import load_model_tokenizer
 from lmdemo.tokenizers import WordTokenizer
-from lmdemo_app.checks import check_int, check_text, user_errors
-from lmdemo_app.fields import slider
+from lmdemo_app.checks import check_int, check_text, inputs_checked, user_errors
+from lmdemo_app.fields import named, slider
 from lmdemo_app.i18n import language_input, t, use_language
 from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
 from lmdemo_app.shared_models import check_model_name
@@ -91,6 +91,9 @@ def tokenize(text, bpe_vocab_size, model_name, language="en"):
     """
     text = check_text(text, "text")
     bpe_vocab_size = check_int(bpe_vocab_size, "bpe_vocab_size", BPE_MIN, BPE_MAX)
+    if model_name:
+        check_model_name(model_name)
+    inputs_checked()
     trained = text_of("trained_here")
     trained_bpe = lmdemo.BPETokenizer.train(text, vocab_size=bpe_vocab_size)
     tokenizers = [(f"char ({trained})", lmdemo.CharTokenizer.train(text)),
@@ -127,8 +130,8 @@ def build(models, demo):
         text = gr.Textbox(label=t("text"), value=SAMPLE, lines=4, scale=3, elem_id="tok-text")
         with gr.Column(scale=1):
             vocab = slider(BPE_MIN, BPE_MAX, value=300, step=1, label=t("bpe_vocab"), name="bpe_vocab_size")
-            model = gr.Dropdown(models, value=models[0] if models else None, label=t("shipped_tokenizer"),
-                                elem_id="tok-model")
+            model = named(gr.Dropdown(models, value=models[0] if models else None, label=t("shipped_tokenizer"),
+                                      elem_id="tok-model"), "model_name")
             button = gr.Button(t("tokenize"), variant="primary", elem_id="tok-button")
     first = models[0] if models else None
     examples = [[SAMPLE, first], ["The tokenizer's job: split text into pieces a model can count.", first],
@@ -145,5 +148,5 @@ def build(models, demo):
     for event in (model.change, demo.load):
         event(shipped_label, [model, language], shipped, api_visibility="private", show_progress="hidden")
     button.click(tokenize, [text, vocab, model, language], [char, bpe, word, shipped, counts], api_name="tokenize",
-                 show_progress_on=[counts],
-                 concurrency_limit=4, concurrency_id="score")
+                 show_progress_on=[counts], concurrency_limit=4, concurrency_id="score",
+                 validator=tokenize.validator)

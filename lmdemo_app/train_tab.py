@@ -27,10 +27,11 @@ from lmdemo_app.checks import (
     check_seed,
     check_text,
     check_upload,
+    inputs_checked,
     user_errors,
     UserError,
 )
-from lmdemo_app.fields import number, slider
+from lmdemo_app.fields import named, number, slider
 from lmdemo_app.generate_tab import SAMPLERS, sampler_settings
 from lmdemo_app.i18n import choices, language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the training text here
@@ -60,17 +61,19 @@ SAMPLE = ("生存还是毁灭，这是一个值得考虑的问题。\n" * 5
 
 
 def training_text(text, upload):
-    """The pasted text, or the uploaded .txt file's text, within the caps."""
+    """The pasted text, or the uploaded .txt file's text, within the caps (an error names the field it came from)."""
+    field = "text"
     if upload:
-        path = check_upload(upload, "training file", (".txt",), max_bytes=4 * MAX_TRAIN_CHARS)
+        field = "upload"
+        path = check_upload(upload, field, (".txt",), max_bytes=4 * MAX_TRAIN_CHARS)
         try:
             with open(path, encoding="utf-8") as f:
                 text = f.read()
         except UnicodeDecodeError as e:
-            raise UserError(text_of("err_not_utf8", name="training file", offset=e.start)) from None
-    text = check_text(text, "training text", max_chars=MAX_TRAIN_CHARS)
+            raise UserError(text_of("err_not_utf8", name=field, offset=e.start), field=field) from None
+    text = check_text(text, field, max_chars=MAX_TRAIN_CHARS)
     if len(text) < MIN_TRAIN_CHARS:
-        raise UserError(text_of("err_too_short", name="training text", count=len(text), least=MIN_TRAIN_CHARS))
+        raise UserError(text_of("err_too_short", name=field, count=len(text), least=MIN_TRAIN_CHARS), field=field)
     return text
 
 
@@ -99,9 +102,10 @@ def train(text, upload, model_type, steps, max_seconds, state, start_from=NEW_MO
     if start_from == NEW_MODEL:
         kind, arguments, rate, batch = model_type, {**MODEL_TYPES[model_type], "tokenizer": "char"}, 3e-3, 16
     else:
-        check_model_name(start_from, kinds=("transformer",))  # a Hub model is checked and fetched here
+        check_model_name(start_from, kinds=("transformer",), field="start_from")  # a Hub model is fetched here
         kind, rate, batch = f"{start_from} (fine-tuned)", FINE_TUNE["learning_rate"], FINE_TUNE["batch_size"]
         arguments = dict(model="transformer", init_from=start_from, window=FINE_TUNE["window"])
+    inputs_checked()
     config = TrainConfig(steps=steps, batch_size=batch, warmup_steps=steps // 10, max_minutes=max_seconds / 60,
                          eval_interval=max(1, steps // EVAL_POINTS), eval_tokens=20_000, learning_rate=rate)
     if not TRAINING.acquire(timeout=MAX_TRAIN_SECONDS):
@@ -165,9 +169,11 @@ def generate_trained(prompt, max_new_tokens, seed, state, sampler="top_k", tempe
     prompt = check_text(prompt, "prompt", allow_empty=True)
     max_new_tokens = check_int(max_new_tokens, "max_new_tokens", 1, MAX_NEW_TOKENS)
     check_choice(sampler, "sampler", [s for s in SAMPLERS if s != "beam"])
+    seed = check_seed(seed)
+    inputs_checked()
     out = ""
     for piece in state.stream(prompt, max_new_tokens=max_new_tokens, sampler=sampler, top_k=int(top_k),
-                              temperature=float(temperature), top_p=float(top_p), seed=check_seed(seed)):
+                              temperature=float(temperature), top_p=float(top_p), seed=seed):
         out += piece
         yield out
 
@@ -180,9 +186,9 @@ def build():
         with gr.Column():
             text = gr.Textbox(label=t("train_text"), value=SAMPLE, lines=8,
                               elem_id="train-text")
-            upload = gr.File(label=t("train_file"), file_types=[".txt"], type="filepath")
-            model_type = gr.Radio(choices([(m, "model_type_" + m) for m in MODEL_TYPES]), value="transformer",
-                                  label=t("model_type"), elem_id="train-model")
+            upload = named(gr.File(label=t("train_file"), file_types=[".txt"], type="filepath"), "upload")
+            model_type = named(gr.Radio(choices([(m, "model_type_" + m) for m in MODEL_TYPES]), value="transformer",
+                                        label=t("model_type"), elem_id="train-model"), "model_type")
             start_from = gr.Dropdown([(t("new_model"), NEW_MODEL)] + [(n, n) for n in transformer_names()],
                                      value=NEW_MODEL, label=t("start_from"),
                                      info=t("start_from_info"), allow_custom_value=True, elem_id="train-start")
@@ -205,7 +211,7 @@ def build():
     language = language_input()
     button.click(train, [text, upload, model_type, steps, seconds, trained, start_from, language],
                  [status, chart, trained], api_name="train", show_progress_on=[status],
-                 concurrency_limit=1, concurrency_id="train")
+                 concurrency_limit=1, concurrency_id="train", validator=train.validator)
     generate.click(generate_trained, [prompt, max_new, seed, trained, sampler, temperature, top_k, top_p, language],
-                   output, api_name="train_generate", concurrency_limit=4,
-                   concurrency_id="generate")
+                   output, api_name="train_generate", concurrency_limit=4, concurrency_id="generate",
+                   validator=generate_trained.validator)

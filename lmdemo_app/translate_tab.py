@@ -5,11 +5,11 @@ import gradio as gr
 
 from lmdemo.tasks.pipeline import pipeline
 from lmdemo_app import cross_attention
-from lmdemo_app.checks import UserError, check_choice, check_int, check_lines, user_errors
-from lmdemo_app.fields import slider
+from lmdemo_app.checks import UserError, check_choice, check_int, check_lines, inputs_checked, user_errors
+from lmdemo_app.fields import named, slider
 from lmdemo_app.i18n import SCRIPT_CHOICES, choices, language_input, t
 from lmdemo_app.i18n import text as text_of  # ``text`` is the visitor's text here
-from lmdemo_app.shared_models import UNSEEN_LIMIT, checkpoint_config, get_model, task_models
+from lmdemo_app.shared_models import UNSEEN_LIMIT, check_model_name, checkpoint_config, get_model, task_models
 
 MAX_LINES = 32  # sentences per request, one per line
 SAMPLE = "Where is the train station?\nI would like a cup of coffee, please.\nThey have been friends for years."
@@ -30,6 +30,8 @@ def translate(text, model_name, num_beams, script="", language="en"):
     lines = check_lines(text, "text", MAX_LINES)
     num_beams = check_int(num_beams, "num_beams", 1, 8)
     script = check_choice(script or "", "script", [value for value, _ in SCRIPT_CHOICES]) or None
+    model_name = check_model_name(model_name, "translation")
+    inputs_checked()
     model = get_model(model_name, "translation")
     results = pipeline("translation", model=model)(lines, num_beams=num_beams, script=script)
     cut = [i + 1 for i, r in enumerate(results) if r["truncated"]]
@@ -47,9 +49,11 @@ def attention(text, translation, model_name, line, layer, head, language="en"):
     outputs = [row for row in str(translation or "").split("\n")]
     line = check_int(line, "line", 1, MAX_LINES)
     if line > len(lines):
-        raise UserError(text_of("err_line_past_end", line=line, count=len(lines)))
+        raise UserError(text_of("err_line_past_end", line=line, count=len(lines)), field="line")
     if line > len(outputs) or not outputs[line - 1].strip():
-        raise UserError(text_of("err_no_translation", line=line))
+        raise UserError(text_of("err_no_translation", line=line), field="line")
+    model_name = check_model_name(model_name, "translation")
+    inputs_checked()
     model = get_model(model_name, "translation")
     return cross_attention.attention_figures(model, lines[line - 1], outputs[line - 1], layer, head)[0]
 
@@ -63,9 +67,9 @@ def build():
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(label=t("english"), value=SAMPLE, lines=5, elem_id="tr-text")
-            model = gr.Dropdown(names, value=names[0] if names else None, label=t("model"))
+            model = named(gr.Dropdown(names, value=names[0] if names else None, label=t("model")), "model_name")
             beams = slider(1, 8, value=4, step=1, label=t("num_beams"), info=t("beams_info"), name="num_beams")
-            script = gr.Radio(choices(SCRIPT_CHOICES), value="", label=t("script"), elem_id="tr-script")
+            script = named(gr.Radio(choices(SCRIPT_CHOICES), value="", label=t("script"), elem_id="tr-script"), "script")
             button = gr.Button(t("translate"), variant="primary", elem_id="tr-button")
             examples = [[SAMPLE, names[0] if names else None],
                         ["The weather is nice today.\nI lost my keys yesterday.", names[0] if names else None]]
@@ -79,8 +83,8 @@ def build():
             note = gr.Markdown(label=t("out_note"))
     language = language_input()
     event = button.click(translate, [text, model, beams, script, language], [out, note], api_name="translate",
-                         show_progress_on=[out], concurrency_limit=2,
-                         concurrency_id="tasks")
+                         show_progress_on=[out], concurrency_limit=2, concurrency_id="tasks",
+                         validator=translate.validator)
     if not names:
         return
     gr.Markdown(t("cross_attention_help"))
@@ -89,11 +93,11 @@ def build():
         line = slider(1, MAX_LINES, value=1, step=1, label=t("line"), elem_id="tr-line", name="line")
         layer = slider(1, max(2, config["decoder_layers"]), value=config["decoder_layers"], step=1,
                        label=t("layer"), elem_id="tr-layer", name="layer")
-        head = gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
-                        label=t("head"), elem_id="tr-head")
+        head = named(gr.Radio(cross_attention.head_radio_choices(config["num_heads"]), value=cross_attention.MEAN,
+                              label=t("head"), elem_id="tr-head"), "head")
     heatmap = gr.Plot(label=t("out_cross_attention"), show_label=False, elem_id="tr-attention")
     view = dict(fn=attention, inputs=[text, out, model, line, layer, head, language], outputs=heatmap,
-                concurrency_limit=2, concurrency_id="tasks")
+                concurrency_limit=2, concurrency_id="tasks", validator=attention.validator)
     event.success(api_name="cross_attention", **view)
     for control in (line, layer, head):
         control.input(api_visibility="private", trigger_mode="always_last", **view)

@@ -7,6 +7,7 @@ and with invalid input (checked for the message the visitor sees). The helper fu
 
 import json
 import os
+import urllib.error
 import urllib.request
 
 import numpy as np
@@ -40,9 +41,18 @@ def lm():
 
 
 def app_error(match):
+    """The call ran and failed: the page shows ``match`` as a toast."""
     from gradio_client.exceptions import AppError
 
     return pytest.raises(AppError, match=match)
+
+
+def field_error(field, match):
+    """The call was refused before it ran (the event's validator): the page shows ``match`` under the input
+    ``field`` (a handler's parameter) and the outputs keep their last result."""
+    from gradio_client.exceptions import ValidationError
+
+    return pytest.raises(ValidationError, match=rf"\n- {field}: {match}")
 
 
 def plot_data(plot):
@@ -95,11 +105,11 @@ def test_generate_endpoint_continues_chinese_prompt(client, lm):
 
 
 def test_generate_endpoint_reports_bad_input(client):
-    with app_error(r"max_new_tokens must be in \[1, 1000\], received max_new_tokens=0"):  # the slider's check
+    with field_error("max_new_tokens", r"max_new_tokens must be in \[1, 1000\], received max_new_tokens=0"):  # the slider's check
         client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
-    with app_error("prompt has 20,000 characters"):
+    with field_error("prompt", "prompt has 20,000 characters"):
         client.predict("a" * 20_000, MODEL, "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
-    with app_error(r"model must be one of \[.*\], received model='no-such-model'"):  # Hub ids may be typed in
+    with field_error("model_name", r"model_name must be one of \[.*\], received model_name='no-such-model'"):  # Hub ids may be typed in
         client.predict("ROMEO:", "no-such-model", "greedy", 5, 1.0, 10, 0.9, 4, 0, api_name="/generate")
 
 
@@ -124,9 +134,9 @@ def test_next_token_chart_shows_what_the_sampler_cuts_off(client, lm):
     assert sum(x > 0 for x in drawn["x"]) == 3 and sum(x > 0 for x in cut["x"]) == 12
     title = json.loads(figure["plot"])["layout"]["title"]["text"]
     assert title == f"top-k: keeps 3 of 66 tokens,<br>{r['kept_mass']:.3f} of the probability after temperature 1.5"
-    with app_error(r"top_p must be in \[0.01, 1\], received top_p=0"):  # the slider's own check, naming it
+    with field_error("top_p", r"top_p must be in \[0.01, 1\], received top_p=0"):  # the slider's own check, naming it
         client.predict("ROMEO:", MODEL, "top_p", 1.0, 20, 0.0, api_name="/next_token")
-    with app_error("'nucleus' .* is not in the list of choices"):  # the radio's own check
+    with field_error("sampler", r"sampler must be one of \[.*\], received sampler='nucleus'"):  # the radio's own check
         client.predict("ROMEO:", MODEL, "nucleus", 1.0, 20, 0.5, api_name="/next_token")
 
 
@@ -144,7 +154,7 @@ def test_sampling_steps_show_each_pick_and_the_beams(client, lm):
     assert beams["headers"] == ["step", "beam 1", "beam 2", "beam 3"] and len(beams["data"]) == 6
     best = lm.generate("ROMEO:", 6, sampler="beam", num_beams=3)
     assert beams["data"][-1][1].startswith(show_token(best) + "  (")
-    with app_error(r"steps must be in \[1, 60\], received steps=61"):  # the slider's own check, naming it
+    with field_error("steps", r"steps must be in \[1, 60\], received steps=61"):  # the slider's own check, naming it
         client.predict("ROMEO:", MODEL, "greedy", 61, 1.0, 20, 0.9, 3, 0, api_name="/sampling_steps")
 
 
@@ -220,11 +230,11 @@ def test_inspect_reads_chinese_as_unknown_characters(client, lm):
 
 
 def test_inspect_reports_bad_input(client):
-    with app_error("text is empty"):
+    with field_error("text", "text is empty"):
         client.predict("  ", MODEL, 1, 1, 31, api_name="/inspect")
-    with app_error(r"layer must be in \[1, 4\], received layer=5"):  # Gradio's slider check
+    with field_error("layer", r"layer must be in \[1, 4\], received layer=5"):  # Gradio's slider check
         client.predict("To be", MODEL, 5, 1, 31, api_name="/inspect")
-    with app_error(r"model must be one of \[[^]]*'ptb-transformer'[^]]*\], received model='ptb-lstm'"):
+    with field_error("model_name", r"model_name must be one of \[[^]]*'ptb-transformer'[^]]*\], received model_name='ptb-lstm'"):
         client.predict("To be", "ptb-lstm", 1, 1, 31, api_name="/inspect")
 
 
@@ -241,7 +251,7 @@ def test_logit_lens_grid_holds_each_layers_top_token(client, lm):
     last = table["data"][-1]
     assert last[:2] == ["block 4", "12:t"]
     assert last[2:] == [f"{show_token(tok)} {p:.3f}" for tok, p in lens[-1][-1]]
-    with app_error("text is empty"):
+    with field_error("text", "text is empty"):
         client.predict("", MODEL, api_name="/logit_lens")
 
 
@@ -257,9 +267,9 @@ def test_ablate_compares_the_next_token_with_and_without_the_heads(client, lm):
     bits = [-lm.log_probs(sample, ablate_heads=h).sum() / len(sample) / np.log(2) for h in ([], [(0, 2), (1, 0)])]
     assert summary.startswith(f"**Switched off: L1 H3, L2 H1.** Bits per character on the sample text: "
                               f"{bits[0]:.4f} → {bits[1]:.4f} ({bits[1] - bits[0]:+.4f}).")
-    with app_error("heads is empty: tick at least one head"):
+    with field_error("heads", "heads is empty: tick at least one head"):
         client.predict("To be", MODEL, [], sample, api_name="/ablate")
-    with app_error(r"heads must be labels such as 'L1 H2' \(layers 1…4, heads 1…4\), received 'L9 H1'"):
+    with field_error("heads", r"heads must be labels such as 'L1 H2' \(layers 1…4, heads 1…4\), received 'L9 H1'"):
         client.predict("To be", MODEL, ["L9 H1"], sample, api_name="/ablate")
 
 
@@ -270,7 +280,7 @@ def test_head_effects_rank_every_head(client, lm):
     assert [row[0] for row in table["data"]] == [f"L{l + 1} H{h + 1}" for l, h, _ in effects]
     np.testing.assert_allclose([row[1] for row in table["data"]], [round(e, 4) for _, _, e in effects], atol=1e-4)
     assert f"all heads: {base:.4f} bits per character" in json.loads(chart["plot"])["layout"]["title"]["text"]
-    with app_error("sample is empty"):
+    with field_error("sample", "sample is empty"):
         client.predict(MODEL, " ", api_name="/head_effects")
 
 
@@ -292,9 +302,9 @@ def test_tokenize_splits_english_and_chinese(client, lm):
 
 
 def test_tokenize_reports_bad_input(client):
-    with app_error("text is empty"):
+    with field_error("text", "text is empty"):
         client.predict("", 300, MODEL, api_name="/tokenize")
-    with app_error(r"bpe_vocab_size must be in \[257, 2000\], received bpe_vocab_size=100"):
+    with field_error("bpe_vocab_size", r"bpe_vocab_size must be in \[257, 2000\], received bpe_vocab_size=100"):
         client.predict("abc", 100, MODEL, api_name="/tokenize")
 
 
@@ -315,9 +325,9 @@ def test_compare_scores_like_the_perplexity_metric(client, lm):
 
 
 def test_compare_reports_bad_input(client):
-    with app_error("models is empty"):
+    with field_error("model_names", "models is empty"):
         client.predict("some text", [], "ROMEO:", 20, 0, api_name="/compare")
-    with app_error("text is empty"):
+    with field_error("text", "text is empty"):
         client.predict("", [MODEL], "ROMEO:", 20, 0, api_name="/compare")
 
 
@@ -335,9 +345,9 @@ def test_privacy_highlights_and_replaces(client):
 
 
 def test_privacy_reports_bad_input(client):
-    with app_error("types is empty"):
+    with field_error("types", "types is empty"):
         client.predict("jane@example.com", "placeholder", [], api_name="/privacy")
-    with app_error("text is empty"):
+    with field_error("text", "text is empty"):
         client.predict("", "placeholder", ["EMAIL"], api_name="/privacy")
 
 
@@ -359,7 +369,7 @@ def test_translate_matches_the_pipeline(client):
     assert out == "\n".join(r["translation_text"] for r in expected) and note == ""
     out, note = client.predict("hello " * 300, "en-es-translation", 1, api_name="/translate")
     assert "Line(s) [1] were longer than the model reads" in note
-    with app_error("text is empty"):
+    with field_error("text", "text is empty"):
         client.predict(" \n ", "en-es-translation", 1, api_name="/translate")
     out, _ = client.predict(text, "en-es-translation", 2, api_name="/translate")
     heat = plot_data(client.predict(text, out, "en-es-translation", 2, 2, "3", api_name="/cross_attention"))[0]
@@ -368,9 +378,9 @@ def test_translate_matches_the_pipeline(client):
     mean = plot_data(client.predict(text, out, "en-es-translation", 1, 1, "mean", api_name="/cross_attention"))[0]
     np.testing.assert_allclose(mean["z"], model.attention("Where is the station?", out.split("\n")[0])
                                ["cross_attention"][0].mean(0), atol=1e-6)
-    with app_error("line is 3, and the text has 2 line"):
+    with field_error("line", "line is 3, and the text has 2 line"):
         client.predict(text, out, "en-es-translation", 3, 1, "mean", api_name="/cross_attention")
-    with app_error(r"num_beams must be in \[1, 8\], received num_beams=9"):  # the slider's own check
+    with field_error("num_beams", r"num_beams must be in \[1, 8\], received num_beams=9"):  # the slider's own check
         client.predict("hi", "en-es-translation", 9, api_name="/translate")
 
 
@@ -383,7 +393,7 @@ def test_translate_to_chinese_in_either_script(client):
     simplified, _ = client.predict(text, "en-zh-translation", 1, "simplified", api_name="/translate")
     traditional, _ = client.predict(text, "en-zh-translation", 1, "traditional", api_name="/translate")
     assert simplified == to_simplified(out) and traditional == to_traditional(out)
-    with app_error("'latin' .* is not in the list of choices"):  # the radio's own check
+    with field_error("script", r"script must be one of \['', 'simplified', 'traditional'\], received script='latin'"):  # the radio's own check
         client.predict(text, "en-zh-translation", 1, "latin", api_name="/translate")
 
 
@@ -396,11 +406,11 @@ def test_poem_keeps_the_form_and_refuses_bad_input(client):
     assert "A 七言絕句: 4 lines" in note
     simplified, _ = client.predict("春夜", "七言絕句", 0.8, 3, True, "simplified", "tang-poems-char", api_name="/poem")
     assert simplified == to_simplified(poem)
-    with app_error("title is empty"):
+    with field_error("title", "title is empty"):
         client.predict(" ", "七言絕句", 0.8, 3, True, "", "tang-poems-char", api_name="/poem")
-    with app_error("'六言' .* is not in the list of choices"):  # the radio's own check
+    with field_error("form", r"form must be one of \[.*\], received form='六言'"):  # the radio's own check
         client.predict("春夜", "六言", 0.8, 3, True, "", "tang-poems-char", api_name="/poem")
-    with app_error(r"title has 65 characters; the limit here is 64"):
+    with field_error("title", r"title has 65 characters; the limit here is 64"):
         client.predict("長" * 65, "七言絕句", 0.8, 3, True, "", "tang-poems-char", api_name="/poem")
 
 
@@ -408,7 +418,7 @@ def test_summarize_extractive_and_abstractive(client):
     dialogue = "Ann: lunch at noon?\nBob: sure\nAnn: great\nBob: see you"
     out, note = client.predict(dialogue, "lead-3", 1, api_name="/summarize")
     assert out == "Ann: lunch at noon?\nBob: sure\nAnn: great" and note == ""
-    with app_error("'nonsense' .* is not in the list of choices"):  # the radio's own check
+    with field_error("method", r"method must be one of \[.*\], received method='nonsense'"):  # the radio's own check
         client.predict(dialogue, "nonsense", 1, api_name="/summarize")
     model = needs("samsum-summarization")
     out, _ = client.predict(dialogue, "samsum-summarization", 1, api_name="/summarize")
@@ -432,7 +442,7 @@ def test_sentiment_matches_the_pipeline(client):
                                     "unknown to the model"]
         assert [row[-1] for row in table["data"]] == ["0%", "0%"]  # every word of both lines is in its vocabulary
         assert [row[4] for row in table["data"]] == [round(r["experts"]["ngrams"][r["label"]], 4) for r in expected]
-    with app_error(r"model must be one of \['sst2-sentiment'\], received model='nope'"):  # ids may be typed in
+    with field_error("model_name", r"model_name must be one of \['sst2-sentiment'\], received model_name='nope'"):  # ids may be typed in
         client.predict("fine", "nope", api_name="/sentiment")
 
 
@@ -483,9 +493,9 @@ def test_history_lists_charts_and_compares_recorded_runs(client, tmp_path):
     assert by_score["bleu"]["A"] == 100.0 and by_score["bleu"]["A − B"] > 0
     assert by_score["bleu"]["test"] == "paired bootstrap"
     assert differences["headers"] == ["row", "A", "B", "A − B"] and len(differences["data"]) == 4
-    with app_error("run_b: no run has id 99999"):
+    with field_error("run_b", "run_b: no run has id 99999"):
         client.predict(ids[0], 99999, api_name="/compare_runs")
-    with app_error("run_a must be a run id"):
+    with field_error("run_a", "run_a must be a run id"):
         client.predict(None, ids[1], api_name="/compare_runs")
 
 
@@ -501,7 +511,7 @@ def test_evaluate_runs_the_bias_probe_on_a_model_alone(client):
     assert len(rows["data"]) == 1 + 15 + 3 + 45 + 15 + 3  # every pair of groups of every dimension
     with open(files[2], encoding="utf-8") as f:
         assert json.load(f)["runs"][0]["bias"]["score_name"] == "P(positive)"
-    with app_error("model must be one of"):
+    with field_error("model_name", "model_name must be one of"):
         client.predict(None, None, "bias", "en-es-translation", ["bias"], "", "", "", "", 100, True, "",
                        api_name="/evaluate")
 
@@ -564,28 +574,30 @@ def test_evaluate_upload_is_sanitized_before_scoring(client, tmp_path):
 def test_evaluate_reports_bad_input(client, tmp_path):
     from gradio_client import handle_file
 
-    with app_error("no data: upload"):
+    with field_error("upload", "no data: upload"):
         client.predict(None, None, "lm", MODEL, ["perplexity"], "", "", "", "", 10, False, api_name="/evaluate")
-    with app_error(r"metrics \['bleu'\] do not fit task='lm'"):
+    with field_error("metrics", r"metrics \['bleu'\] do not fit task='lm'"):
         client.predict(None, SAMPLE, "lm", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
-    with app_error(r"model must be one of \['en-es-translation'[^]]*\] for task='translation' \(or name a "
-                   r"prediction_column"):
+    with field_error("model_name", r"model_name must be one of \['en-es-translation'[^]]*\] for task='translation' "
+                                   r"\(or name a prediction_column"):
         client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "", "", 10, False, api_name="/evaluate")
-    with app_error(r"missing column 'english' \(source_column='english'\)"):
+    with field_error("source_column", r"the file has no column 'english' \(source_column\); its columns are "
+                                      r"\['source', 'reference'\]"):
         client.predict(None, MODEL_SAMPLE, "translation", "en-es-translation", ["bleu"], "", "", "", "", 10, False,
                        "english", api_name="/evaluate")
-    with app_error("missing column 'guess'"):
+    with field_error("prediction_column", "the file has no column 'guess'"):
         client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "guess", "", 10, False,
                        api_name="/evaluate")
     bad = tmp_path / "data.xlsx"
     bad.write_bytes(b"PK")
-    with app_error("Invalid file type"):  # Gradio's own check of file_types
+    with field_error("upload", r"upload must be one of \['.csv', .*\], received 'data.xlsx'"):  # file_types
         client.predict(handle_file(str(bad)), None, "lm", MODEL, ["perplexity"], "", "", "", "", 10, False,
                        api_name="/evaluate")
 
 
 def test_personal_data_in_a_failing_request_stays_out_of_the_server_log(client, capfd):
-    with app_error(r"missing column '\[EMAIL\]'"):  # the harness redacts its own error messages too
+    # the visitor reads their own value under the field; the server's log never holds it
+    with field_error("prediction_column", r"the file has no column 'jane.doe@example.com'"):
         client.predict(None, SAMPLE, "translation", MODEL, ["bleu"], "", "", "jane.doe@example.com", "", 10, False,
                        api_name="/evaluate")
     out, err = capfd.readouterr()
@@ -593,13 +605,13 @@ def test_personal_data_in_a_failing_request_stays_out_of_the_server_log(client, 
 
 
 def test_a_request_gradio_refuses_does_not_log_its_personal_data(server, capfd, caplog):
-    # too few values over raw HTTP: Gradio refuses the request before any handler runs and prints the
-    # values it received in its traceback, which app.launch sends through the PII redactor
+    # too few values over raw HTTP: Gradio refuses the request before the validator runs (status 400) and
+    # prints why, the values it received included, which app.launch sends through the PII redactor
     request = urllib.request.Request(server + "gradio_api/call/privacy", headers={"Content-Type": "application/json"},
                                      data=json.dumps({"data": ["Mail jane.doe@example.com now"]}).encode())
-    event = json.load(urllib.request.urlopen(request))["event_id"]
-    body = urllib.request.urlopen(server + f"gradio_api/call/privacy/{event}").read().decode()
-    assert body.startswith("event: error")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 400 and "enough input values" in refused.value.read().decode()
     out, err = capfd.readouterr()
     logged = out + err + caplog.text  # where the records go: stderr when served, pytest's handler here
     assert "Mail [EMAIL] now" in logged and "jane.doe@example.com" not in logged
@@ -652,14 +664,14 @@ def test_train_fine_tunes_a_hugging_face_gpt2_typed_in(server, tmp_path, monkeyp
     assert len(plot_data(updates[-1][1])[0]["x"]) == 10
     assert client.predict("Hello", 5, 0, api_name="/train_generate") != ""
     assert FINE_TUNE["window"] <= 64  # the fixture's context
-    with app_error("model must be one of"):
+    with field_error("start_from", r"start_from must be one of"):
         client.predict(TEXT, None, "transformer", 10, 60, "sst2-sentiment", api_name="/train")
 
 
 def test_train_reports_bad_input(client):
-    with app_error("training text has 10 characters; give at least 1,000"):
+    with field_error("text", r"text has 10 characters; give at least 1,000"):
         client.predict("too short.", None, "transformer", 20, 60, api_name="/train")
-    with app_error(r"steps must be in \[10, 500\], received steps=9999"):
+    with field_error("steps", r"steps must be in \[10, 500\], received steps=9999"):
         client.predict("x" * 2000, None, "transformer", 9999, 60, api_name="/train")
 
 
@@ -723,7 +735,8 @@ def test_evaluate_lists_the_models_each_task_can_use():
         run = evaluate_tab.build_run("d.csv", "summarization", "samsum-summarization", ["rouge"], "", "", "", "", 500,
                                      False)
         assert run["limit"] == evaluate_tab.MAX_SUMMARY_ROWS == 100
-    with pytest.raises(ValueError, match=r"model must be one of .* for task='sentiment'.*received model='lead-3'"):
+    with pytest.raises(ValueError, match=r"model_name must be one of .* for task='sentiment'.*received "
+                                         r"model_name='lead-3'"):
         evaluate_tab.build_run("d.csv", "sentiment", "lead-3", ["sentiment_accuracy"], "", "", "", "", 5, False)
     with pytest.raises(ValueError, match=r"source_column='review' does not apply to task='sentiment': its model "
                                          r"reads text_column \(default 'text'\)"):
@@ -815,10 +828,16 @@ def test_user_errors_keep_the_message_and_hide_internal_ones(caplog):
 # -- Both languages, named fields, raw HTTP, MCP ------------------------------------------------------------
 def raw_call(server, api_name, data):
     """POST ``data`` to ``/gradio_api/call/{api_name}`` as a script without gradio_client would; the
-    streamed reply's text."""
+    streamed reply's text, or for a call refused before it ran (status 422) the refused fields as
+    ``{parameter: message}``."""
     request = urllib.request.Request(server + f"gradio_api/call/{api_name}", data=json.dumps(data).encode(),
                                      headers={"Content-Type": "application/json"})
-    event = json.load(urllib.request.urlopen(request))["event_id"]
+    try:
+        event = json.load(urllib.request.urlopen(request))["event_id"]
+    except urllib.error.HTTPError as e:
+        if e.code != 422:
+            raise
+        return {d["parameter_name"]: d["message"] for d in json.loads(e.read())["detail"] if not d["is_valid"]}
     return urllib.request.urlopen(server + f"gradio_api/call/{api_name}/{event}").read().decode()
 
 
@@ -845,30 +864,35 @@ def test_server_text_follows_the_visitors_language(client, lm):
     figure = client.predict("ROMEO:", MODEL, "top_k", 1.5, 3, 0.9, "zh", api_name="/next_token")
     title = json.loads(figure["plot"])["layout"]["title"]["text"]
     assert title.startswith("top-k：保留 66 个词元中的 3 个")
-    with app_error("models 为空：请至少选择一个要比较的模型"):
+    with field_error("model_names", "models 为空：请至少选择一个要比较的模型"):
         client.predict("some text", [], "", 5, 0, "zh", api_name="/compare")
-    with app_error("prompt 有 20,000 个字符；这里的上限是 10,000"):
+    with field_error("prompt", "prompt 有 20,000 个字符；这里的上限是 10,000"):
         client.predict("a" * 20_000, MODEL, "greedy", 5, 1.0, 10, 0.9, 4, 0, "zh", api_name="/generate")
-    # lmdemo's own messages are English: a Chinese page says so before them
+    # lmdemo's own messages are English: a Chinese page reads them in Chinese (lmdemo_app.library_messages)
+    with app_error("'hf:../../etc' 不是 Hugging Face 模型名：请写成 hf:NAME 或 hf:OWNER/NAME"):
+        client.predict("hf:../../etc", "zh", api_name="/model_info")
     table = client.predict("To be", 300, MODEL, "zh", api_name="/tokenize")[-1]
     assert table["headers"] == ["分词器", "词表大小", "词元数", "每词元字符数"]
     assert table["data"][0][0] == "char (在这段文本上训练)"
 
 
 def test_range_checks_name_the_field(client):
-    with app_error(r"top_p must be in \[0.01, 1\], received top_p=0"):
+    with field_error("top_p", r"top_p must be in \[0.01, 1\], received top_p=0"):
         client.predict("ROMEO:", MODEL, "top_p", 1.0, 20, 0.0, api_name="/next_token")
-    with app_error(r"max_new_tokens must be in \[1, 1000\], received max_new_tokens=0"):
+    with field_error("max_new_tokens", r"max_new_tokens must be in \[1, 1000\], received max_new_tokens=0"):
         client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, api_name="/generate")
-    with app_error(r"max_new_tokens 必须在 \[1, 1000\] 范围内，收到 max_new_tokens=0"):
+    with field_error("max_new_tokens", r"max_new_tokens 必须在 \[1, 1000\] 范围内，收到 max_new_tokens=0"):
         client.predict("ROMEO:", MODEL, "greedy", 0, 1.0, 10, 0.9, 4, 0, "zh", api_name="/generate")
 
 
 def test_raw_http_gets_the_same_messages(server):
-    body = raw_call(server, "generate", {"data": ["ROMEO:", MODEL, "top_k", 5, 1.0, "abc", 0.9, 4, 0, "en"]})
-    assert body.startswith("event: error") and "top_k must be a number in [1, 100], received top_k='abc'" in body
-    body = raw_call(server, "generate", {"data": ["ROMEO:", MODEL, "top_k", 5, 1.0, 20, 0.9, 4, "NaN", "en"]})
-    assert body.startswith("event: error") and "seed must be a number" in body and "'NaN'" in body
+    refused = raw_call(server, "generate", {"data": ["ROMEO:", MODEL, "top_k", 5, 1.0, "abc", 0.9, 4, 0, "en"]})
+    assert refused == {"top_k": "top_k must be a number in [1, 100], received top_k='abc'"}
+    refused = raw_call(server, "generate", {"data": ["ROMEO:", MODEL, "top_k", 5, 1.0, 20, 0.9, 4, "NaN", "en"]})
+    assert list(refused) == ["seed"] and "seed must be a number" in refused["seed"] and "'NaN'" in refused["seed"]
+    # an error the call itself meets (a Hub id nobody can download here) streams as an error event
+    body = raw_call(server, "model_info", {"data": ["hf:lmdemo-tests/absent", "en"]})
+    assert "event: error" in body and "'hf:lmdemo-tests/absent' cannot be downloaded" in body
     assert "Error:" not in body.replace("event: error", "")  # no exception class names
 
 

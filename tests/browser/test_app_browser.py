@@ -112,6 +112,13 @@ def test_privacy_highlights_personal_data(page, screenshots):
     assert clean.input_value() == "请联系[PERSON]，电话 [PHONE]，或 [EMAIL]。"
     assert "EMAIL" in page.locator("#pii-found").inner_text()
     shot(page, screenshots, "privacy")
+    # a refused input: the message under its field, the last result kept, no toast
+    page.locator("#pii-text textarea").fill("   ")
+    page.locator("#pii-button").click()
+    page.locator("#pii-text .validation-error").get_by_text("text is empty: type some text first").wait_for()
+    assert clean.input_value() == "请联系[PERSON]，电话 [PHONE]，或 [EMAIL]。"
+    assert page.locator(".toast-body").count() == 0
+    shot(page, screenshots, "privacy-refused")
 
 
 def test_poems_keep_the_form_and_convert_the_script(page, screenshots):
