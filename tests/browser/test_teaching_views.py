@@ -111,11 +111,13 @@ def test_inside_shows_one_message_for_a_bad_input(page, screenshots):
     box = page.locator("#inside-text input, #inside-text textarea").first
     box.fill(" ")
     box.press("Enter")
-    page.get_by_text("text is empty").first.wait_for()
+    page.locator("#inside-text .validation-error").get_by_text("text is empty").wait_for()
     time.sleep(0.5)
     badges = page.evaluate("() => [...document.querySelectorAll('[data-testid=status-tracker] .error')]"
                            ".filter(e => e.checkVisibility()).map(e => e.closest('[id]')?.id)")
-    assert badges == ["inside-note"]  # one badge and the toast, not one per table and chart
+    assert badges == []  # the one message is under the field: no badge on any table or chart, no toast
+    assert page.locator(".toast-body").count() == 0
+    wait_for_title(page, "inside-weights", "softmax")  # the last view stays
     shot(page, screenshots, "inside-error")
 
 
