@@ -83,7 +83,8 @@ def test_shipped_task_model_answers_and_is_carded(name):
         assert model.generate(["I love you."], num_beams=1) == [{"text": "我爱你。", "truncated": False,
                                                                  "finished": True}]
         assert model.generate(["What time is it now?"], num_beams=4)[0]["text"] == "现在几点了？"
-        assert model.generate(["I like to drink tea."], num_beams=1)[0]["text"] == "我喜歡茶。"  # scripts mix
+        assert model.generate(["I like to drink tea."], num_beams=1)[0]["text"] == "我喜欢喝茶。"
+        assert model.generate(["Where is the train station?"], num_beams=4)[0]["text"] == "火車站在哪裡？"  # scripts mix
     elif name == "pii-ner":
         texts = [DIALOGUE, "Ship it to 12 Elm Street, Leeds."]
         found = model.tag(texts)
