@@ -161,7 +161,7 @@ def rehearsing():
 def inputs_checked():
     """Mark the end of a handler's input checks. A call goes on; a rehearsal (the handler's ``validator``)
     stops here, before any model runs."""
-    if _REHEARSING.get():
+    if rehearsing():
         raise _InputsChecked
 
 
@@ -170,8 +170,9 @@ def user_errors(fn):
 
     A handler with a ``language`` parameter (the page's `i18n.language_input`) makes that language the one
     of every `i18n.text` while it runs. A `UserError` keeps its text; another ValueError/TypeError (lmdemo's
-    and evals' messages, in English) is shown as it is, after a Chinese note for a Chinese page; anything else
-    is logged by type with its message redacted, and the visitor reads that the server failed. A
+    and evals' messages, in English) is shown in the visitor's language (`library_messages.library_text`:
+    translated where a pattern knows it, else in English after a Chinese note); anything else is logged by
+    type with its message redacted, and the visitor reads that the server failed. A
     `FieldError` among the arguments (a number field's refused value) is raised before the handler runs.
 
     A handler that calls `inputs_checked` after its checks also gets ``.validator``, for the event's
@@ -214,6 +215,8 @@ def user_errors(fn):
             except Exception as e:  # every failure reaches the page as a message
                 raise _visitor_error(e, fn) from None
 
+    parameters = list(signature.parameters)
+
     def validator(*args):
         """One ``gr.validate`` per input: the refused field's message, the others valid."""
         token = _REHEARSING.set(True)
@@ -232,7 +235,6 @@ def user_errors(fn):
             _REHEARSING.reset(token)
         return [gr.validate(name != field, message if name == field else "") for name in parameters[:len(args)]]
 
-    parameters = list(signature.parameters)
     if "inputs_checked" in fn.__code__.co_names:
         wrapped.validator = validator
     return wrapped
