@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from evals.privacy.addresses import find_addresses
 from evals.privacy.dates import find_dates_of_birth
 from evals.privacy.finding import ENTITY_TYPES, Finding, count_by_type
-from evals.privacy.learned import find_learned, finish_learned, set_tagger, start_learned, tagger_name
+from evals.privacy.learned import finish_learned, set_tagger, start_learned, tagger_name
 from evals.privacy.names import find_persons
 from evals.privacy.operators import Pseudonymizer, apply_operator, check_operator
 from evals.privacy.recognizers import (find_cn_ids, find_credit_cards, find_emails, find_ibans, find_ip_addresses,
@@ -124,7 +124,9 @@ def resolve_overlaps(findings):
 
 def _recognizers(types):
     """The recognizer functions of ``types`` (None: all), in `ENTITY_TYPES` order."""
-    return _ALL_RECOGNIZERS if types is None else [RECOGNIZERS[t] for t in check_types(types)]
+    if types is None or types == ENTITY_TYPES:
+        return _ALL_RECOGNIZERS
+    return [RECOGNIZERS[t] for t in check_types(types)]
 
 
 def _kept(found, min_score):
@@ -146,11 +148,7 @@ def analyze(text, types=None, min_score=DEFAULT_MIN_SCORE):
     """
     check_text(text)
     check_min_score(min_score)
-    found = []
-    for find in _recognizers(types):
-        found += find(text)
-    found += find_learned([text], check_types(types))[0]
-    return _kept(found, min_score)
+    return _analyze_texts([text], check_types(types), min_score)[0]
 
 
 def analyze_batch(texts, types=None, min_score=DEFAULT_MIN_SCORE, processes=1):

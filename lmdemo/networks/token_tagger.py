@@ -25,7 +25,7 @@ from keras import ops
 from lmdemo.config import TaggerConfig
 from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.encoder_block import EncoderBlock
-from lmdemo.layers.recurrent import Recurrent
+from lmdemo.layers.recurrent import Recurrent, bidirectional
 
 
 @keras.saving.register_keras_serializable(package="lmdemo")
@@ -132,9 +132,8 @@ class TokenTagger(keras.Model):
         else:
             step_mask = ops.cast(padding_mask, x.dtype)
             for forward, backward in self.blocks:
-                ahead, _ = forward(x, step_mask=step_mask)
-                behind, _ = backward(ops.flip(x, axis=1), step_mask=ops.flip(step_mask, axis=1))
-                x = x + ops.concatenate([ahead, ops.flip(behind, axis=1)], axis=-1)
+                ahead, behind = bidirectional(forward, backward, x, step_mask)
+                x = x + ops.concatenate([ahead, behind], axis=-1)
         logits = self.tag_head(self.final_norm(x))
         return logits
 
