@@ -124,7 +124,7 @@ class EncoderDecoder(keras.Model):
                 weights.append(result.details["cross_attention_weights"])
         hidden = self.final_norm(x)
         table = self.target_embedding.token_embedding.embeddings  # output layer tied to the target embeddings
-        logits = ops.matmul(hidden, ops.transpose(table)) + self.output_bias
+        logits = ops.einsum("...d,vd->...v", hidden, table) + self.output_bias
         details = {"cross_attention_weights": weights}
         if self.config.copy_attention:
             logits, details["copy_weights"], details["copy_gate"] = self._copy_mixture(

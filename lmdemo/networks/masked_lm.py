@@ -50,7 +50,7 @@ class MaskedLM(keras.Model):
             hidden = ops.take_along_axis(hidden, ops.cast(positions, "int32")[..., None], axis=1)
         hidden = self.transform_norm(self.transform(hidden))
         table = self.encoder.embedding.token_embedding.embeddings
-        return ops.matmul(hidden, ops.transpose(table)) + self.output_bias
+        return ops.einsum("...d,vd->...v", hidden, table) + self.output_bias
 
     def get_config(self):
         config = super().get_config()

@@ -69,7 +69,7 @@ class RecurrentNetwork(keras.Model):
             x = self.dropout(x, training=training)
             states.append(s)
         if self.config.tie_embeddings:
-            logits = ops.matmul(x, ops.transpose(self.embedding.embeddings)) + self.output_bias
+            logits = ops.einsum("...d,vd->...v", x, self.embedding.embeddings) + self.output_bias
         else:
             logits = self.lm_head(x)
         return LayerOutput(logits, ops.stack(states))
