@@ -19,7 +19,7 @@ from lmdemo.registry import MODELS_DIR, SHIPPED
 TASK_MODELS = {"sst2-sentiment", "en-es-translation", "en-zh-translation", "samsum-summarization", "pii-ner"}
 # name → (prompt, its greedy 20-token continuation, its 20-token continuation sampled from the top 5 with seed 0)
 LM_OUTPUTS = {
-    "shakespeare-char": ("ROMEO:\n", "The sea of the state", "Not must I speak and"),
+    "shakespeare-char": ("ROMEO:\n", 'I will not speak to ', 'Not made me now to b'),
     "shakespeare-lstm": ("ROMEO:\n", "I will not see the s", "Not all.\n\nPOMPEY:\nAn"),
     "shakespeare-rnn": ("ROMEO:\n", "I will not the sent ", "And what I shall be "),
     "shakespeare-5gram": ("ROMEO:\n", "I will the shall the", "Out, let me that I m"),
