@@ -117,11 +117,6 @@ def plausible(kind, value):
     return True
 
 
-def find_learned(texts, types=TAGGED_TYPES):
-    """The tagger's findings for each text (empty lists without a tagger), of the entity ``types`` asked for."""
-    return finish_learned(start_learned(texts, types))
-
-
 def start_learned(texts, types=TAGGED_TYPES):
     """Starts the tagger's network on ``texts`` (it runs in native code, beside the caller's Python);
     `finish_learned` collects the findings."""
@@ -133,7 +128,8 @@ def start_learned(texts, types=TAGGED_TYPES):
 
 
 def finish_learned(started):
-    """The findings for each text given to `start_learned`, as `find_learned` returns them."""
+    """The tagger's findings for each text given to `start_learned` (empty lists without a tagger), as
+    `Finding`s of the entity types asked for."""
     texts, model = started["texts"], started["model"]
     if model is None:
         return [[] for _ in texts]

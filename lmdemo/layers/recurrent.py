@@ -59,11 +59,15 @@ class Recurrent(keras.layers.Layer):
         """x (batch, seq, dim) → (outputs (batch, seq, units), final state (parts, batch, units))."""
         if state is None:
             state = self.initial_state(ops.shape(x)[0])
-        projected = ops.transpose(ops.matmul(x, self.kernel) + self.bias, (1, 0, 2))  # (seq, batch, width)
+        projected = self.project(x)
         mask = _time_major_mask(step_mask, projected)
         step = _step_function(self.cell, self.units, lambda h: ops.matmul(h, self.recurrent_kernel))
         state, outputs = ops.scan(step, state, (projected, mask))
         return ops.transpose(outputs, (1, 0, 2)), state
+
+    def project(self, x):
+        """xₜ W + b for every step at once, time first: (batch, seq, dim) → (seq, batch, width)."""
+        return ops.transpose(ops.matmul(x, self.kernel) + self.bias, (1, 0, 2))
 
     def get_config(self):
         config = super().get_config()
@@ -92,8 +96,7 @@ def bidirectional(forward, backward, x, step_mask=None):
         behind, _ = backward(ops.flip(x, axis=1), step_mask=backward_mask)
         return ahead, ops.flip(behind, axis=1)
     flip = lambda a: ops.flip(a, axis=0)  # noqa: E731  (time is axis 0 below)
-    projected = [ops.transpose(ops.matmul(x, layer.kernel) + layer.bias, (1, 0, 2)) for layer in (forward, backward)]
-    projected = ops.stack([projected[0], flip(projected[1])], axis=1)  # (seq, 2, batch, width)
+    projected = ops.stack([forward.project(x), flip(backward.project(x))], axis=1)  # (seq, 2, batch, width)
     mask = _time_major_mask(step_mask, projected[:, 0])
     mask = ops.stack([mask, flip(mask)], axis=1)  # (seq, 2, batch)
     kernels = ops.stack([forward.recurrent_kernel, backward.recurrent_kernel])  # (2, units, width)
