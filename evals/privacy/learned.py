@@ -63,7 +63,7 @@ def _load(name):
         raise ValueError(f"the PII tagger {name!r} cannot be loaded: {e}") from None
     if getattr(model, "kind", None) != "tagger":
         raise ValueError(f"the PII tagger {name!r} is a {getattr(model, 'kind', None)!r} model, not a tagger")
-    return model.frozen()  # weights read once, word vectors kept across calls
+    return model.frozen(constant_weights=True)  # weights read once, word vectors kept across calls
 
 
 def tagger():

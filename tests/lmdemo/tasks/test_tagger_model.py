@@ -92,6 +92,15 @@ def test_a_frozen_tagger_reads_each_word_once_and_tags_as_the_model_does(tiny):
     assert frozen.finish(started, [0.2, 0.9]) == tiny.tag_thresholds(texts, [0.2, 0.9])
 
 
+def test_constant_weights_and_one_text_at_a_time_tag_as_the_model_does(tiny):
+    texts = ["Ann met Bo at 5 Elm St", "", "Bo met Ann.", "x " * 40 + "Ann Lee", "王小明 ok"]
+    expected = tiny.tag_thresholds(texts, [0.2, 0.6])
+    for frozen in (tiny.frozen(), tiny.frozen(constant_weights=True)):
+        alone = [frozen.tag_thresholds([t], [0.2, 0.6]) for t in texts]  # one text: start's one-window path
+        assert [[a[k][0] for a in alone] for k in (0, 1)] == expected
+        assert frozen.tag_thresholds(texts, [0.2, 0.6]) == expected
+
+
 def test_a_frozen_tagger_starts_its_word_table_again_when_full(tiny, monkeypatch):
     monkeypatch.setattr(tagger_model, "MAX_CACHED_WORDS", 7)
     frozen = tiny.frozen()
