@@ -26,6 +26,7 @@ import numpy as np
 from lmdemo.data.batching import rolling_windows
 from lmdemo.data.checks import check_text, is_int
 from lmdemo.generation.samplers import BeamSampler, make_sampler
+from lmdemo.generation.state import select_rows
 from lmdemo.storage.network_model import NetworkModel
 from lmdemo.storage.stored_model import StoredModel
 
@@ -64,7 +65,7 @@ def _beam_pick(sampler, logits, scores, first):
 @functools.partial(jax.jit, static_argnames=("step_fn",))
 def _beam_step(sampler, step_fn, params, state, logits, scores, index, first):
     parent, token, scores = sampler.beam_step(logits, scores, first)
-    state = jax.tree.map(lambda s: s[parent], state)  # every beam continues its parent's state
+    state = select_rows(state, parent)  # every beam continues its parent's state
     # (when the window is full this feed lands on a clamped position; the caller then re-reads)
     logits, state = step_fn(params, token, state, index)
     return parent, token, scores, state, logits, index + 1

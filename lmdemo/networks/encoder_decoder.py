@@ -23,6 +23,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import EncoderDecoderConfig
+from lmdemo.layers.attention import empty_cache
 from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
 from lmdemo.layers.logits import MASK_VALUE
@@ -91,9 +92,10 @@ class EncoderDecoder(keras.Model):
         return memory, memory_kv
 
     def empty_cache(self, batch_size, dtype="float32"):
-        """One zero (batch, 2, heads, max_target_length, head_dim) self-attention cache per decoder block."""
-        shape = (batch_size, 2, self.config.num_heads, self.config.max_target_length, self.head_dim)
-        return tuple(ops.zeros(shape, dtype=dtype) for _ in self.blocks)
+        """One empty self-attention cache per decoder block (``lmdemo.layers.attention.empty_cache``)."""
+        c = self.config
+        return tuple(empty_cache(batch_size, c.num_heads, c.max_target_length, self.head_dim, dtype)
+                     for _ in self.blocks)
 
     def decode(self, target_ids, memory_kv, source_mask, cache=None, cache_index=None, training=None,
                return_details=False):

@@ -1,8 +1,8 @@
 """The decoder-only Transformer backbone: token ids → hidden states."""
 
 import keras
-from keras import ops
 
+from lmdemo.layers.attention import empty_cache
 from lmdemo.layers.decoder_block import DecoderBlock
 from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
@@ -56,9 +56,9 @@ class TransformerBackbone(keras.Model):
         return self.d_model // self.num_heads
 
     def empty_cache(self, batch_size, dtype="float32"):
-        """One zero (batch, 2, heads, max_length, head_dim) key/value cache per block."""
-        shape = (batch_size, 2, self.num_heads, self.max_length, self.head_dim)
-        return tuple(ops.zeros(shape, dtype=dtype) for _ in self.blocks)
+        """One empty key/value cache per block (``lmdemo.layers.attention.empty_cache``)."""
+        return tuple(empty_cache(batch_size, self.num_heads, self.max_length, self.head_dim, dtype)
+                     for _ in self.blocks)
 
     def call(self, token_ids, padding_mask=None, cache=None, cache_index=None, training=None, return_details=False,
              head_mask=None):

@@ -19,6 +19,7 @@ from lmdemo.data.batching import pad_batch
 from lmdemo.storage.network_model import NetworkModel
 from lmdemo.data.checks import MAX_INPUT_CHARS, check_text, check_texts, is_int, is_number
 from lmdemo.generation.samplers import MAX_BEAMS, BeamSampler
+from lmdemo.generation.state import select_rows
 from lmdemo.layers.logits import MASK_VALUE, target_log_probs
 
 DECODE_BATCH = 32  # sources decoded together
@@ -232,7 +233,7 @@ def _beam(model, params, src, mask, steps, beams, length_penalty, no_repeat=0):
         parent, token, scores = jax.vmap(sampler.beam_step, in_axes=(0, 0, None))(logits, scores, i == 0)
         pick = lambda a: jnp.take_along_axis(a, parent.reshape(parent.shape + (1,) * (a.ndim - 2)), axis=1)  # noqa: E731
         rows = (jnp.arange(batch)[:, None] * beams + parent).reshape(-1)
-        cache = jax.tree.map(lambda c: c[rows], cache)
+        cache = select_rows(cache, rows)
         was_done = pick(done)
         tokens = pick(tokens).at[:, :, i].set(token)
         lengths = pick(lengths) + (~was_done).astype(jnp.int32)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lmdemo.layers import MultiHeadAttention
-from lmdemo.layers.attention import rotate
+from lmdemo.layers.attention import empty_cache, rotate
 
 
 def _copy_from_keras(ours, theirs, dim, heads, head_dim):
@@ -62,7 +62,7 @@ def test_cache_matches_full_causal_attention():
     x = rng.normal(size=(1, 6, 8)).astype("float32")
     att = MultiHeadAttention(2, 4)
     full = np.asarray(att(x, use_causal_mask=True).output)
-    cache = np.zeros((1, 2, 2, 10, 4), "float32")  # (batch, keys/values, heads, max_len, head_dim)
+    cache = empty_cache(1, 2, 10, 4)  # (keys, values), each (batch · heads, max_len, head_dim)
     result = att(x[:, :4], cache=cache, cache_index=0)
     steps = [np.asarray(result.output)]
     for i in (4, 5):
@@ -103,10 +103,26 @@ def test_rope_and_qk_norm_give_the_same_output_cached_and_whole(options):
     if options.get("qk_norm"):  # every head's query and key has RMS 1
         for name in ("query", "key"):
             np.testing.assert_allclose(np.sqrt(np.mean(np.square(whole.details[name]), -1)), 1.0, atol=1e-3)
-    cache = np.zeros((batch, 2, heads, seq, dim // heads), "float32")
+    cache = empty_cache(batch, heads, seq, dim // heads)
     outs = []
     for i in range(seq):
         step = mha(x[:, i:i + 1], cache=cache, cache_index=i)
         cache = step.cache
         outs.append(np.asarray(step.output))
     np.testing.assert_allclose(np.concatenate(outs, 1), np.asarray(whole.output), atol=1e-5)
+
+
+def test_the_cache_holds_each_rows_heads_together_and_details_show_it_per_head():
+    rng = np.random.default_rng(5)
+    batch, heads, head_dim = 2, 3, 4
+    x = rng.normal(size=(batch, 5, heads * head_dim)).astype("float32")
+    att = MultiHeadAttention(heads, head_dim)
+    whole = att(x, use_causal_mask=True, return_details=True)
+    keys, values = empty_cache(batch, heads, 8, head_dim)
+    assert keys.shape == values.shape == (batch * heads, 8, head_dim)
+    step = att(x, cache=(keys, values), cache_index=0, return_details=True)
+    k = np.asarray(step.cache[0]).reshape(batch, heads, 8, head_dim)
+    np.testing.assert_allclose(k[:, :, :5], np.asarray(whole.details["key"]), atol=1e-6)
+    assert np.all(k[:, :, 5:] == 0.0)  # nothing written past the five positions read
+    np.testing.assert_allclose(np.asarray(step.details["key"]), k, atol=0)
+    np.testing.assert_allclose(np.asarray(step.output), np.asarray(whole.output), atol=1e-5)
