@@ -10,7 +10,10 @@ the public methods:
   state to continue from (a KV cache, a recurrent state) and the next-token logits;
 - ``_step(params, token, state, index)`` → (logits, state): feed one token per row, pure JAX;
 - ``_params()``: the arrays ``_step`` needs;
-- ``_score_windows(inputs, targets)`` → natural-log probabilities of the targets, (n, width).
+- ``_score_windows(inputs, targets)`` → natural-log probabilities of the targets, (n, width);
+- optionally ``_cache_length(positions)``: for a state whose arrays hold one entry per position on
+  axis 1 (a KV cache), how many of them a decoding call that ends at ``positions`` needs to read
+  (None, the default: all of the state).
 
 A kind whose next-token probabilities are not a JAX function (the n-gram model counts with numpy)
 sets ``steps_in_jax = False`` and leaves out ``_step`` and ``_params``: generation then re-reads
@@ -38,9 +41,19 @@ NO_WINDOW = 2**30
 MAX_TRACE_STEPS = 200  # steps ``sampling_steps`` records
 
 
-@functools.partial(jax.jit, static_argnames=("step_fn", "num_steps"), donate_argnames=("state",))
-def _decode_chunk(sampler, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps):
-    return sampler.decode_chunk(step_fn, params, state, logits, index, key, first_step, n_valid, num_steps)
+@functools.partial(jax.jit, static_argnames=("step_fn", "num_steps", "cache_length"), donate_argnames=("state",))
+def _decode_chunk(sampler, step_fn, params, state, logits, index, key, first_step, n_valid, num_steps,
+                  cache_length=None):
+    """``sampler.decode_chunk``; with ``cache_length``, on the first ``cache_length`` positions (axis 1)
+    of every array of the state only, written back after the loop: a step then reads only the
+    positions filled so far (and the padding up to ``cache_length``), not the whole window."""
+    if cache_length is None:
+        return sampler.decode_chunk(step_fn, params, state, logits, index, key, first_step, n_valid, num_steps)
+    short = jax.tree.map(lambda a: a[:, :cache_length], state)
+    short, logits, index, tokens = sampler.decode_chunk(step_fn, params, short, logits, index, key, first_step,
+                                                        n_valid, num_steps)
+    state = jax.tree.map(lambda a, b: jax.lax.dynamic_update_slice(a, b, (0,) * a.ndim), state, short)
+    return state, logits, index, tokens
 
 
 @jax.jit
@@ -113,6 +126,9 @@ class LanguageModel(StoredModel):
 
     def _score_windows(self, inputs, targets):
         raise NotImplementedError
+
+    def _cache_length(self, positions):
+        return None
 
     # -- scoring ----------------------------------------------------------------------------------
     def encode_for_scoring(self, text, allow_empty=False):
@@ -361,7 +377,8 @@ class LanguageModel(StoredModel):
         while done < max_new_tokens:
             n_valid = min(CHUNK_STEPS, max_new_tokens - done, (window or NO_WINDOW) - index + 1)
             state, logits, _, tokens = _decode_chunk(
-                sampler, self._step, params, state, logits, index, key, done, n_valid, CHUNK_STEPS)
+                sampler, self._step, params, state, logits, index, key, done, n_valid, CHUNK_STEPS,
+                self._cache_length(index + n_valid))
             new = np.asarray(tokens[0, :n_valid]).tolist()
             seq += new
             done += n_valid

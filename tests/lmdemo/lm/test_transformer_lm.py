@@ -157,3 +157,22 @@ def test_recipe_options_are_checked():
         lmdemo.TransformerConfig(position="alibi")
     with pytest.raises(ValueError, match="position='rope' needs an even head width"):
         lmdemo.TransformerConfig(d_model=30, num_heads=2, position="rope")
+
+
+def test_decoding_reads_only_the_filled_part_of_the_cache_and_generates_the_same(toy_lm, monkeypatch):
+    import keras
+
+    from lmdemo.lm import language_model
+
+    keras.utils.set_random_seed(0)
+    lm = lmdemo.TransformerLM.create(toy_lm.tokenizer, lmdemo.TransformerConfig(
+        max_length=64, num_layers=2, num_heads=2, d_model=32))
+    assert [lm._cache_length(p) for p in (1, 8, 9, 16, 17, 32, 33, 64, 65)] == [8, 8, 16, 16, 32, 32, None, None, None]
+    monkeypatch.setattr(language_model, "CHUNK_STEPS", 4)  # several chunks within each length
+    seen = []
+    monkeypatch.setattr(lm, "_cache_length", lambda p: seen.append(lmdemo.TransformerLM._cache_length(lm, p))
+                        or seen[-1])
+    for kwargs in (dict(sampler="greedy"), dict(sampler="top_k", top_k=5, seed=2)):
+        cached = lm.generate("Sp", 90, **kwargs)  # past the window: it slides, and the lengths start again
+        assert cached == lm.generate("Sp", 90, use_cache=False, **kwargs) and len(cached) == 90
+    assert {8, 16, 32, None} <= set(seen)
