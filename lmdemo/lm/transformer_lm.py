@@ -66,8 +66,8 @@ class TransformerLM(NetworkLM):
     def _cache_length(self, positions):
         """The KV-cache positions a decoding call ending at ``positions`` reads: the smallest of
         ``max_length`` / 8, / 4, / 2 and ``max_length`` that holds them (four compiled loops at most).
-        Attention over the empty end of the cache adds nothing but its reads: at GPT-2 124M's shape
-        they were 1 of ~22 ms a token (docs/speed.md)."""
+        Attention over the empty end of the cache adds nothing but its reads: at GPT-2 124M's shape,
+        100 tokens after a short prompt, a token took 21.9 ms with them and 19.3 without (docs/speed.md)."""
         length = self.max_length
         while length % 2 == 0 and length // 2 >= max(positions, 1) and length > self.max_length // 8:
             length //= 2
