@@ -41,7 +41,7 @@ def compare(text, model_names, prompt, max_new_tokens, seed, language="en"):
 
     Args:
         text: the text every model scores.
-        model_names: shipped language models to compare.
+        model_names: language models to compare: shipped names or Hub GPT-2 ids (``hf:OWNER/NAME``).
         prompt: the text every model continues.
         max_new_tokens: tokens each model adds (1-200).
         seed: a whole number for a reproducible draw; -1 draws at random.
@@ -93,7 +93,8 @@ def build(models):
             # the sample text is Shakespeare: start with the models trained on it (the word-level
             # Penn Treebank models would read it as mostly <unk>)
             default = [m for m in models if m.startswith("shakespeare")] or list(models)
-            chosen = named(gr.CheckboxGroup(models, value=default, label=t("models"), elem_id="cmp-models"), "model_names")
+            chosen = named(gr.Dropdown(models, value=default, multiselect=True, allow_custom_value=True,
+                                       label=t("models"), info=t("hub_hint"), elem_id="cmp-models"), "model_names")
         with gr.Column():
             prompt = gr.Textbox(label=t("prompt"), value="ROMEO:", lines=2)
             max_new = slider(1, MAX_COMPARE_NEW_TOKENS, value=60, step=1, label=t("max_new_tokens"),

@@ -176,6 +176,9 @@ def test_a_hugging_face_id_typed_in_is_loaded_and_used_like_a_shipped_model(clie
                                atol=1e-6)
     assert client.predict("Hello", name, "greedy", 5, 1.0, 10, 0.9, 2, 0, api_name="/generate") == \
         hub.generate("Hello", max_new_tokens=5)
+    table, _, generations = client.predict("Hello there, friend.", [MODEL, name], "Hello", 5, 3, api_name="/compare")
+    assert {row[1] for row in table["data"]} == {MODEL, name}  # Compare takes a typed Hub id too
+    assert [row[0] for row in generations["data"]] == [MODEL, name]
     with app_error("'hf:lmdemo-tests/absent' cannot be downloaded: this machine cannot reach the Hugging Face Hub"):
         client.predict("hf:lmdemo-tests/absent", api_name="/model_info")
     with app_error("is not a Hugging Face model id: write hf:NAME or hf:OWNER/NAME"):
