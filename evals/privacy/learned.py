@@ -14,6 +14,13 @@ finding names would be worse than one that stops.
 The score of a finding maps the tagger's confidence ``p`` (the mean over the entity's words of their
 B + I probability) onto the sanitizer's scale so that an entity at the tagger's own threshold ``t``
 scores ``DEFAULT_MIN_SCORE`` (0.5): ``0.5 + 0.5 · (p − t) / (1 − t)``.
+
+Two pieces of evidence are combined for persons. A word the tagger takes for part of a name with less
+certainty (``p`` from ``LISTED_NAME_THRESHOLD`` up to ``t``) is kept when it is in the name lists
+(``names.listed_name``: "said Constanza to Angela" gives Angela 0.51, under ``t`` = 0.6); such a
+finding scores at least 0.5.
+And a person's name followed by a company's or a place's word ("Doyle Ltd", "Victoria Station") is
+not a person (``names.names_a_company_or_place``). Measured in docs/privacy.md.
 """
 
 import functools
@@ -22,9 +29,11 @@ import re
 import threading
 
 from evals.privacy.finding import Finding
+from evals.privacy.names import listed_name, names_a_company_or_place
 
 DEFAULT_TAGGER = "pii-ner"
 TAGGED_TYPES = ("PERSON", "ADDRESS")
+LISTED_NAME_THRESHOLD = 0.25  # chosen on the dev documents: docs/privacy.md
 
 # What a finding must hold to be kept. Any: a letter. An address: a digit or a Han character (a house
 # number, 号 or 路), which drops "addresses" made of a label word ("Adresse", "Room"). A person: not one
@@ -134,11 +143,14 @@ def finish_learned(started):
     if model is None:
         return [[] for _ in texts]
     threshold, wanted = model.config.threshold, started["wanted"]
+    relaxed = ("PERSON", min(LISTED_NAME_THRESHOLD, threshold), listed_name) if "PERSON" in wanted else None
     out = [[] for _ in texts]
-    for i, (text, spans) in enumerate(zip(texts, model.finish(started["started"])[0])):
+    for i, (text, spans) in enumerate(zip(texts, model.finish(started["started"], relaxed=relaxed)[0])):
         for start, end, kind, p in spans:
-            if kind not in wanted or not plausible(kind, text[start:end]):
+            if kind not in wanted or not plausible(kind, text[start:end]) or \
+                    (kind == "PERSON" and names_a_company_or_place(text, end)):
                 continue
+            # a span below the threshold holds a listed name the threshold was relaxed for: 0.5
             score = 0.5 + 0.5 * (p - threshold) / (1.0 - threshold) if threshold < 1 else 1.0
-            out[i].append(Finding(start, end, kind, round(min(max(score, 0.0), 1.0), 4)))
+            out[i].append(Finding(start, end, kind, round(min(max(score, 0.5), 1.0), 4)))
     return out

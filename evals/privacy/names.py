@@ -47,6 +47,15 @@ _WEAK = frozenset("January February March April May June July August September O
                   "Green Young White Black Brown Gray Long Short Little Small Rich Strong Stone Wood Woods Hall "
                   "Wall House Field Glass Moore Sky Star".split())
 
+# Words after a name that make it the name of a company or a place ("Doyle Ltd", "Anthony Ville",
+# "Victoria Station"): a person's name followed by one of them is not a person here. Not "Park" or "Day":
+# they are surnames too ("Sarah Park").
+_DESIGNATOR = re.compile(r"[ \t]{0,2},?[ \t]{1,2}(?:Ltd|Limited|Inc|LLC|LLP|PLC|plc|GmbH|AG|KG|S\.A\.|SA|S\.L\.|SL|"
+                         r"S\.p\.A\.|SpA|SARL|SAS|B\.V\.|BV|N\.V\.|NV|Corp|Corporation|Company|Group|Holdings|"
+                         r"Partners|and Sons|& Sons|Ville|City|Town|Station|Airport|Street|Road|Avenue|Square|Bridge|"
+                         r"Hospital|University|College|School|Academy|Institute|Bank|Hotel|Restaurant|Bistro|Café|Cafe|"
+                         r"Festival|Foundation|Stiftung|Museum|Stadium|Arena)\b")
+
 # Words before a name. "Introductions" make even an unknown capitalized word a name; the others only
 # raise the score of words that are in the name lists.
 _CUES_INTRO = ("my name is", "name is", "i am", "i'm", "call me", "called", "je m'appelle", "ich heiße",
@@ -77,6 +86,7 @@ _ZH_PLACE = frozenset("县市区镇乡村路街省州")
 # Titles after a name ("王先生"): the pattern starts at the title, rare characters the engine can
 # skip to; the one to three characters before it are read back in Python.
 _ZH_CUE_AFTER = re.compile(r"先生|女士|小姐|老师|医生|教授|同学|经理")
+_LISTED_WORDS = re.compile(r"[^\W\d_]+")
 _ZH_FUNCTION = frozenset("的了是在和与跟给向对请找问把被让从到说我你他她们这那有也都就还要会")
 
 
@@ -287,4 +297,27 @@ def find_persons(text):
     _latin_cued(text, out, table)
     if not text.isascii() and _HAN_CHAR.search(text):
         _chinese_names(text, out)
-    return out
+    return [f for f in out if not names_a_company_or_place(text, f.end)] if out else out
+
+
+def names_a_company_or_place(text, end):
+    """Whether the words right after ``end`` make the name before it a company's or a place's.
+
+    Example:
+        >>> names_a_company_or_place("Card declined at Doyle Ltd on Monday", 22)
+        True
+    """
+    return _DESIGNATOR.match(text, end) is not None
+
+
+def listed_name(value):
+    """Whether every word of ``value`` is in the first- or last-name lists and none is an everyday word
+    that names are also made of (``_WEAK``: "May", "Grant"); lower-case words are looked up capitalized.
+
+    Example:
+        >>> listed_name("angela"), listed_name("Angela Weiss"), listed_name("May")
+        (True, True, False)
+    """
+    table = _kinds()
+    words = _LISTED_WORDS.findall(value)
+    return bool(words) and all(table.get(w[:1].upper() + w[1:]) in ("first", "last") for w in words)

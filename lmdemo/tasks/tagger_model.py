@@ -258,7 +258,7 @@ class FrozenTagger:
             started["runs"].append(([(0, n, 0, n)], self._tags(vectors[ids], buckets[ids], ids > 0)))
         return started
 
-    def finish(self, started, thresholds=(None,)):
+    def finish(self, started, thresholds=(None,), relaxed=None):
         """The entities of the texts given to ``start``, one list of results per threshold: for each text,
         ``[(start, end, type, score), ...]`` sorted by start. Only the words above the threshold are
         decoded one by one.
@@ -266,6 +266,9 @@ class FrozenTagger:
         Args:
             started: what ``start`` returned.
             thresholds: the B + I probabilities a word needs to be in an entity (None: ``config.threshold``).
+            relaxed: optional ``(type, threshold, accept)``: a word whose best type is ``type`` needs only
+                this lower threshold when ``accept(word)`` is true (``evals.privacy``: a name from its
+                lists); ``accept`` is asked only about the words between the two thresholds.
 
         Raises:
             ValueError: a threshold is not a number in (0, 1].
@@ -275,7 +278,9 @@ class FrozenTagger:
         n, runs = len(words), started["runs"]
         if len(texts) == 1 and len(runs) == 1 and runs[0][0] == [(0, n, 0, n)]:  # one text in one window
             tags, scores = (np.asarray(x)[0, :n] for x in runs[0][1])
-            return [[self._one_text(texts[0], words, np.where(scores >= th, tags, 0), scores)] for th in thresholds]
+            shared = {}  # the words' offsets, found once for every threshold
+            return [[self._one_text(texts[0], words, self._tagged(words, tags, scores, th, relaxed), scores, shared)]
+                    for th in thresholds]
         best = np.zeros(len(words), np.int32)  # per word: its tag if its score reaches the threshold
         scores = np.zeros(len(words), np.float32)
         for batch, run in started["runs"]:
@@ -283,7 +288,22 @@ class FrozenTagger:
             for r, (start, _, lo, hi) in enumerate(batch):
                 best[start + lo:start + hi] = tags[r, lo:hi]
                 scores[start + lo:start + hi] = score[r, lo:hi]
-        return [self._entities(texts, words, starts, np.where(scores >= th, best, 0), scores) for th in thresholds]
+        shared = {"breaks": sorted(set(starts) - {len(words)})}  # and, once needed, the words' offsets
+        return [self._entities(texts, words, starts, self._tagged(words, best, scores, th, relaxed), scores, shared)
+                for th in thresholds]
+
+    def _tagged(self, words, best, scores, threshold, relaxed):
+        """Each word's tag if it is in an entity at ``threshold`` (and ``relaxed``, see ``finish``), else 0."""
+        tags = np.where(scores >= threshold, best, 0)
+        if relaxed is not None:
+            kind, low, accept = relaxed
+            begin = self.config.labels.index("B-" + kind)  # and I- right after it (``bio_labels``)
+            between = (scores >= low) & (scores < threshold) & ((best == begin) | (best == begin + 1))
+            if between.any():
+                for i in np.flatnonzero(between).tolist():
+                    if accept(words[i]):
+                        tags[i] = best[i]
+        return tags
 
     def _thresholds(self, thresholds):
         thresholds = [self.config.threshold if th is None else th for th in thresholds]
@@ -327,12 +347,14 @@ class FrozenTagger:
         self._buckets = np.concatenate([self._buckets] + [p[1] for p in parts])
         self._rows.update(zip(words, range(first, first + len(words))))
 
-    def _one_text(self, text, words, tags, scores):
+    def _one_text(self, text, words, tags, scores, shared):
         """``_entities`` for one text."""
         runs = entity_runs(tags, self.config.labels)
         if not runs:
             return []
-        offsets = [m.start() for m in WORD.finditer(text)]
+        if "offsets" not in shared:
+            shared["offsets"] = [m.start() for m in WORD.finditer(text)]
+        offsets = shared["offsets"]
         found = []
         for first, last, kind in runs:
             kept = trimmed(words, first, last)
@@ -342,17 +364,20 @@ class FrozenTagger:
                 found.append((offsets[a], offsets[b] + len(words[b]), kind, score))
         return found
 
-    def _entities(self, texts, words, starts, tags, scores):
+    def _entities(self, texts, words, starts, tags, scores, shared):
         """The entities of all texts at once from the tags of their words (laid end to end); only tagged
-        words are looked at, and the words' character offsets are found only when there is an entity."""
+        words are looked at, and the words' character offsets are found only when there is an entity
+        (once for every threshold: ``shared`` keeps them)."""
         found = [[] for _ in texts]
-        runs = entity_runs(tags, self.config.labels, breaks=sorted(set(starts) - {len(words)}))
+        runs = entity_runs(tags, self.config.labels, breaks=shared["breaks"])
         if not runs:
             return found
-        bases = np.cumsum([0] + [len(t) + 1 for t in texts])  # where each text begins in " ".join(texts)
-        offsets = np.fromiter(map(_START, WORD.finditer(" ".join(texts))), np.int64, len(words))
+        if "offsets" not in shared:
+            shared["bases"] = np.cumsum([0] + [len(t) + 1 for t in texts])  # where each text begins in the join
+            shared["offsets"] = np.fromiter(map(_START, WORD.finditer(" ".join(texts))), np.int64, len(words))
+            shared["sums"] = np.r_[0.0, np.cumsum(scores, dtype=np.float64)]
+        bases, offsets, sums = shared["bases"], shared["offsets"], shared["sums"]
         owner = np.searchsorted(np.asarray(starts), [r[0] for r in runs], side="right") - 1
-        sums = np.r_[0.0, np.cumsum(scores, dtype=np.float64)]
         for (first, last, kind), t in zip(runs, owner.tolist()):
             kept = trimmed(words, first, last)
             if kept is not None:

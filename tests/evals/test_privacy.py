@@ -520,6 +520,21 @@ def test_the_tagger_finds_names_no_list_or_cue_finds(pii_ner):
     assert pii_ner.tagger_name() is None
 
 
+def test_a_listed_name_the_tagger_is_less_sure_of_is_kept_and_a_company_name_is_not_a_person(pii_ner):
+    from evals.privacy.learned import LISTED_NAME_THRESHOLD
+    from evals.privacy.names import listed_name, names_a_company_or_place
+
+    text = "Works for me. Ask for me or my partner Lindsay"
+    found = {f.start: f for f in analyze(text) if f.type == "PERSON"}
+    lindsay = pii_ner.tagger().tag([text], threshold=LISTED_NAME_THRESHOLD)[0][-1]
+    assert text[lindsay[0]:lindsay[1]] == "Lindsay" and lindsay[3] < pii_ner.tagger().config.threshold
+    assert found[lindsay[0]].score == 0.5 and listed_name("Lindsay")  # below the tagger's threshold, in the lists
+    assert not listed_name("Grace") and not listed_name("Zorblax")  # an everyday word; a word in no list
+    assert sanitize("Payment to Doyle Ltd failed; Kerstin Doyle will call.")[0] == \
+        "Payment to Doyle Ltd failed; [PERSON] will call."
+    assert names_a_company_or_place("the Anthony Ville bistro", 11) and not names_a_company_or_place("Sarah Park", 5)
+
+
 def test_a_tagger_that_cannot_be_loaded_is_an_error_not_a_silent_fallback(pii_ner, tmp_path):
     with pytest.raises(ValueError, match=r"the PII tagger 'no-such-tagger' cannot be loaded: unknown model"):
         pii_ner.set_tagger("no-such-tagger")
