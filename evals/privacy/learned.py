@@ -38,8 +38,8 @@ LISTED_NAME_THRESHOLD = 0.25  # chosen on the dev documents: docs/privacy.md
 # What a finding must hold to be kept. Any: a letter. An address: a digit or a Han character (a house
 # number, 号 or 路), which drops "addresses" made of a label word ("Adresse", "Room"). A person: not one
 # Han character alone (Chinese names have two or more), and not only common words ("Notes",
-# "EXPERIENCE", "Reason": words written in lower case in ordinary sentences, first names excepted; see
-# data/build_common_words.py). Measured in docs/privacy.md.
+# "EXPERIENCE", "Reason": words written in lower case in ordinary sentences, and the words of country
+# names, "Japan"; first names excepted, "Jordan"; see data/build_common_words.py). Measured in docs/privacy.md.
 _LETTER = re.compile(r"[^\W\d_]")
 _ADDRESS_MARK = re.compile(r"[\d\u3400-\u4dbf\u4e00-\u9fff]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

@@ -533,6 +533,7 @@ def test_a_listed_name_the_tagger_is_less_sure_of_is_kept_and_a_company_name_is_
     assert sanitize("Payment to Doyle Ltd failed; Kerstin Doyle will call.")[0] == \
         "Payment to Doyle Ltd failed; [PERSON] will call."
     assert names_a_company_or_place("the Anthony Ville bistro", 11) and not names_a_company_or_place("Sarah Park", 5)
+    assert sanitize("I visited Japan and Kenya last year.")[0] == "I visited Japan and Kenya last year."  # countries
 
 
 def test_a_tagger_that_cannot_be_loaded_is_an_error_not_a_silent_fallback(pii_ner, tmp_path):

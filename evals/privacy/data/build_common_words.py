@@ -1,10 +1,11 @@
 """Rebuild ``common_words.txt``: words seen in lower case in ordinary sentences, which the learned
-recognizer does not accept alone as a person's name ("Notes", "EXPERIENCE", "Reason").
+recognizer does not accept alone as a person's name ("Notes", "EXPERIENCE", "Reason"), and the words of
+country names ("Japan", "Kenya": the tagger reads a lone capitalized word after "visited" as a name).
 
 The words are those written in lower case at least ``MIN_COUNT`` times in the Tatoeba sentence pairs
 under ``../shared/data`` (English–Spanish and English–Chinese, train splits; CC BY 2.0 France,
 tatoeba.org, via manythings.org/anki), plus a few function words of the other languages the tagger
-reads, written here. Words that are also first names in ``names.json`` ("mark", "grace", "bill") are
+reads, written here, plus the words of the English country names of Faker's address provider (MIT). Words that are also first names in ``names.json`` ("mark", "grace", "bill") are
 left out, so the filter never drops a name the lists know. The script runs once, by hand; its output
 is committed.
 
@@ -39,7 +40,10 @@ def main(data_dir):
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "names.json"), encoding="utf-8") as f:
         first = {n.lower() for n in json.load(f)["first"]}
-    words = {w for w, n in counts.items() if n >= MIN_COUNT and len(w) > 1} | set(FUNCTION_WORDS.split())
+    from faker.providers.address.en import Provider
+
+    countries = {w.lower() for c in Provider.countries for w in WORD.findall(c) if len(w) > 1}
+    words = {w for w, n in counts.items() if n >= MIN_COUNT and len(w) > 1} | set(FUNCTION_WORDS.split()) | countries
     words -= first
     with open(os.path.join(here, "common_words.txt"), "w", encoding="utf-8") as f:
         f.write("".join(f"{w}\n" for w in sorted(words)))
