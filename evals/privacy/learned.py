@@ -29,19 +29,20 @@ import re
 import threading
 
 from evals.privacy.finding import Finding
-from evals.privacy.names import listed_name, names_a_company_or_place
+from evals.privacy.names import in_title_marks, listed_name, names_a_company_or_place
 
 DEFAULT_TAGGER = "pii-ner"
 TAGGED_TYPES = ("PERSON", "ADDRESS")
 LISTED_NAME_THRESHOLD = 0.25  # chosen on the dev documents: docs/privacy.md
 
-# What a finding must hold to be kept. Any: a letter. An address: a digit or a Han character (a house
-# number, 号 or 路), which drops "addresses" made of a label word ("Adresse", "Room"). A person: not one
+# What a finding must hold to be kept. Any: a letter. An address: a digit, or a Han character that names
+# a part of an address (号, 路, 区 ...), which drops "addresses" made of a label word ("Adresse", "Room") or
+# of two characters of a poem (千山). A person: not one
 # Han character alone (Chinese names have two or more), and not only common words ("Notes",
 # "EXPERIENCE", "Reason": words written in lower case in ordinary sentences, and the words of country
 # names, "Japan"; first names excepted, "Jordan"; see data/build_common_words.py). Measured in docs/privacy.md.
 _LETTER = re.compile(r"[^\W\d_]")
-_ADDRESS_MARK = re.compile(r"[\d\u3400-\u4dbf\u4e00-\u9fff]")
+_ADDRESS_MARK = re.compile(r"[\d号號路街道巷弄里区區市县縣省镇鎮乡鄉村楼樓室栋棟座层層单單幢院园園]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMMON_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "common_words.txt")
@@ -148,7 +149,7 @@ def finish_learned(started):
     for i, (text, spans) in enumerate(zip(texts, model.finish(started["started"], relaxed=relaxed)[0])):
         for start, end, kind, p in spans:
             if kind not in wanted or not plausible(kind, text[start:end]) or \
-                    (kind == "PERSON" and names_a_company_or_place(text, end)):
+                    (kind == "PERSON" and (names_a_company_or_place(text, end) or in_title_marks(text, start, end))):
                 continue
             # a span below the threshold holds a listed name the threshold was relaxed for: 0.5
             score = 0.5 + 0.5 * (p - threshold) / (1.0 - threshold) if threshold < 1 else 1.0

@@ -297,7 +297,9 @@ def find_persons(text):
     _latin_cued(text, out, table)
     if not text.isascii() and _HAN_CHAR.search(text):
         _chinese_names(text, out)
-    return [f for f in out if not names_a_company_or_place(text, f.end)] if out else out
+    titled = "《" in text
+    return [f for f in out if not (names_a_company_or_place(text, f.end) or
+                                   (titled and in_title_marks(text, f.start, f.end)))]
 
 
 def names_a_company_or_place(text, end):
@@ -308,6 +310,20 @@ def names_a_company_or_place(text, end):
         True
     """
     return _DESIGNATOR.match(text, end) is not None
+
+
+def in_title_marks(text, start, end):
+    """Whether ``text[start:end]`` lies between the title marks 《 》 (a book's or a poem's title, not a person).
+
+    Example:
+        >>> in_title_marks("五言绝句《江雪》千山鸟飞绝", 5, 7), in_title_marks("《静夜思》的作者是李白", 10, 12)
+        (True, False)
+    """
+    opened = text.rfind("《", 0, start)
+    if opened < 0 or text.rfind("》", 0, start) > opened:
+        return False
+    closed = text.find("》", end)
+    return closed >= 0 and not 0 <= text.find("《", end, closed)
 
 
 def listed_name(value):

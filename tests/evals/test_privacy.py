@@ -536,6 +536,13 @@ def test_a_listed_name_the_tagger_is_less_sure_of_is_kept_and_a_company_name_is_
     assert sanitize("I visited Japan and Kenya last year.")[0] == "I visited Japan and Kenya last year."  # countries
 
 
+def test_a_poem_title_is_not_a_person_and_a_chinese_address_names_a_part_of_one(pii_ner):
+    poem = "五言绝句《江雪》千山鸟飞绝，万径人踪灭。"
+    assert sanitize(poem)[0] == poem  # 江雪 is a title (《 》), 千山 a mountain range, not an address
+    assert sanitize("王小明很喜欢《红楼梦》。")[0] == "[PERSON]很喜欢《红楼梦》。"
+    assert sanitize("请寄到北京市海淀区中关村大街27号。")[0] == "请寄到[ADDRESS]。"
+
+
 def test_a_tagger_that_cannot_be_loaded_is_an_error_not_a_silent_fallback(pii_ner, tmp_path):
     with pytest.raises(ValueError, match=r"the PII tagger 'no-such-tagger' cannot be loaded: unknown model"):
         pii_ner.set_tagger("no-such-tagger")
