@@ -327,13 +327,27 @@ def in_title_marks(text, start, end):
 
 
 def listed_name(value):
-    """Whether every word of ``value`` is in the first- or last-name lists and none is an everyday word
-    that names are also made of (``_WEAK``: "May", "Grant"); lower-case words are looked up capitalized.
+    """Whether every word of ``value`` is a name of the lists (first or last names, or ``other_names``:
+    Faker's other locales, any script) and none is an everyday word that names are also made of
+    (``_WEAK``: "May", "Grant"); lower-case words are looked up capitalized.
 
     Example:
-        >>> listed_name("angela"), listed_name("Angela Weiss"), listed_name("May")
-        (True, True, False)
+        >>> listed_name("angela"), listed_name("Angela Weiss"), listed_name("Χρήστος"), listed_name("May")
+        (True, True, True, False)
     """
-    table = _kinds()
+    table, others = _kinds(), other_names()
     words = _LISTED_WORDS.findall(value)
-    return bool(words) and all(table.get(w[:1].upper() + w[1:]) in ("first", "last") for w in words)
+    for word in words:
+        word = word[:1].upper() + word[1:]
+        kind = table.get(word)
+        if kind not in ("first", "last") and (kind or word not in others):
+            return False
+    return bool(words)
+
+
+@functools.lru_cache(maxsize=1)
+def other_names():
+    """The names of Faker's other locales (``names.json``'s ``other_names``; see ``data/build_names.py``),
+    less the everyday words of ``_WEAK`` and ``_STOP``: read by ``listed_name`` only, not by the patterns."""
+    with open(_DATA_PATH, encoding="utf-8") as f:
+        return frozenset(json.load(f)["other_names"]) - _WEAK - _STOP

@@ -530,6 +530,7 @@ def test_a_listed_name_the_tagger_is_less_sure_of_is_kept_and_a_company_name_is_
     assert text[lindsay[0]:lindsay[1]] == "Lindsay" and lindsay[3] < pii_ner.tagger().config.threshold
     assert found[lindsay[0]].score == 0.5 and listed_name("Lindsay")  # below the tagger's threshold, in the lists
     assert not listed_name("Grace") and not listed_name("Zorblax")  # an everyday word; a word in no list
+    assert listed_name("Χρήστος") and listed_name("erzsébet")  # names of Faker's other locales (other_names)
     assert sanitize("Payment to Doyle Ltd failed; Kerstin Doyle will call.")[0] == \
         "Payment to Doyle Ltd failed; [PERSON] will call."
     assert names_a_company_or_place("the Anthony Ville bistro", 11) and not names_a_company_or_place("Sarah Park", 5)

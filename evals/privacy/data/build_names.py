@@ -8,11 +8,17 @@ frequency lists (US Census, national statistics offices) as cited in each provid
 
 The benchmark (`bench/privacy_bench.py`) also draws names from Faker, so it holds out one locale
 (`pt_BR`, not listed here) to measure how well names outside these lists are found.
+
+``other_names`` holds the first and last names of Faker's other person locales (any script; not
+Portuguese, Chinese, Japanese, Korean, Thai or the English ones beyond ``LATIN_LOCALES``). The patterns do
+not read them; the learned recognizer keeps a word it is unsure of when it is one of them
+(``evals.privacy.names.listed_name``).
 """
 
 import importlib
 import json
 import os
+import pkgutil
 
 import faker
 
@@ -39,6 +45,23 @@ def _latin_tokens(names):
     return tokens
 
 
+def _other_names():
+    import faker.providers.person
+
+    skipped = ("pt_", "zh_", "ja_", "ko_", "th_", "en")
+    out = set()
+    for module in pkgutil.iter_modules(faker.providers.person.__path__):
+        if module.name.startswith(skipped) or module.name in LATIN_LOCALES:
+            continue
+        provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
+        for attrs in (FIRST_ATTRS, LAST_ATTRS):
+            try:
+                out |= _latin_tokens(_names(provider, attrs))
+            except TypeError:  # a locale whose lists are built at run time (a property): left out
+                pass
+    return out
+
+
 def build():
     first, last = set(), set()
     for locale in LATIN_LOCALES:
@@ -49,13 +72,15 @@ def build():
     address = importlib.import_module("faker.providers.address.en_US").Provider
     return {
         "source": f"Faker {faker.VERSION} person providers {', '.join(LATIN_LOCALES)}, zh_CN; "
-                  "street suffixes from the en_US address provider (USPS Publication 28)",
+                  "street suffixes from the en_US address provider (USPS Publication 28); other_names from "
+                  "the other person providers but Portuguese, Chinese, Japanese, Korean, Thai and English",
         "license": "MIT (Faker, https://github.com/joke2k/faker)",
         "first": sorted(first),
         "last": sorted(last),
         "zh_surnames": sorted(_names(zh, LAST_ATTRS)),
         "zh_given": sorted(_names(zh, FIRST_ATTRS)),
         "street_suffixes": sorted(set(address.street_suffixes)),
+        "other_names": sorted(_other_names() - first - last),
     }
 
 
