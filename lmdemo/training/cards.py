@@ -166,6 +166,12 @@ def _how_trained(model, m, task):
                   stage.get("command") or "(no command recorded)", "```"]
     if stages:
         lines.append(f"Stage {len(stages) + 1}, this run:")
+    resumed = m.get("resumed_after") or []  # earlier invocations of this same run, then its last one
+    for earlier in resumed:
+        lines += [f"Until step {earlier.get('step') or 0:,} (then resumed):", "```",
+                  earlier.get("command") or "(no command recorded)", "```"]
+    if resumed:
+        lines.append(f"From step {resumed[-1].get('step') or 0:,} to the end:")
     cfg = m["train_config"]
     if task == "lm":
         window = m.get("window") or getattr(model.config, "max_length", None) or model.config.train_length

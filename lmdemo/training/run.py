@@ -3,12 +3,15 @@
 A run writes its checkpoint folder at every evaluation (``Trainer``'s ``save_fn``) and keeps the
 optimizer state in ``train_state/`` beside it, so a run that is stopped (``pause_after``,
 ``should_stop``, a killed process) continues where it was when started again with ``resume``;
-the training time of the earlier part is carried over into the card.
+the training time of the earlier part is carried over into the card, and so are the commands that
+trained it (``metrics.json``'s ``resumed_after``: each earlier invocation of this run, with the step it
+stopped at), since a resumed run's own command may differ from theirs ("--steps 3000", then "--steps 7000").
 """
 
 import os
 import time
 
+from lmdemo.storage.checkpoint import read_metrics
 from lmdemo.storage.encryption import for_saving
 from lmdemo.training import distributed
 from lmdemo.training.cards import training_card
@@ -31,6 +34,15 @@ class TrainingRun:
         self.encrypt = encrypt
         self.started = time.time()
         self.previous_seconds = 0.0  # training time of the run this one resumes
+        self.resumed_after = []  # the earlier invocations of this run: [{"command", "step"}, ...]
+        if self.resuming:
+            try:
+                earlier = read_metrics(out_dir)
+            except (OSError, ValueError):  # an unreadable record: the run resumes, the earlier commands are not kept
+                earlier = None
+            if earlier is not None:
+                self.resumed_after = list(earlier.get("resumed_after") or []) + [
+                    {"command": earlier.get("command"), "step": earlier.get("step")}]
 
     def prepare(self, model):
         """Set up encryption (a model loaded from an encrypted checkpoint stays encrypted); returns the model."""
@@ -61,4 +73,6 @@ class TrainingRun:
         """Save the checkpoint with its card, written from ``metrics`` (by process 0 of a multi-process run)."""
         if not distributed.is_main_process():
             return
+        if self.resumed_after:
+            metrics = {**metrics, "resumed_after": self.resumed_after}
         model.save(self.out_dir, card=training_card(model, metrics), metrics=metrics)

@@ -72,3 +72,22 @@ def test_training_card_names_the_run_and_says_when_no_command_was_recorded(trigr
     assert card.startswith("# toy trigram\n\n")
     assert "\n## How it was built\n```\n(trained from Python; no command recorded)\n```\n" in card
     assert COMMAND not in card
+
+
+def test_a_resumed_run_remembers_the_commands_it_was_started_with(tmp_path):
+    import json
+
+    from lmdemo.training.run import TrainingRun
+    from lmdemo.training.trainer import STATE_DIR
+
+    (tmp_path / STATE_DIR).mkdir()
+    (tmp_path / STATE_DIR / "state.json").write_text("{}")
+    (tmp_path / "metrics.json").write_text(json.dumps({"command": "train --steps 3000", "step": 3000,
+                                                        "resumed_after": [{"command": "train --steps 1000",
+                                                                           "step": 1000}]}))
+    run = TrainingRun(str(tmp_path))
+    assert run.resuming and run.resumed_after == [{"command": "train --steps 1000", "step": 1000},
+                                                  {"command": "train --steps 3000", "step": 3000}]
+    assert TrainingRun(str(tmp_path), resume=False).resumed_after == []
+    (tmp_path / "metrics.json").write_text("{not json")
+    assert TrainingRun(str(tmp_path)).resumed_after == []  # an unreadable record does not stop the run

@@ -28,11 +28,16 @@ def test_loss_falls_on_tiny_corpus(tmp_path, toy_file):
 def test_resume_continues_and_matches_uninterrupted_run(tmp_path, toy_file):
     full = train_language_model(toy_file, str(tmp_path / "full"), preset="tiny", model_overrides=TINY,
                                 train_config=toy_train_config(steps=40), progress=False)
-    train_language_model(toy_file, str(tmp_path / "part"), preset="tiny", model_overrides=TINY,
+    first, second = "python -m lmdemo train --data toy.txt --out part --steps 25", "python -m lmdemo train ... --steps 40"
+    train_language_model(toy_file, str(tmp_path / "part"), preset="tiny", model_overrides=TINY, command=first,
                          train_config=toy_train_config(steps=40), progress=False, pause_after=25)
     assert json.loads((tmp_path / "part" / "metrics.json").read_text())["step"] == 25
     resumed = train_language_model(toy_file, str(tmp_path / "part"), preset="tiny", model_overrides=TINY,
-                                   train_config=toy_train_config(steps=40), progress=False)
+                                   command=second, train_config=toy_train_config(steps=40), progress=False)
+    metrics = json.loads((tmp_path / "part" / "metrics.json").read_text())
+    assert metrics["command"] == second and metrics["resumed_after"] == [{"command": first, "step": 25}]
+    card = (tmp_path / "part" / "README.md").read_text()
+    assert card.index("Until step 25 (then resumed):") < card.index(first) < card.index(second)
     # the same initial weights, batches and schedule: the same model, up to float noise
     np.testing.assert_allclose(resumed.log_probs("Speak, speak."), full.log_probs("Speak, speak."), atol=1e-4)
 
