@@ -19,8 +19,8 @@ Two pieces of evidence are combined for persons. A word the tagger takes for par
 certainty (``p`` from ``LISTED_NAME_THRESHOLD`` up to ``t``) is kept when it is in the name lists
 (``names.listed_name``: "said Constanza to Angela" gives Angela 0.51, under ``t`` = 0.6); such a
 finding scores at least 0.5.
-And a person's name followed by a company's or a place's word ("Doyle Ltd", "Victoria Station") is
-not a person (``names.names_a_company_or_place``). Measured in docs/privacy.md.
+And a person's name followed by a company's or a place's word ("Doyle Ltd", "Victoria Station"), or
+between the title marks 《 》, is not a person (``names.names_no_person``). Measured in docs/privacy.md.
 """
 
 import functools
@@ -29,7 +29,7 @@ import re
 import threading
 
 from evals.privacy.finding import Finding
-from evals.privacy.names import in_title_marks, listed_name, names_a_company_or_place
+from evals.privacy.names import LETTER_WORDS, listed_name, names_no_person
 
 DEFAULT_TAGGER = "pii-ner"
 TAGGED_TYPES = ("PERSON", "ADDRESS")
@@ -37,14 +37,13 @@ LISTED_NAME_THRESHOLD = 0.25  # chosen on the dev documents: docs/privacy.md
 
 # What a finding must hold to be kept. Any: a letter. An address: a digit, or a Han character that names
 # a part of an address (号, 路, 区 ...), which drops "addresses" made of a label word ("Adresse", "Room") or
-# of two characters of a poem (千山). A person: not one
-# Han character alone (Chinese names have two or more), and not only common words ("Notes",
+# of two characters of a poem (千山). A person: not one Han character alone (Chinese names have two or
+# more), and not only common words ("Notes",
 # "EXPERIENCE", "Reason": words written in lower case in ordinary sentences, and the words of country
 # names, "Japan"; first names excepted, "Jordan"; see data/build_common_words.py). Measured in docs/privacy.md.
 _LETTER = re.compile(r"[^\W\d_]")
 _ADDRESS_MARK = re.compile(r"[\d号號路街道巷弄里区區市县縣省镇鎮乡鄉村楼樓室栋棟座层層单單幢院园園]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_WORDS = re.compile(r"[^\W\d_]+")
 _COMMON_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "common_words.txt")
 
 _lock = threading.Lock()
@@ -122,7 +121,7 @@ def plausible(kind, value):
     if kind == "PERSON":
         if len(value) == 1 and _HAN.match(value):
             return False
-        words = _WORDS.findall(value)
+        words = LETTER_WORDS.findall(value)
         return not words or not all(w.lower() in common_words() for w in words)
     return True
 
@@ -149,7 +148,7 @@ def finish_learned(started):
     for i, (text, spans) in enumerate(zip(texts, model.finish(started["started"], relaxed=relaxed)[0])):
         for start, end, kind, p in spans:
             if kind not in wanted or not plausible(kind, text[start:end]) or \
-                    (kind == "PERSON" and (names_a_company_or_place(text, end) or in_title_marks(text, start, end))):
+                    (kind == "PERSON" and names_no_person(text, start, end)):
                 continue
             # a span below the threshold holds a listed name the threshold was relaxed for: 0.5
             score = 0.5 + 0.5 * (p - threshold) / (1.0 - threshold) if threshold < 1 else 1.0

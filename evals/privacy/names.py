@@ -86,7 +86,7 @@ _ZH_PLACE = frozenset("县市区镇乡村路街省州")
 # Titles after a name ("王先生"): the pattern starts at the title, rare characters the engine can
 # skip to; the one to three characters before it are read back in Python.
 _ZH_CUE_AFTER = re.compile(r"先生|女士|小姐|老师|医生|教授|同学|经理")
-_LISTED_WORDS = re.compile(r"[^\W\d_]+")
+LETTER_WORDS = re.compile(r"[^\W\d_]+")  # runs of letters, any script
 _ZH_FUNCTION = frozenset("的了是在和与跟给向对请找问把被让从到说我你他她们这那有也都就还要会")
 
 
@@ -297,9 +297,14 @@ def find_persons(text):
     _latin_cued(text, out, table)
     if not text.isascii() and _HAN_CHAR.search(text):
         _chinese_names(text, out)
-    titled = "《" in text
-    return [f for f in out if not (names_a_company_or_place(text, f.end) or
-                                   (titled and in_title_marks(text, f.start, f.end)))]
+    return [f for f in out if not names_no_person(text, f.start, f.end)]
+
+
+def names_no_person(text, start, end):
+    """Whether the name ``text[start:end]`` is a company's, a place's or a work's: followed by a company's or a
+    place's word (``names_a_company_or_place``) or between title marks (``in_title_marks``). The patterns'
+    findings and the tagger's are both held to it."""
+    return names_a_company_or_place(text, end) or ("《" in text and in_title_marks(text, start, end))
 
 
 def names_a_company_or_place(text, end):
@@ -336,7 +341,7 @@ def listed_name(value):
         (True, True, True, False)
     """
     table, others = _kinds(), other_names()
-    words = _LISTED_WORDS.findall(value)
+    words = LETTER_WORDS.findall(value)
     for word in words:
         word = word[:1].upper() + word[1:]
         kind = table.get(word)

@@ -219,15 +219,14 @@ class FrozenTagger:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(f"texts[{i}] must be a str, received {type(text).__name__}")
-        if len(texts) == 1:  # one text (a sanitizer's call per text): the same windows, less Python
-            words = WORD.findall(texts[0])
-            if len(words) <= c.max_words:
-                return self._start_one(texts[0], words)
+        per_text = [WORD.findall(text) for text in texts]  # split_words' words; offsets are found for entities only
+        if len(texts) == 1 and len(per_text[0]) <= c.max_words:  # a sanitizer's call per text: less Python
+            return self._start_one(texts[0], per_text[0])
         words, starts, lengths = [], [], []  # the words of all texts, laid end to end
-        for text in texts:
+        for text_words in per_text:
             starts.append(len(words))
-            words += WORD.findall(text)  # split_words' words; their offsets are found for entities only
-            lengths.append(len(words) - starts[-1])
+            words += text_words
+            lengths.append(len(text_words))
         started = {"texts": list(texts), "words": words, "starts": starts, "runs": []}
         if not words:
             return started
@@ -299,10 +298,9 @@ class FrozenTagger:
             kind, low, accept = relaxed
             begin = self.config.labels.index("B-" + kind)  # and I- right after it (``bio_labels``)
             between = (scores >= low) & (scores < threshold) & ((best == begin) | (best == begin + 1))
-            if between.any():
-                for i in np.flatnonzero(between).tolist():
-                    if accept(words[i]):
-                        tags[i] = best[i]
+            for i in np.flatnonzero(between).tolist():
+                if accept(words[i]):
+                    tags[i] = best[i]
         return tags
 
     def _thresholds(self, thresholds):
@@ -354,15 +352,9 @@ class FrozenTagger:
             return []
         if "offsets" not in shared:
             shared["offsets"] = [m.start() for m in WORD.finditer(text)]
-        offsets = shared["offsets"]
-        found = []
-        for first, last, kind in runs:
-            kept = trimmed(words, first, last)
-            if kept is not None:
-                a, b = kept
-                score = round(float(scores[a:b + 1].astype(np.float64).mean()), 4)
-                found.append((offsets[a], offsets[b] + len(words[b]), kind, score))
-        return found
+            shared["sums"] = _running_total(scores)
+        spans = (_span(words, run, shared["offsets"], shared["sums"], 0) for run in runs)
+        return [span for span in spans if span is not None]
 
     def _entities(self, texts, words, starts, tags, scores, shared):
         """The entities of all texts at once from the tags of their words (laid end to end); only tagged
@@ -375,19 +367,37 @@ class FrozenTagger:
         if "offsets" not in shared:
             shared["bases"] = np.cumsum([0] + [len(t) + 1 for t in texts])  # where each text begins in the join
             shared["offsets"] = np.fromiter(map(_START, WORD.finditer(" ".join(texts))), np.int64, len(words))
-            shared["sums"] = np.r_[0.0, np.cumsum(scores, dtype=np.float64)]
+            shared["sums"] = _running_total(scores)
         bases, offsets, sums = shared["bases"], shared["offsets"], shared["sums"]
         owner = np.searchsorted(np.asarray(starts), [r[0] for r in runs], side="right") - 1
-        for (first, last, kind), t in zip(runs, owner.tolist()):
-            kept = trimmed(words, first, last)
-            if kept is not None:
-                a, b = kept
-                score = round(float((sums[b + 1] - sums[a]) / (b - a + 1)), 4)
-                found[t].append((int(offsets[a] - bases[t]), int(offsets[b] - bases[t]) + len(words[b]), kind, score))
+        for run, t in zip(runs, owner.tolist()):
+            span = _span(words, run, offsets, sums, bases[t])
+            if span is not None:
+                found[t].append(span)
         return found
 
 
 _START = operator.methodcaller("start")
+
+
+def _running_total(scores):
+    """0, then the running total of ``scores`` in float64: a run's mean is two lookups (``_span``)."""
+    sums = np.zeros(len(scores) + 1)
+    np.cumsum(scores, dtype=np.float64, out=sums[1:])
+    return sums
+
+
+def _span(words, run, offsets, sums, base):
+    """The entity of a run ``(first, last, type)`` of words: ``(start, end, type, score)`` in the text that
+    begins at ``base`` of ``offsets`` (the words' character offsets), its score the mean of its words'
+    (``sums``: their running total); None when the run holds only symbols (``trimmed``)."""
+    first, last, kind = run
+    kept = trimmed(words, first, last)
+    if kept is None:
+        return None
+    a, b = kept
+    score = round(float((sums[b + 1] - sums[a]) / (b - a + 1)), 4)
+    return int(offsets[a] - base), int(offsets[b] - base) + len(words[b]), kind, score
 
 
 def best_tags(probs):
