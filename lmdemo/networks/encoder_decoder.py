@@ -26,7 +26,7 @@ from lmdemo.config import EncoderDecoderConfig
 from lmdemo.layers.attention import empty_cache
 from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
-from lmdemo.layers.logits import MASK_VALUE
+from lmdemo.layers.logits import MASK_VALUE, tied_logits
 from lmdemo.layers.cross_attention_decoder_block import CrossAttentionDecoderBlock
 from lmdemo.layers.position_embedding import TokenAndPositionEmbedding
 from lmdemo.networks.transformer_encoder import TransformerEncoder
@@ -126,7 +126,7 @@ class EncoderDecoder(keras.Model):
                 weights.append(result.details["cross_attention_weights"])
         hidden = self.final_norm(x)
         table = self.target_embedding.token_embedding.embeddings  # output layer tied to the target embeddings
-        logits = ops.einsum("...d,vd->...v", hidden, table) + self.output_bias
+        logits = tied_logits(hidden, table) + self.output_bias
         details = {"cross_attention_weights": weights}
         if self.config.copy_attention:
             logits, details["copy_weights"], details["copy_gate"] = self._copy_mixture(

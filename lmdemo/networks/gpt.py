@@ -4,6 +4,7 @@ import keras
 
 from lmdemo.config import TransformerConfig
 from lmdemo.layers.layer_output import LayerOutput
+from lmdemo.layers.logits import tied_logits
 from lmdemo.networks.transformer_backbone import TransformerBackbone
 
 
@@ -35,9 +36,7 @@ class GPT(keras.Model):
     def _logits(self, hidden):
         if self.config.tie_embeddings:
             table = self.backbone.embedding.token_embedding.embeddings
-            # h Eᵀ as one einsum: written matmul(h, transpose(E)), XLA:CPU copied the transposed table first
-            # (at GPT-2's 50,257 × 768, 76 ms a call against 4.6 ms; docs/pretrained.md)
-            return keras.ops.einsum("...d,vd->...v", hidden, table) + self.output_bias
+            return tied_logits(hidden, table) + self.output_bias
         return self.lm_head(hidden)
 
     def read_out(self, residual):

@@ -10,6 +10,7 @@ import keras
 from keras import ops
 
 from lmdemo.config import EncoderConfig
+from lmdemo.layers.logits import tied_logits
 from lmdemo.networks.transformer_encoder import encoder_of
 
 
@@ -50,7 +51,7 @@ class MaskedLM(keras.Model):
             hidden = ops.take_along_axis(hidden, ops.cast(positions, "int32")[..., None], axis=1)
         hidden = self.transform_norm(self.transform(hidden))
         table = self.encoder.embedding.token_embedding.embeddings
-        return ops.einsum("...d,vd->...v", hidden, table) + self.output_bias
+        return tied_logits(hidden, table) + self.output_bias
 
     def get_config(self):
         config = super().get_config()

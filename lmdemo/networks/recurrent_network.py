@@ -6,6 +6,7 @@ from keras import ops
 from lmdemo.config import RecurrentConfig
 from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
+from lmdemo.layers.logits import tied_logits
 from lmdemo.layers.recurrent import Recurrent
 
 # token vectors start uniform in ±0.5: Keras' default (±0.05) leaves the gates and, with tied
@@ -69,7 +70,7 @@ class RecurrentNetwork(keras.Model):
             x = self.dropout(x, training=training)
             states.append(s)
         if self.config.tie_embeddings:
-            logits = ops.einsum("...d,vd->...v", x, self.embedding.embeddings) + self.output_bias
+            logits = tied_logits(x, self.embedding.embeddings) + self.output_bias
         else:
             logits = self.lm_head(x)
         return LayerOutput(logits, ops.stack(states))
