@@ -7,6 +7,8 @@ With ``--hf-python PYTHON`` (an interpreter with torch and transformers) Hugging
 
     python bench/generate_speed.py --layers 12 --heads 12 --d-model 768 --context 1024 --vocab 50257 \
         --tie-embeddings --new-tokens 100 --rounds 2 --hf-python /path/to/venv/bin/python --json
+
+``--weights bf16`` times generation reading bfloat16 copies of the weights (``TransformerLM.use_weights``).
 """
 
 import json
@@ -15,6 +17,8 @@ import subprocess
 import time
 
 from common import model_args, random_char_lm, report
+
+from lmdemo.lm.transformer_lm import WEIGHTS
 
 
 def timed(fn, repeats):
@@ -34,9 +38,11 @@ def main():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--rounds", type=int, default=1, help="turns of lmdemo (then transformers, with --hf-python)")
     p.add_argument("--hf-python", default=None, help="a Python with torch and transformers: time them too")
+    p.add_argument("--weights", choices=WEIGHTS, default="f32",
+                   help="the weights generation reads (TransformerLM.use_weights; bf16: weight-only bfloat16)")
     args = p.parse_args()
 
-    lm = random_char_lm(args)
+    lm = random_char_lm(args).use_weights(args.weights)
     prompt = "".join(lm.tokenizer.chars[i % len(lm.tokenizer.chars)] for i in range(args.prompt_tokens))
     t0 = time.perf_counter()
     lm.generate(prompt, args.new_tokens, seed=0)
@@ -52,7 +58,7 @@ def main():
     result = {"tok_per_s": max(cached), "tok_per_s_rounds": cached, "tok_per_s_uncached": args.new_tokens / uncached,
               "speedup": max(cached) * uncached / args.new_tokens, "first_stream_chunk_s": first_token,
               "first_call_s": first_call_s, "cached_equals_uncached": same, "params": lm.num_params(),
-              "new_tokens": args.new_tokens}
+              "new_tokens": args.new_tokens, "weights": args.weights}
     rows = [("cached tokens/s (best round)", f"{result['tok_per_s']:,.1f}"),
             ("cached tokens/s, each round", ", ".join(f"{v:,.1f}" for v in cached))]
     if hf:
@@ -66,7 +72,8 @@ def main():
              ("first streamed chunk (s, warm)", f"{first_token:.3f}"),
              ("first call incl. compile (s)", f"{first_call_s:.1f}"),
              ("greedy cached == uncached", str(same))]
-    report(f"generation: {lm.num_params():,} params, context {args.context}, {args.new_tokens} new tokens, batch 1",
+    report(f"generation: {lm.num_params():,} params, context {args.context}, {args.new_tokens} new tokens, batch 1, "
+           f"{args.weights} weights",
            rows, result, args.json)
 
 

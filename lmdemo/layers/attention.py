@@ -7,6 +7,7 @@ from keras import ops
 
 from lmdemo.layers.dropout import Dropout
 from lmdemo.layers.layer_output import LayerOutput
+from lmdemo.layers.linear import linear
 from lmdemo.layers.logits import MASK_VALUE
 from lmdemo.layers.rms_norm import rms_normalize
 
@@ -145,10 +146,10 @@ class MultiHeadAttention(keras.layers.Layer):
         key = value if key is None else key
 
         # 1-2. linear projections, split into heads
-        q = self._split_heads(self.query_dense(query), self.key_dim)  # (batch, heads, q_len, d_k)
+        q = self._split_heads(linear(self.query_dense, query), self.key_dim)  # (batch, heads, q_len, d_k)
         if key_value is None:
-            k = self._split_heads(self.key_dense(key), self.key_dim)  # (batch, heads, k_len, d_k)
-            v = self._split_heads(self.value_dense(value), self.value_dim)  # (batch, heads, k_len, d_v)
+            k = self._split_heads(linear(self.key_dense, key), self.key_dim)  # (batch, heads, k_len, d_k)
+            v = self._split_heads(linear(self.value_dense, value), self.value_dim)  # (batch, heads, k_len, d_v)
         else:
             k, v = key_value[:, 0], key_value[:, 1]
 
@@ -209,7 +210,7 @@ class MultiHeadAttention(keras.layers.Layer):
             head_outputs = head_outputs * ops.cast(head_mask, head_outputs.dtype)[None, :, None, None]
         heads = ops.transpose(head_outputs, (0, 2, 1, 3))  # (batch, q_len, heads, d_v)
         combined = ops.reshape(heads, (batch, q_len, self.num_heads * self.value_dim))  # (batch, q_len, heads*d_v)
-        output = self.output_dense(combined)
+        output = linear(self.output_dense, combined)
 
         details = None
         if return_details:

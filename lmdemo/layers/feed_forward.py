@@ -3,6 +3,7 @@
 import keras
 
 from lmdemo.layers.dropout import Dropout
+from lmdemo.layers.linear import linear
 
 # "gelu" is the tanh approximation (GPT-2's, and every lmdemo checkpoint's); "gelu_exact" is x·Φ(x) with the
 # normal CDF Φ written with erf (BERT's ``hidden_act: "gelu"``). The two differ by at most 4.8e-4 (near x = ±2.7).
@@ -53,16 +54,16 @@ class FeedForward(keras.layers.Layer):
         With ``return_hidden`` also ``(pre_activation, hidden)``: the inner layer's output
         X W₁ᵀ + b₁ and the same after the activation.
         """
-        pre_activation = self.inner_dense(x)  # (batch, seq, hidden_dim)
+        pre_activation = linear(self.inner_dense, x)  # (batch, seq, hidden_dim)
         if self.activation == "relu":
             hidden = keras.ops.relu(pre_activation)
         elif self.activation == "relu2":
             hidden = keras.ops.square(keras.ops.relu(pre_activation))
         elif self.activation == "swiglu":
-            hidden = keras.ops.silu(self.gate_dense(x)) * pre_activation
+            hidden = keras.ops.silu(linear(self.gate_dense, x)) * pre_activation
         else:
             hidden = keras.ops.gelu(pre_activation, approximate=self.activation == "gelu")
-        out = self.dropout_layer(self.output_dense(hidden), training=training)  # (batch, seq, dim)
+        out = self.dropout_layer(linear(self.output_dense, hidden), training=training)  # (batch, seq, dim)
         return (out, (pre_activation, hidden)) if return_hidden else out
 
     def get_config(self):

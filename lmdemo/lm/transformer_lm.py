@@ -2,16 +2,19 @@
 
 import jax
 import jax.numpy as jnp
+import keras
 import numpy as np
 
 from lmdemo.config import TransformerConfig
 from lmdemo.networks.gpt import GPT
 from lmdemo.data.batching import pad_batch
 from lmdemo.data.checks import is_int
+from lmdemo.kernels import bf16_matmul
 from lmdemo.layers.logits import target_log_probs
 from lmdemo.lm.language_model import NetworkLM
 
 SCORE_BATCH = 16
+WEIGHTS = ("f32", "bf16")  # what generation reads (``TransformerLM.use_weights``)
 
 
 class TransformerLM(NetworkLM):
@@ -35,6 +38,8 @@ class TransformerLM(NetworkLM):
         self._forward_jit = jax.jit(self._forward)
         self._prefill_jit = jax.jit(self._prefill_fn)
         self._lens_jit = jax.jit(self._lens_fn, static_argnames=("top_k",))
+        self.weights = "f32"
+        self._packed = None  # (the float32 arrays packed, {variable path: packed}) while weights == "bf16"
 
     @property
     def max_length(self):
@@ -47,6 +52,50 @@ class TransformerLM(NetworkLM):
                 f"width {c.d_model}, feed-forward {c.hidden_dim} ({c.activation}), {c.position} positions, "
                 f"context {c.max_length} tokens" + (", QK-norm" if c.qk_norm else "")
                 + (", output layer tied to the token embeddings" if c.tie_embeddings else ""))
+
+    def use_weights(self, weights):
+        """Which weights generation reads: ``"f32"`` (the default) or ``"bf16"``.
+
+        With ``"bf16"`` every matrix of the network (and the tied output layer) is also kept rounded to
+        bfloat16, and the model reads that copy through ``lmdemo.kernels.bf16_matmul`` wherever it runs
+        (generation with every sampler, ``log_probs``, ``next_token_probs``, ``inspect``): half the bytes
+        a decoding step reads, about twice the tokens/s at GPT-2's shape here (docs/speed.md), at the cost
+        of rounding each weight to 8 significant bits (the perplexity cost is in docs/speed.md). Activations
+        and sums stay float32; training reads the float32 weights, and the copy is made anew when they
+        change. The copy takes half the float32 weights' memory again. Scoring long texts is slower than
+        in float32 (the kernel is made for a few rows at a time). CPU only; compiled on first use.
+
+        Raises:
+            ValueError: ``weights`` is neither.
+            lmdemo.kernels.bf16_matmul.KernelUnavailable: ``"bf16"`` on a machine where the kernel
+                cannot be built (no C++ compiler) or JAX does not run on the CPU.
+        """
+        if weights not in WEIGHTS:
+            raise ValueError(f"weights must be one of {WEIGHTS}, received weights={weights!r}")
+        if weights == "bf16":
+            bf16_matmul.load()
+        self.weights = weights
+        self._packed = None
+        return self
+
+    def _params(self):
+        params = super()._params()
+        if self.weights == "f32":
+            return params
+        sources = self._packed_sources()
+        if self._packed is None or any(a is not b for a, b in zip(self._packed[0], (v.value for v in sources))):
+            packed = {v.path: bf16_matmul.pack(np.asarray(v.value).T if v is self._table() else v.value)
+                      for v in sources}
+            self._packed = ([v.value for v in sources], packed)
+        return (*params, self._packed[1])
+
+    def _table(self):
+        return self.network.backbone.embedding.token_embedding.embeddings if self.config.tie_embeddings else None
+
+    def _packed_sources(self):
+        """The variables generation reads as bfloat16: every ``Dense`` kernel, and the tied embedding table."""
+        kernels = [layer.kernel for layer in self.network._flatten_layers() if isinstance(layer, keras.layers.Dense)]
+        return kernels + ([self._table()] if self.config.tie_embeddings else [])
 
     # -- pure functions of the weights (jitted) ----------------------------------------------------
     def _forward(self, params, token_ids, head_mask=None):

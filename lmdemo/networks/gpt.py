@@ -4,6 +4,7 @@ import keras
 
 from lmdemo.config import TransformerConfig
 from lmdemo.layers.layer_output import LayerOutput
+from lmdemo.layers.linear import linear
 from lmdemo.layers.logits import tied_logits
 from lmdemo.networks.transformer_backbone import TransformerBackbone
 
@@ -37,7 +38,7 @@ class GPT(keras.Model):
         if self.config.tie_embeddings:
             table = self.backbone.embedding.token_embedding.embeddings
             return tied_logits(hidden, table) + self.output_bias
-        return self.lm_head(hidden)
+        return linear(self.lm_head, hidden)
 
     def read_out(self, residual):
         """Logits from a residual-stream vector: the final LayerNorm, then the output layer.

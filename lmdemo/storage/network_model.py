@@ -10,6 +10,7 @@ import os
 
 import keras
 
+from lmdemo.kernels import bf16_matmul
 from lmdemo.storage import checkpoint
 from lmdemo.storage.stored_model import StoredModel
 
@@ -53,14 +54,17 @@ class NetworkModel(StoredModel):
 
     def _call(self, params, *args, method=None, **kwargs):
         """The network's ``call`` (or another of its methods, ``method``) with the weights ``params``
-        from ``_params()``: a pure function of them, usable under ``jax.jit``."""
-        if method is None:
-            outputs, _ = self.network.stateless_call(params[0], params[1], *args, **kwargs)
-            return outputs
-        net = self.network
-        mapping = list(zip(net.trainable_variables, params[0])) + list(zip(net.non_trainable_variables, params[1]))
-        with keras.StatelessScope(state_mapping=mapping):
-            return method(*args, **kwargs)
+        from ``_params()``: a pure function of them, usable under ``jax.jit``. A third entry of
+        ``params``, {variable path: packed matrix}, gives matrices read as bfloat16
+        (``lmdemo.kernels.bf16_matmul``)."""
+        with bf16_matmul.packed_weights(params[2] if len(params) > 2 else None):
+            if method is None:
+                outputs, _ = self.network.stateless_call(params[0], params[1], *args, **kwargs)
+                return outputs
+            net = self.network
+            mapping = list(zip(net.trainable_variables, params[0])) + list(zip(net.non_trainable_variables, params[1]))
+            with keras.StatelessScope(state_mapping=mapping):
+                return method(*args, **kwargs)
 
     # -- storage (``StoredModel``'s hooks) ----------------------------------------------------------------
     def _config_dict(self):

@@ -176,3 +176,58 @@ def test_decoding_reads_only_the_filled_part_of_the_cache_and_generates_the_same
         cached = lm.generate("Sp", 90, **kwargs)  # past the window: it slides, and the lengths start again
         assert cached == lm.generate("Sp", 90, use_cache=False, **kwargs) and len(cached) == 90
     assert {8, 16, 32, None} <= set(seen)
+
+
+@pytest.fixture(params=[False, True], ids=["own-output-layer", "tied-output-layer"])
+def bf16_pair(request, toy_lm):
+    """A model reading bfloat16 weights, and the same model in float32 with its weights rounded to bfloat16
+    by hand: the two must score and generate alike."""
+    import keras
+
+    from tests.lmdemo.kernels.test_bf16_matmul import rounded
+
+    config = lmdemo.TransformerConfig(max_length=32, num_layers=2, num_heads=2, d_model=32,
+                                      tie_embeddings=request.param)
+    keras.utils.set_random_seed(3)
+    lm = lmdemo.TransformerLM.create(toy_lm.tokenizer, config)
+    by_hand = lmdemo.TransformerLM.create(toy_lm.tokenizer, config)
+    for mine, theirs in zip(lm.network.weights, by_hand.network.weights):
+        value = np.asarray(mine.value)
+        if mine is lm._table():  # read by the lookup too (in float32): rounded in both, the copy is exact
+            mine.assign(rounded(value))
+        theirs.assign(rounded(value) if mine.path.endswith("kernel") or mine is lm._table() else value)
+    return lm.use_weights("bf16"), by_hand
+
+
+def test_bf16_weights_score_as_the_weights_rounded_by_hand(bf16_pair):
+    lm, by_hand = bf16_pair
+    text = "Speak, speak. First Citizen: we are accounted poor citizens."  # longer than the window: it rolls
+    np.testing.assert_allclose(lm.log_probs(text), by_hand.log_probs(text), atol=2e-5)
+    np.testing.assert_allclose(lm.next_token_probs("Speak"), by_hand.next_token_probs("Speak"), atol=2e-6)
+    assert not np.array_equal(lm.log_probs(text), lm.use_weights("f32").log_probs(text))  # the rounding shows
+    lm.use_weights("bf16")
+
+
+def test_bf16_weights_generate_with_every_sampler_as_the_rounded_weights(bf16_pair):
+    lm, by_hand = bf16_pair
+    for kwargs in (dict(sampler="greedy"), dict(sampler="top_k", top_k=5, seed=2), dict(sampler="beam", num_beams=3)):
+        cached = lm.generate("Sp", 40, **kwargs)  # past the window of 32
+        assert cached == by_hand.generate("Sp", 40, **kwargs)
+        if kwargs["sampler"] != "beam":
+            assert cached == lm.generate("Sp", 40, use_cache=False, **kwargs)
+
+
+def test_the_bf16_copy_follows_the_weights(bf16_pair):
+    lm, by_hand = bf16_pair
+    before = lm.log_probs("Speak")
+    kernel = next(v for v in lm.network.weights if v.path.endswith("kernel"))
+    kernel.assign(np.asarray(kernel.value) * 2.0)  # training, say
+    after = lm.log_probs("Speak")
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, lm.use_weights("bf16").log_probs("Speak"))
+
+
+def test_use_weights_refuses_what_it_does_not_know(toy_lm):
+    with pytest.raises(ValueError, match=r"weights must be one of \('f32', 'bf16'\), received weights='int8'"):
+        toy_lm.use_weights("int8")
+    assert toy_lm.weights == "f32"

@@ -1,0 +1,138 @@
+"""x W with W stored as bfloat16 (weight-only bfloat16): half the bytes a decoding step reads.
+
+Generating one token multiplies a single row by every weight matrix, so the time goes into reading
+the weights from memory (docs/speed.md: 18.5 of 19.5 ms a token at GPT-2 124M's shape). XLA:CPU has
+no fast product for bfloat16 weights (the ones tried were slower than float32), so this one is written
+by hand in ``bf16_matmul.cc``: each weight is widened to float32 as it is read and every multiply and
+sum is in float32, so the result is exactly x times the weights rounded to bfloat16 (up to the order
+of the sums). The C++ file is compiled on first use with the machine's C++ compiler (``c++ -O3
+-march=native``, about 2 s) into ``$LMDEMO_KERNEL_CACHE`` (default ``~/.cache/lmdemo/kernels``) and
+called from jitted code through XLA's FFI, on XLA's own threads.
+
+How a model uses it: ``packed_weights({variable path: pack(matrix)})`` is entered while the model's
+function is traced; ``lmdemo.layers.linear.linear`` (every ``Dense`` of the Transformer) and
+``tied_logits`` multiply through ``matmul`` where their matrix is in it. ``TransformerLM.use_weights("bf16")``
+does this for generation. The kernel reads each tile of W once per four rows of x: made for one row
+(a decoding step), it is still about as fast as XLA's float32 product at 64 rows (a prompt) and 1.3×
+slower at 256 (docs/speed.md).
+"""
+
+import contextlib
+import contextvars
+import ctypes
+import hashlib
+import math
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+SOURCE = Path(__file__).with_name("bf16_matmul.cc")
+TARGET = "lmdemo_bf16_matmul"
+TILE = 64  # output columns per tile of the packed layout (bf16_matmul.cc)
+COMPILE_FLAGS = ("-O3", "-march=native", "-ffp-contract=fast", "-std=c++17", "-shared", "-fPIC")
+
+
+class KernelUnavailable(RuntimeError):
+    """The kernel cannot run here: no C++ compiler, a failed compilation, or not a CPU backend."""
+
+
+_loaded = None  # None: not tried; True: registered; a KernelUnavailable: why not
+_scope = contextvars.ContextVar("lmdemo_packed_weights", default=None)
+
+
+def cache_dir():
+    return Path(os.environ.get("LMDEMO_KERNEL_CACHE") or Path.home() / ".cache" / "lmdemo" / "kernels")
+
+
+def _compile(library):
+    named = os.environ.get("CXX")
+    compiler = shutil.which(named) if named else (shutil.which("c++") or shutil.which("g++") or shutil.which("clang++"))
+    if compiler is None:
+        raise KernelUnavailable("weights='bf16' needs a C++ compiler to build lmdemo's bfloat16 kernel ("
+                                + (f"CXX={named!r} was not found" if named else "none found: install g++ or set CXX")
+                                + ")")
+    library.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=library.parent) as tmp:
+        built = Path(tmp) / library.name
+        command = [compiler, *COMPILE_FLAGS, f"-I{jax.ffi.include_dir()}", str(SOURCE), "-o", str(built)]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            errors = [line for line in result.stderr.splitlines() if "error" in line][:3]
+            raise KernelUnavailable(f"weights='bf16': compiling lmdemo's bfloat16 kernel with {compiler} failed: "
+                                    + ("; ".join(errors) or f"exit status {result.returncode}"))
+        os.replace(built, library)  # whole or not at all: another process may be loading it
+
+
+def load():
+    """Compile (once per source, JAX version and machine) and register the kernel with XLA.
+
+    Raises:
+        KernelUnavailable: JAX does not run on the CPU, or the kernel cannot be compiled.
+    """
+    global _loaded
+    if _loaded is None:
+        try:
+            if jax.default_backend() != "cpu":
+                raise KernelUnavailable(f"weights='bf16' runs on a CPU; JAX runs on {jax.default_backend()!r} here")
+            key = hashlib.sha256(SOURCE.read_bytes() + " ".join(
+                (*COMPILE_FLAGS, jax.__version__, platform.machine(), platform.node())).encode()).hexdigest()[:16]
+            library = cache_dir() / f"bf16_matmul-{key}.so"
+            if not library.exists():
+                _compile(library)
+            handler = ctypes.cdll.LoadLibrary(str(library)).LmdemoBf16Matmul
+            jax.ffi.register_ffi_target(TARGET, jax.ffi.pycapsule(handler), platform="cpu")
+            _loaded = True
+        except KernelUnavailable as error:
+            _loaded = error
+    if _loaded is not True:
+        raise _loaded
+
+
+def pack(matrix):
+    """A (K, N) float matrix → the kernel's layout: bfloat16 tiles (ceil(N / 64), K, 64), the last tile
+    padded with zero columns. Rounds each weight to the nearest bfloat16."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim != 2:
+        raise ValueError(f"pack takes a (K, N) matrix, received shape {matrix.shape}")
+    k, n = matrix.shape
+    padded = np.pad(matrix, ((0, 0), (0, -n % TILE)))
+    tiles = padded.reshape(k, -1, TILE).transpose(1, 0, 2)  # (N / 64, K, 64)
+    return jnp.asarray(np.ascontiguousarray(tiles)).astype(jnp.bfloat16)
+
+
+def unpack(packed, n):
+    """The float32 matrix (K, n) a packed matrix holds: the weights as the kernel multiplies them."""
+    tiles = np.asarray(packed.astype(jnp.float32))
+    return tiles.transpose(1, 0, 2).reshape(tiles.shape[1], -1)[:, :n]
+
+
+def matmul(x, packed, n):
+    """x (..., K) float32 times a packed (K, n) matrix → (..., n) float32, through the kernel."""
+    rows = math.prod(x.shape[:-1])
+    flat = jnp.reshape(x.astype(jnp.float32), (rows, x.shape[-1]))
+    out = jax.ffi.ffi_call(TARGET, jax.ShapeDtypeStruct((rows, packed.shape[0] * TILE), jnp.float32))(flat, packed)
+    return jnp.reshape(out[:, :n], (*x.shape[:-1], n))
+
+
+@contextlib.contextmanager
+def packed_weights(weights):
+    """While tracing inside it, the matrices in ``weights`` ({variable path: packed array}) are multiplied
+    by ``matmul`` where ``packed_for`` finds them."""
+    token = _scope.set(weights)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def packed_for(variable):
+    """The packed copy of ``variable`` (a Keras variable) in the active ``packed_weights`` scope, or None."""
+    weights = _scope.get()
+    return weights.get(getattr(variable, "path", None)) if weights else None
