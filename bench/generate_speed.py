@@ -38,6 +38,8 @@ def main():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--rounds", type=int, default=1, help="turns of lmdemo (then transformers, with --hf-python)")
     p.add_argument("--hf-python", default=None, help="a Python with torch and transformers: time them too")
+    p.add_argument("--hf-dtype", default="float32", choices=["float32", "bfloat16"],
+                   help="transformers' model dtype (bfloat16: weights and activations)")
     p.add_argument("--weights", choices=WEIGHTS, default="f32",
                    help="the weights generation reads (TransformerLM.use_weights; bf16: weight-only bfloat16)")
     args = p.parse_args()
@@ -64,7 +66,7 @@ def main():
     if hf:
         result["hf"] = {**hf[-1], "tok_per_s_rounds": [h["tok_per_s"] for h in hf]}
         result["vs_hf"] = max(cached) / max(h["tok_per_s"] for h in hf)
-        rows += [(f"transformers {hf[-1]['transformers']} (torch {hf[-1]['torch']}) tokens/s, each round",
+        rows += [(f"transformers {hf[-1]['transformers']} (torch {hf[-1]['torch']}, {args.hf_dtype}) tokens/s, each round",
                   ", ".join(f"{h['tok_per_s']:,.1f}" for h in hf)),
                  ("lmdemo / transformers (best rounds)", f"{result['vs_hf']:.2f}x")]
     rows += [("uncached tokens/s", f"{result['tok_per_s_uncached']:,.1f}"),
@@ -82,7 +84,8 @@ def hf_tokens_per_s(args):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hf_generate.py")
     command = [args.hf_python, script, "--layers", str(args.layers), "--heads", str(args.heads), "--d-model",
                str(args.d_model), "--context", str(args.context), "--vocab", str(args.vocab), "--new-tokens",
-               str(args.new_tokens), "--prompt-tokens", str(args.prompt_tokens), "--repeats", str(args.repeats)]
+               str(args.new_tokens), "--prompt-tokens", str(args.prompt_tokens), "--repeats", str(args.repeats),
+               "--dtype", args.hf_dtype]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")

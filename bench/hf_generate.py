@@ -21,6 +21,8 @@ def main():
     p.add_argument("--prompt-tokens", type=int, default=8)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's own)")
+    p.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"],
+                   help="the model's dtype (bfloat16: weights and activations, as transformers runs it)")
     args = p.parse_args()
 
     import torch
@@ -31,7 +33,7 @@ def main():
     torch.manual_seed(0)
     config = transformers.GPT2Config(n_layer=args.layers, n_head=args.heads, n_embd=args.d_model,
                                      n_positions=args.context, vocab_size=args.vocab)
-    model = transformers.GPT2LMHeadModel(config).eval()
+    model = transformers.GPT2LMHeadModel(config).to(getattr(torch, args.dtype)).eval()
     prompt = torch.arange(args.prompt_tokens, dtype=torch.long)[None] % args.vocab
 
     def run():
@@ -47,7 +49,8 @@ def main():
         best = min(best, time.perf_counter() - t0)
     assert out.shape[1] == args.prompt_tokens + args.new_tokens
     print(json.dumps({"tok_per_s": args.new_tokens / best, "torch": torch.__version__,
-                      "transformers": transformers.__version__, "threads": torch.get_num_threads()}))
+                      "transformers": transformers.__version__, "threads": torch.get_num_threads(),
+                      "dtype": args.dtype}))
 
 
 if __name__ == "__main__":

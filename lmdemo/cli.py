@@ -22,6 +22,12 @@ def _add_generation_args(p):
     p.add_argument("--no-cache", action="store_true", help="re-read the whole window every step (slow)")
 
 
+def _add_weights_arg(p):
+    p.add_argument("--weights", default="f32", choices=["f32", "bf16"],
+                   help="Transformer models: read the weights as bfloat16 (about 2x faster generation on a CPU; "
+                        "TransformerLM.use_weights)")
+
+
 def _add_train_loop_args(p):
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--batch-size", type=int, default=32)
@@ -117,6 +123,7 @@ def build_parser():
     g.add_argument("model", help="shipped model name, checkpoint folder, Hugging Face folder or hf:OWNER/NAME")
     g.add_argument("prompt")
     _add_generation_args(g)
+    _add_weights_arg(g)
 
     p = sub.add_parser("poem", help="write a poem of a form to a title (a model trained with train --task poem)")
     p.add_argument("title")
@@ -134,6 +141,7 @@ def build_parser():
     src.add_argument("--text")
     src.add_argument("--file")
     s.add_argument("--stride", type=int, default=None)
+    _add_weights_arg(s)
 
     k = sub.add_parser("train-task", help="train the model of an application: translation, summarization, sentiment")
     k.add_argument("task", choices=TRAIN_TASKS)
@@ -361,6 +369,11 @@ def _run(args, argv):
     from lmdemo.registry import load_model
 
     lm = load_model(args.model)
+    if getattr(args, "weights", "f32") != "f32":
+        if not hasattr(lm, "use_weights"):
+            raise ValueError(f"--weights {args.weights} is for Transformer language models; {args.model} is of "
+                             f"kind {lm.kind!r}")
+        lm.use_weights(args.weights)
     if args.command == "generate":
         for piece in lm.stream(args.prompt, args.max_new_tokens, args.sampler, args.temperature, args.top_k,
                                args.top_p, args.num_beams, args.seed, args.stop, not args.no_cache):

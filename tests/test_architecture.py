@@ -10,7 +10,7 @@ import os
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INFERENCE = ("layers", "tokenizers", "networks", "lm", "generation", "tasks", "data", "storage")
+INFERENCE = ("kernels", "layers", "tokenizers", "networks", "lm", "generation", "tasks", "data", "storage")
 
 
 def _imports(path):

@@ -39,8 +39,9 @@ TILE = 64  # output columns per tile of the packed layout (bf16_matmul.cc)
 COMPILE_FLAGS = ("-O3", "-march=native", "-ffp-contract=fast", "-std=c++17", "-shared", "-fPIC")
 
 
-class KernelUnavailable(RuntimeError):
-    """The kernel cannot run here: no C++ compiler, a failed compilation, or not a CPU backend."""
+class KernelUnavailable(ValueError):
+    """``weights="bf16"`` cannot be used here: no C++ compiler, a failed compilation, or not a CPU backend
+    (a ValueError, as every refused argument in lmdemo, so the CLI and the app show its message)."""
 
 
 _loaded = None  # None: not tried; True: registered; a KernelUnavailable: why not
@@ -85,7 +86,12 @@ def load():
                 (*COMPILE_FLAGS, jax.__version__, platform.machine(), platform.node())).encode()).hexdigest()[:16]
             library = cache_dir() / f"bf16_matmul-{key}.so"
             if not library.exists():
-                _compile(library)
+                try:
+                    _compile(library)
+                except OSError:  # a read-only home (some Spaces): build in the temporary folder instead
+                    library = Path(tempfile.gettempdir()) / "lmdemo-kernels" / library.name
+                    if not library.exists():
+                        _compile(library)
             handler = ctypes.cdll.LoadLibrary(str(library)).LmdemoBf16Matmul
             jax.ffi.register_ffi_target(TARGET, jax.ffi.pycapsule(handler), platform="cpu")
             _loaded = True

@@ -58,11 +58,17 @@ def test_generate_and_score(trained):
     result = cli("score", str(trained), "--text", "Speak, speak.")
     scores = json.loads(result.stdout)
     assert scores["tokens"] == 13 and scores["chars"] == 13
+    bf16 = json.loads(cli("score", str(trained), "--text", "Speak, speak.", "--weights", "bf16").stdout)
+    assert bf16["tokens"] == 13 and bf16["nats_per_token"] == pytest.approx(scores["nats_per_token"], rel=1e-2)
+    result = cli("generate", str(trained), "First", "--max-new-tokens", "12", "--sampler", "greedy", "--weights", "bf16")
+    assert result.returncode == 0 and len(result.stdout.rstrip("\n")) == 12, result.stderr
 
 
 @pytest.mark.parametrize("args,message", [
     (["generate", "no-such-model", "hi"], "error: unknown model 'no-such-model'"),
     (["score", "no-such-model", "--text", "hi"], "error: unknown model"),
+    (["generate", "ptb-lstm", "hi", "--weights", "bf16"], "error: --weights bf16 is for Transformer language models; "
+                                                          "ptb-lstm is of kind 'lstm'"),
 ])
 def test_cli_errors_are_one_line(args, message):
     result = cli(*args)
