@@ -5,9 +5,8 @@ the weights from memory (docs/speed.md: 18.5 of 19.5 ms a token at GPT-2 124M's 
 no fast product for bfloat16 weights (the ones tried were slower than float32), so this one is written
 by hand in ``bf16_matmul.cc``: each weight is widened to float32 as it is read and every multiply and
 sum is in float32, so the result is exactly x times the weights rounded to bfloat16 (up to the order
-of the sums). The C++ file is compiled on first use with the machine's C++ compiler (``c++ -O3
--march=native``, about 2 s) into ``$LMDEMO_KERNEL_CACHE`` (default ``~/.cache/lmdemo/kernels``) and
-called from jitted code through XLA's FFI, on XLA's own threads.
+of the sums). The C++ file is compiled on first use (``lmdemo.kernels.build``, about 2 s) and called
+from jitted code through XLA's FFI, on XLA's own threads.
 
 How a model uses it: ``packed_weights({variable path: pack(matrix)})`` is entered while the model's
 function is traced; ``lmdemo.layers.linear.linear`` (every ``Dense`` of the Transformer) and
@@ -20,59 +19,28 @@ slower at 256 (docs/speed.md).
 import contextlib
 import contextvars
 import ctypes
-import hashlib
 import math
-import os
-import platform
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lmdemo.kernels import build
+from lmdemo.kernels.build import KernelUnavailable
+
 SOURCE = Path(__file__).with_name("bf16_matmul.cc")
 TARGET = "lmdemo_bf16_matmul"
 TILE = 64  # output columns per tile of the packed layout (bf16_matmul.cc)
-COMPILE_FLAGS = ("-O3", "-march=native", "-ffp-contract=fast", "-std=c++17", "-shared", "-fPIC")
-
-
-class KernelUnavailable(ValueError):
-    """``weights="bf16"`` cannot be used here: no C++ compiler, a failed compilation, or not a CPU backend
-    (a ValueError, as every refused argument in lmdemo, so the CLI and the app show its message)."""
 
 
 _loaded = None  # None: not tried; True: registered; a KernelUnavailable: why not
 _scope = contextvars.ContextVar("lmdemo_packed_weights", default=None)
 
 
-def cache_dir():
-    return Path(os.environ.get("LMDEMO_KERNEL_CACHE") or Path.home() / ".cache" / "lmdemo" / "kernels")
-
-
-def _compile(library):
-    named = os.environ.get("CXX")
-    compiler = shutil.which(named) if named else (shutil.which("c++") or shutil.which("g++") or shutil.which("clang++"))
-    if compiler is None:
-        raise KernelUnavailable("weights='bf16' needs a C++ compiler to build lmdemo's bfloat16 kernel ("
-                                + (f"CXX={named!r} was not found" if named else "none found: install g++ or set CXX")
-                                + ")")
-    library.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=library.parent) as tmp:
-        built = Path(tmp) / library.name
-        command = [compiler, *COMPILE_FLAGS, f"-I{jax.ffi.include_dir()}", str(SOURCE), "-o", str(built)]
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            errors = [line for line in result.stderr.splitlines() if "error" in line][:3]
-            raise KernelUnavailable(f"weights='bf16': compiling lmdemo's bfloat16 kernel with {compiler} failed: "
-                                    + ("; ".join(errors) or f"exit status {result.returncode}"))
-        os.replace(built, library)  # whole or not at all: another process may be loading it
-
-
 def load():
-    """Compile (once per source, JAX version and machine) and register the kernel with XLA.
+    """Compile (once per source, JAX version and machine: ``lmdemo.kernels.build``) and register the kernel
+    with XLA.
 
     Raises:
         KernelUnavailable: JAX does not run on the CPU, or the kernel cannot be compiled.
@@ -81,22 +49,12 @@ def load():
     if _loaded is None:
         try:
             if jax.default_backend() != "cpu":
-                raise KernelUnavailable(f"weights='bf16' runs on a CPU; JAX runs on {jax.default_backend()!r} here")
-            key = hashlib.sha256(SOURCE.read_bytes() + " ".join(
-                (*COMPILE_FLAGS, jax.__version__, platform.machine(), platform.node())).encode()).hexdigest()[:16]
-            library = cache_dir() / f"bf16_matmul-{key}.so"
-            if not library.exists():
-                try:
-                    _compile(library)
-                except OSError:  # a read-only home (some Spaces): build in the temporary folder instead
-                    library = Path(tempfile.gettempdir()) / "lmdemo-kernels" / library.name
-                    if not library.exists():
-                        _compile(library)
-            handler = ctypes.cdll.LoadLibrary(str(library)).LmdemoBf16Matmul
+                raise KernelUnavailable(f"runs on a CPU; JAX runs on {jax.default_backend()!r} here")
+            handler = ctypes.cdll.LoadLibrary(str(build.compiled(SOURCE))).LmdemoBf16Matmul
             jax.ffi.register_ffi_target(TARGET, jax.ffi.pycapsule(handler), platform="cpu")
             _loaded = True
         except KernelUnavailable as error:
-            _loaded = error
+            _loaded = KernelUnavailable(f"weights='bf16' cannot be used here: {error}")
     if _loaded is not True:
         raise _loaded
 

@@ -18,7 +18,10 @@ CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,王小
 
 @pytest.fixture(scope="module", params=["bilstm", "cnn", "transformer"])
 def tiny(request):
-    tok = CharTokenizer.train(CHARS)
+    import keras
+
+    keras.utils.set_random_seed(0)  # the same weights every run: an entity's score rounded to 4 decimals can sit on
+    tok = CharTokenizer.train(CHARS)  # a rounding edge, where two exact-in-float32 paths round apart
     return TaggerModel.create(tok, TaggerConfig(vocab_size=tok.vocab_size, context=request.param, **TINY))
 
 
