@@ -41,7 +41,7 @@ def main():
     p.add_argument("--hf-dtype", default="float32", choices=["float32", "bfloat16"],
                    help="transformers' model dtype (bfloat16: weights and activations)")
     p.add_argument("--weights", choices=WEIGHTS, default="f32",
-                   help="the weights generation reads (TransformerLM.use_weights; bf16: weight-only bfloat16)")
+                   help="the weights the model reads (TransformerLM.use_weights; bf16: weight-only bfloat16)")
     args = p.parse_args()
 
     lm = random_char_lm(args).use_weights(args.weights)

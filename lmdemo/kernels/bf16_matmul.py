@@ -10,8 +10,8 @@ from jitted code through XLA's FFI, on XLA's own threads.
 
 How a model uses it: ``packed_weights({variable path: pack(matrix)})`` is entered while the model's
 function is traced; ``lmdemo.layers.linear.linear`` (every ``Dense`` of the Transformer) and
-``tied_logits`` multiply through ``matmul`` where their matrix is in it. ``TransformerLM.use_weights("bf16")``
-does this for generation. The kernel reads each tile of W once per four rows of x: made for one row
+``tied_logits`` multiply through ``matmul`` where their matrix is in it; ``TransformerLM.use_weights("bf16")``
+enters it for every call of the model. The kernel reads each tile of W once per four rows of x: made for one row
 (a decoding step), it is still about as fast as XLA's float32 product at 64 rows (a prompt) and 1.3×
 slower at 256 (docs/speed.md).
 """

@@ -14,7 +14,7 @@ from lmdemo.layers.logits import target_log_probs
 from lmdemo.lm.language_model import NetworkLM
 
 SCORE_BATCH = 16
-WEIGHTS = ("f32", "bf16")  # what generation reads (``TransformerLM.use_weights``)
+WEIGHTS = ("f32", "bf16")  # the weights a model reads (``TransformerLM.use_weights``)
 
 
 class TransformerLM(NetworkLM):
@@ -39,7 +39,7 @@ class TransformerLM(NetworkLM):
         self._prefill_jit = jax.jit(self._prefill_fn)
         self._lens_jit = jax.jit(self._lens_fn, static_argnames=("top_k",))
         self.weights = "f32"
-        self._packed = None  # (the float32 arrays packed, {variable path: packed}) while weights == "bf16"
+        self._packed = None  # (the float32 arrays it was packed from, {variable path: packed}) once weights == "bf16"
 
     @property
     def max_length(self):
@@ -54,7 +54,7 @@ class TransformerLM(NetworkLM):
                 + (", output layer tied to the token embeddings" if c.tie_embeddings else ""))
 
     def use_weights(self, weights):
-        """Which weights generation reads: ``"f32"`` (the default) or ``"bf16"``.
+        """Which weights the model reads: ``"f32"`` (the default) or ``"bf16"``; returns the model.
 
         With ``"bf16"`` every matrix of the network (and the tied output layer) is also kept rounded to
         bfloat16, and the model reads that copy through ``lmdemo.kernels.bf16_matmul`` wherever it runs
@@ -67,8 +67,8 @@ class TransformerLM(NetworkLM):
 
         Raises:
             ValueError: ``weights`` is neither.
-            lmdemo.kernels.bf16_matmul.KernelUnavailable: ``"bf16"`` on a machine where the kernel
-                cannot be built (no C++ compiler) or JAX does not run on the CPU.
+            lmdemo.kernels.build.KernelUnavailable (a ValueError): ``"bf16"`` on a machine where the
+                kernel cannot be built (no C++ compiler) or JAX does not run on the CPU.
         """
         if weights not in WEIGHTS:
             raise ValueError(f"weights must be one of {WEIGHTS}, received weights={weights!r}")
@@ -93,7 +93,7 @@ class TransformerLM(NetworkLM):
         return self.network.backbone.embedding.token_embedding.embeddings if self.config.tie_embeddings else None
 
     def _packed_sources(self):
-        """The variables generation reads as bfloat16: every ``Dense`` kernel, and the tied embedding table."""
+        """The variables read as bfloat16: every ``Dense`` kernel, and the tied embedding table."""
         kernels = [layer.kernel for layer in self.network._flatten_layers() if isinstance(layer, keras.layers.Dense)]
         return kernels + ([self._table()] if self.config.tie_embeddings else [])
 
