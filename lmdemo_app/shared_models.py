@@ -12,6 +12,7 @@ import collections
 import functools
 import os
 import threading
+import warnings
 
 import gradio as gr
 
@@ -30,6 +31,7 @@ _hub = collections.OrderedDict()  # hf id → loaded model, least recently used 
 HUB_MODELS_KEPT = 2
 UNSEEN_LIMIT = 0.3  # above this share of unknown tokens an answer is flagged: the model never learned such text
 MAX_HUB_PARAMS = int(os.environ.get("LMDEMO_APP_MAX_HUB_PARAMS", 400_000_000))
+WEIGHTS_VARIABLE = "LMDEMO_APP_WEIGHTS"  # "bf16": Transformers read bfloat16 weights (TransformerLM.use_weights)
 
 
 def model_names():
@@ -89,7 +91,21 @@ def check_model_name(name, task="lm", kinds=None, field="model_name"):
 
 @functools.lru_cache(maxsize=None)
 def _load(name):
-    return lmdemo.load_model(name)
+    return with_app_weights(lmdemo.load_model(name))
+
+
+def with_app_weights(model):
+    """``model`` reading the weights ``$LMDEMO_APP_WEIGHTS`` names (a server's setting: ``bf16`` doubles GPT-2's
+    tokens/s on a CPU, docs/speed.md); where the bfloat16 kernel cannot be built here, float32 as before, with a
+    warning in the server's log."""
+    weights = os.environ.get(WEIGHTS_VARIABLE, "f32")
+    if weights != "f32" and hasattr(model, "use_weights"):
+        try:
+            model.use_weights(weights)
+        except ValueError as error:
+            warnings.warn(f"{WEIGHTS_VARIABLE}={weights!r} not applied, the model reads float32 weights: {error}",
+                          stacklevel=2)
+    return model
 
 
 def get_model(name, task="lm", kinds=None):
@@ -127,7 +143,7 @@ def hub_model(name, notify=None):
             raise UserError(text("err_hub_size", name=name, size=size, limit=MAX_HUB_PARAMS))
         if notify is not None:
             notify(text("hub_downloading", name=name, megabytes=4 * size / 1e6))
-        model = lmdemo.load_model(name)
+        model = with_app_weights(lmdemo.load_model(name))
         _hub[name] = model
         while len(_hub) > HUB_MODELS_KEPT:
             _hub.popitem(last=False)
