@@ -223,8 +223,8 @@ class FrozenTagger:
             if not isinstance(text, str):
                 raise TypeError(f"texts[{i}] must be a str, received {type(text).__name__}")
         per_text = [WORD.findall(text) for text in texts]  # split_words' words; offsets are found for entities only
-        if len(texts) == 1 and len(per_text[0]) <= c.max_words:  # a sanitizer's call per text: less Python
-            return self._start_one(texts[0], per_text[0])
+        if len(texts) == 1 and (self._one is not None or len(per_text[0]) <= c.max_words):  # a sanitizer's call
+            return self._start_one(texts[0], per_text[0])  # per text: less Python
         words, starts, lengths = [], [], []  # the words of all texts, laid end to end
         for text_words in per_text:
             starts.append(len(words))
@@ -250,19 +250,22 @@ class FrozenTagger:
         return started
 
     def _start_one(self, text, words):
-        """``start`` for one text of at most ``max_words`` words: one window, the shapes ``start`` uses; with a
-        BiLSTM context, run on the calling thread by ``lmdemo.kernels.bilstm_tagger`` (the same arithmetic
-        without an XLA program to hand over: 3× faster for a short text, docs/privacy.md)."""
+        """``start`` for one text. With a BiLSTM context, its windows (``start``'s) one after the other on the
+        calling thread, by ``lmdemo.kernels.bilstm_tagger`` (the same arithmetic without an XLA program to hand
+        over: 3× faster for a short text, docs/privacy.md); else a text of at most ``max_words`` words as one
+        window, the shapes ``start`` uses."""
         started = {"texts": [text], "words": words, "starts": [0], "runs": []}
         if words:
             rows, (vectors, buckets) = self._rows_of(words)
             n = len(words)
             if self._one is not None:
                 context, word_embedding = self._one
-                features = vectors[rows] if word_embedding is None else np.concatenate(
-                    [vectors[rows], word_embedding[buckets[rows]]], axis=1)
-                tags, scores = context.tag(features)
-                started["runs"].append(([(0, n, 0, n)], (tags[None], scores[None])))
+                for (a, b), (lo, hi) in zip(*windows(n, self.config.max_words, self.config.window_overlap)):
+                    window = rows[a:b]
+                    features = vectors[window] if word_embedding is None else np.concatenate(
+                        [vectors[window], word_embedding[buckets[window]]], axis=1)
+                    tags, scores = context.tag(features)
+                    started["runs"].append(([(a, b - a, lo - a, hi - a)], (tags[None], scores[None])))
                 return started
             ids = np.zeros((1, padded_width(n, self.config.max_words)), np.int64)
             ids[0, :n] = rows  # row 0 (padding) is the zero vector

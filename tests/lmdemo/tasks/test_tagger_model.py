@@ -56,7 +56,7 @@ def test_long_texts_are_read_in_windows_every_word_once(tiny, monkeypatch):
 
     monkeypatch.setattr(tiny, "_window_ids", spy)
     text = " ".join(f"w{i}" for i in range(40))  # 80 words: "w", "0", ... → windows of 16 overlapping by 4
-    tiny.tag([text])
+    tiny.tag([text, ""])  # two texts: the batch path (one text with a BiLSTM goes to lmdemo.kernels.bilstm_tagger)
     assert sorted(p[1] for p in seen) == [16] * 7 and len(split_words(text)) == 80
     kept = sorted((start + lo, start + hi) for start, _, lo, hi in seen)
     assert kept[0][0] == 0 and kept[-1][1] == 80 and all(a[1] == b[0] for a, b in zip(kept, kept[1:]))
