@@ -18,7 +18,6 @@ slower at 256 (docs/speed.md).
 
 import contextlib
 import contextvars
-import ctypes
 import math
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def load():
         try:
             if jax.default_backend() != "cpu":
                 raise KernelUnavailable(f"runs on a CPU; JAX runs on {jax.default_backend()!r} here")
-            handler = ctypes.cdll.LoadLibrary(str(build.compiled(SOURCE))).LmdemoBf16Matmul
+            handler = build.load_library(SOURCE).LmdemoBf16Matmul
             jax.ffi.register_ffi_target(TARGET, jax.ffi.pycapsule(handler), platform="cpu")
             _loaded = True
         except KernelUnavailable as error:

@@ -43,7 +43,7 @@ def load():
     global _library
     if _library is None:
         try:
-            lib = ctypes.cdll.LoadLibrary(str(build.compiled(SOURCE, FLAGS)))
+            lib = build.load_library(SOURCE, FLAGS)
             lib.lmdemo_bilstm_tag.restype = ctypes.c_int
             lib.lmdemo_bilstm_tag.argtypes = [ctypes.POINTER(_Tagger), ctypes.c_void_p, ctypes.c_int64,
                                               ctypes.c_void_p, ctypes.c_void_p]

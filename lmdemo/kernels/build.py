@@ -5,6 +5,7 @@ that cannot be written), built with the machine's C++ compiler (``$CXX``, else `
 with ``-O3 -march=native``: the loops are plain C++ that the compiler vectorizes for the CPU it runs on.
 """
 
+import ctypes
 import hashlib
 import os
 import platform
@@ -49,6 +50,21 @@ def compiled(source, flags=()):
             continue
     raise KernelUnavailable(f"lmdemo's kernel {source.name} could not be written to its cache folder "
                             "($LMDEMO_KERNEL_CACHE) or the temporary folder")
+
+
+def load_library(source, flags=()):
+    """``ctypes.CDLL`` of the library ``compiled(source, flags)``.
+
+    Raises:
+        KernelUnavailable: it cannot be compiled, or the system refuses to load it (a temporary folder mounted
+            without the right to run code, say).
+    """
+    library = compiled(source, flags)
+    try:
+        return ctypes.CDLL(str(library))
+    except OSError as error:
+        raise KernelUnavailable(f"lmdemo's kernel {Path(source).name} was compiled but cannot be loaded: "
+                                f"{str(error).replace(str(library), library.name)}") from None
 
 
 def _compile(source, library, flags):

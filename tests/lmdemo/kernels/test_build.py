@@ -38,3 +38,12 @@ def test_a_failed_compilation_says_so_and_leaves_no_library(cache, tmp_path):
     with pytest.raises(build.KernelUnavailable, match="compiling lmdemo's kernel broken.cc with .* failed: .*error"):
         build.compiled(source)
     assert not list(cache.glob("*.so"))
+
+
+def test_a_library_the_system_will_not_load_is_refused_by_name(cache, tmp_path, monkeypatch):
+    source = tmp_path / "k.cc"
+    source.write_text('extern "C" int f() { return 0; }\n')
+    library = build.compiled(source)
+    library.write_bytes(b"not a shared library")  # as a folder mounted noexec would refuse it
+    with pytest.raises(build.KernelUnavailable, match=r"kernel k.cc was compiled but cannot be loaded: k-[0-9a-f]+\.so"):
+        build.load_library(source)
