@@ -36,6 +36,8 @@ def compiled(source, flags=()):
         KernelUnavailable: no C++ compiler, or the compilation failed (the message quotes its errors).
     """
     source = Path(source)
+    if not source.is_file():
+        raise KernelUnavailable(f"lmdemo's kernel source {source.name} is missing from this installation")
     key = hashlib.sha256(source.read_bytes() + " ".join(
         (*COMPILE_FLAGS, *flags, jax.__version__, platform.machine(), platform.node())).encode()).hexdigest()[:16]
     name = f"{source.stem}-{key}.so"

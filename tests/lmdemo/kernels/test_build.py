@@ -47,3 +47,8 @@ def test_a_library_the_system_will_not_load_is_refused_by_name(cache, tmp_path, 
     library.write_bytes(b"not a shared library")  # as a folder mounted noexec would refuse it
     with pytest.raises(build.KernelUnavailable, match=r"kernel k.cc was compiled but cannot be loaded: k-[0-9a-f]+\.so"):
         build.load_library(source)
+
+
+def test_a_missing_source_is_named(cache, tmp_path):
+    with pytest.raises(build.KernelUnavailable, match="kernel source gone.cc is missing from this installation"):
+        build.compiled(tmp_path / "gone.cc")
