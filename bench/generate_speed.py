@@ -18,7 +18,7 @@ import time
 
 from common import model_args, random_char_lm, report
 
-from lmdemo.lm.transformer_lm import WEIGHTS
+from lmdemo.config import WEIGHTS
 
 
 def timed(fn, repeats):

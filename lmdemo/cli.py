@@ -6,7 +6,7 @@ import math
 import shlex
 import sys
 
-from lmdemo.config import TAGGER_CONTEXTS
+from lmdemo.config import TAGGER_CONTEXTS, WEIGHTS
 from lmdemo.registry import LM_KINDS, TRAIN_TASKS
 
 
@@ -23,7 +23,7 @@ def _add_generation_args(p):
 
 
 def _add_weights_arg(p):
-    p.add_argument("--weights", default="f32", choices=["f32", "bf16"],
+    p.add_argument("--weights", default="f32", choices=WEIGHTS,
                    help="Transformer models: read the weights as bfloat16 (about 2x faster generation on a CPU; "
                         "TransformerLM.use_weights)")
 

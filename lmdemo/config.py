@@ -14,6 +14,9 @@ class _DictIO:
         return _from_dict(cls, data)
 
 
+WEIGHTS = ("f32", "bf16")  # what a Transformer reads its weights as, at run time (``TransformerLM.use_weights``)
+
+
 @dataclasses.dataclass
 class TransformerConfig(_DictIO):
     vocab_size: int = 65  # number of token ids (set from the tokenizer)

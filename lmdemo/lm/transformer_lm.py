@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import keras
 import numpy as np
 
-from lmdemo.config import TransformerConfig
+from lmdemo.config import WEIGHTS, TransformerConfig
 from lmdemo.networks.gpt import GPT
 from lmdemo.data.batching import pad_batch
 from lmdemo.data.checks import is_int
@@ -14,7 +14,6 @@ from lmdemo.layers.logits import target_log_probs
 from lmdemo.lm.language_model import NetworkLM
 
 SCORE_BATCH = 16
-WEIGHTS = ("f32", "bf16")  # the weights a model reads (``TransformerLM.use_weights``)
 
 
 class TransformerLM(NetworkLM):
